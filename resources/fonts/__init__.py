@@ -1,0 +1,1 @@
+"""Bundled OFL fonts for PDF output (data only; see README.md here for sources and licences)."""

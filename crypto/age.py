@@ -16,7 +16,7 @@ from typing import Protocol
 from crypto import hybrid, x25519
 from crypto.armor import ArmorReader, ArmorWriter, is_armored
 from crypto.bufread import BinaryReader, BufferedSource
-from crypto.errors import HeaderError, KeyFormatError, NoMatch
+from crypto.errors import CryptoError, HeaderError, KeyFormatError, NoMatch
 from crypto.header import Stanza, encode_header, parse_header, verify_mac
 from crypto.primitives import FILE_KEY_SIZE, Random, default_random, hkdf_sha256
 from crypto.scrypt import STANZA_TYPE as SCRYPT_TYPE
@@ -124,15 +124,24 @@ class Decryptor:
             raise HeaderError("payload nonce is truncated")
         self._stream = StreamReader(_payload_key(file_key, nonce), source)
         self._buf, self._pos = b"", 0
+        self._error: CryptoError | None = None
 
     def read(self, n: int = -1, /) -> bytes:
         """Up to ``n`` bytes (all remaining if n < 0); fewer only at the verified end."""
+        if self._error:
+            raise self._error
         parts: list[bytes] = []
         while n != 0:
             if self._pos == len(self._buf):
                 if self._stream.done:
                     break
-                self._buf, self._pos = self._stream.read_chunk(), 0
+                try:
+                    self._buf, self._pos = self._stream.read_chunk(), 0
+                except CryptoError as err:
+                    if not parts:
+                        raise
+                    self._error = err  # hand out what was authenticated first
+                    break
                 continue
             end = len(self._buf) if n < 0 else min(len(self._buf), self._pos + n)
             parts.append(

@@ -1,0 +1,81 @@
+"""Unicode bidi (UAX #9) for PDF text layout: paragraph direction, embedding levels, run order.
+
+The layout engine needs the resolved embedding level of every character (to split a paragraph
+into directional runs before shaping and line breaking) and rule L2 applied to the runs of each
+finished line. python-bidi's public ``get_display`` only returns a reordered string, so this
+module drives the steps of python-bidi's own pure-Python implementation (``bidi.algorithm``: X1–X9,
+W1–W7, N1–N2, I1–I2) and keeps a level for every character, including those X9 sets aside
+(zero-width joiners, explicit embeddings), which take the level of the character before them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from bidi import algorithm as uba
+from bidi.mirror import MIRRORED
+
+BaseDirection = Literal["auto", "ltr", "rtl"]
+
+
+def paragraph_level(text: str, base_direction: BaseDirection = "auto") -> int:
+    """0 for a left-to-right paragraph, 1 for right-to-left (P2–P3 when ``auto``)."""
+    if base_direction == "ltr":
+        return 0
+    if base_direction == "rtl":
+        return 1
+    return int(uba.get_base_level(text))
+
+
+def embedding_levels(text: str, base_level: int) -> list[int]:
+    """The resolved embedding level of each character of one paragraph, in logical order."""
+    if not text:
+        return []
+    storage = uba.get_empty_storage()
+    storage["base_level"] = base_level
+    storage["base_dir"] = ("L", "R")[base_level]
+    uba.get_embedding_levels(text, storage)
+    chars = list(storage["chars"])  # the same dicts the later steps update in place
+    uba.explicit_embed_and_overrides(storage)
+    kept = {id(c) for c in storage["chars"]}
+    uba.resolve_weak_types(storage)
+    uba.resolve_neutral_types(storage, False)
+    uba.resolve_implicit_levels(storage, False)
+    levels: list[int] = []
+    for char in chars:
+        if id(char) in kept:
+            levels.append(int(char["level"]))
+        else:
+            levels.append(levels[-1] if levels else base_level)
+    return levels
+
+
+def visual_order(levels: Sequence[int]) -> list[int]:
+    """Rule L2 on a line of runs: the indices of ``levels`` in left-to-right display order.
+
+    From the highest level down to the lowest odd level, every maximal sequence at that level or
+    higher is reversed. Applied to whole runs; the glyphs inside an odd-level run are reversed
+    by the shaper (or ``mirror_reversed``) instead.
+    """
+    order = list(range(len(levels)))
+    odd = [level for level in levels if level % 2]
+    if not odd:
+        return order
+    for level in range(max(levels), min(odd) - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] < level:
+                i += 1
+                continue
+            j = i
+            while j < len(order) and levels[order[j]] >= level:
+                j += 1
+            order[i:j] = order[i:j][::-1]
+            i = j
+    return order
+
+
+def mirror_reversed(text: str) -> str:
+    """A right-to-left run of neutral characters in display order: reversed, brackets mirrored."""
+    return "".join(MIRRORED.get(char, char) for char in reversed(text))

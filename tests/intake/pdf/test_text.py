@@ -13,7 +13,8 @@ from intake.pdf.bidi_levels import embedding_levels, paragraph_level, visual_ord
 from intake.pdf.fonts import Script, UnprintableText, bundled_fonts
 from intake.pdf.shaping import shape_glyph_ids
 from intake.pdf.text import Line, draw, layout, text_height
-from tests.intake.pdf.pdf_probe import pages, pdf_text
+
+from .pdf_probe import pages, pdf_text
 
 UYGHUR = "ئامانەت ئەركىن ئۇيغۇرچە بېيجىڭ ئۆي ۋە ئۈچ ئۇرۇق تۇغقان گۇۋاھلىقى"
 KAZAKH = "Ұсталған адамның әкесі, қызы және күйеуі туралы куәлік"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from crypto.bufread import BinaryReader, BufferedSource
+from crypto.bufread import BufferedSource
 from crypto.errors import ArmorError
 from crypto.stream import BinaryWriter
 
@@ -115,8 +115,3 @@ class ArmorReader:
             if len(data) < BYTES_PER_LINE:
                 self._finish()
         return bytes(out)
-
-
-def armored_source(src: BinaryReader) -> BinaryReader:
-    """Convenience: an ArmorReader over any binary reader."""
-    return ArmorReader(BufferedSource(src))

@@ -100,7 +100,7 @@ def test_damage_is_detected_by_class() -> None:
     # a changed byte inside a stanza body: the file key no longer unwraps
     body = sealed.index(b"\n", sealed.index(b"-> X25519")) + 3
     with pytest.raises((NoMatch, HMACError)):
-        opened(sealed[:body] + bytes([sealed[body] ^ 1]) + sealed[body + 1 :])
+        opened(sealed[:body] + (b"B" if sealed[body] == ord("A") else b"A") + sealed[body + 1 :])
     extra = b"-> grease\n\n"  # a well-formed stanza added to the header
     with pytest.raises(HMACError):
         opened(sealed[:header_end] + extra + sealed[header_end:])

@@ -2,15 +2,19 @@
 
 Our files must open with their tools and theirs with ours: sizes around the 64 KiB chunk
 boundary and 5 MiB, several recipients, ASCII armor, and passphrase (scrypt) files via pyrage
-(``age -p`` reads the passphrase from a terminal only, so it is not scriptable here).
+and via ``age -p``, which reads the passphrase from a terminal (we give it a pseudo-terminal).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import pty
 import random
+import select
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pyrage
@@ -140,3 +144,40 @@ def ours_encrypt_scrypt(passphrase: str, data: bytes) -> bytes:
     out = io.BytesIO()
     encrypt([ScryptRecipient(passphrase, work_factor=12)], io.BytesIO(data), out)
     return out.getvalue()
+
+
+def age_with_tty(args: list[str], passphrase: str, prompts: int) -> None:
+    """Run the age CLI on a pseudo-terminal, typing ``passphrase`` at each of its prompts."""
+    exe = shutil.which("age")
+    assert exe, "the age CLI is required (apt-get install age)"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: age, with the pty as its controlling terminal
+        os.execv(exe, [exe, *args])  # noqa: S606 - fixed argument list, no shell
+    seen, deadline = b"", time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.2)[0]:
+            continue
+        try:
+            data = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        seen += data
+        if prompts and seen.rstrip().endswith(b":"):
+            os.write(fd, passphrase.encode() + b"\n")
+            prompts, seen = prompts - 1, b""
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def test_passphrase_with_age_cli(tmp_path: Path) -> None:
+    data = plaintext(65537)
+    (tmp_path / "plain").write_bytes(data)  # random test bytes, not user data
+    age_with_tty(["-p", "-o", str(tmp_path / "cli.age"), str(tmp_path / "plain")], "pw 1", 2)
+    sealed = (tmp_path / "cli.age").read_bytes()
+    assert b"\n-> scrypt " in sealed
+    assert ours_decrypt(ScryptIdentity("pw 1"), sealed) == data
+    (tmp_path / "ours.age").write_bytes(ours_encrypt_scrypt("pw 2", data))
+    age_with_tty(["-d", "-o", str(tmp_path / "out"), str(tmp_path / "ours.age")], "pw 2", 1)
+    assert (tmp_path / "out").read_bytes() == data

@@ -1,0 +1,1 @@
+"""The ``amanat`` command line: one ``cmd_*.py`` module per group of subcommands."""

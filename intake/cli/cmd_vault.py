@@ -1,0 +1,119 @@
+"""Vault subcommands: ``init``, ``info``, ``passwd``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from intake.cli.common import (
+    NEW_PASSPHRASE_ENV,
+    add_vault_argument,
+    check_new_passphrase,
+    kdf_params_for_new_vault,
+    open_vault_from_args,
+    out,
+    print_json,
+    prompt_passphrase,
+    read_passphrase,
+    vault_dir,
+)
+from intake.i18n import tr
+from intake.identity import fingerprint
+from intake.vault import ROLES, Vault
+from intake.vault.header import VERSION
+from intake.vault.migrations import latest_version
+
+COUNTED_TABLES = ("testimonies", "testimony_versions", "attachments", "cards", "bundles")
+
+
+def _labels() -> dict[str, str]:
+    """Translated labels of roles and counted tables (literal tr() calls for the catalog)."""
+    return {
+        "volunteer": tr("volunteer"),
+        "coordinator": tr("coordinator"),
+        "testimonies": tr("testimonies"),
+        "testimony_versions": tr("testimony versions"),
+        "attachments": tr("attachments"),
+        "cards": tr("cards"),
+        "bundles": tr("bundles"),
+    }
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help=tr("create a new vault"))
+    add_vault_argument(p)
+    p.add_argument("--role", choices=ROLES, required=True, help=tr("volunteer or coordinator"))
+    p.add_argument("--name", required=True, help=tr("your display name, shown on your card"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("info", help=tr("show the vault's role, name, fingerprint and counts"))
+    add_vault_argument(p)
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("passwd", help=tr("change the vault passphrase"))
+    add_vault_argument(p)
+    p.set_defaults(func=cmd_passwd)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = vault_dir(args)
+    passphrase = read_passphrase(args, confirm=True, prompt=tr("New passphrase: "))
+    check_new_passphrase(passphrase, args.name)
+    with Vault.create(folder, passphrase, args.role, args.name, kdf_params_for_new_vault()) as v:
+        out(tr("Vault created in {path}", path=folder))
+        out(tr("Your fingerprint: {fp}", fp=fingerprint(v.identity)))
+    return 0
+
+
+def vault_counts(vault: Vault) -> dict[str, int]:
+    present = {
+        r[0] for r in vault.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    return {
+        t: int(vault.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+        for t in COUNTED_TABLES
+        if t in present
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        ident = v.identity
+        info = {
+            "vault": str(v.path),
+            "role": ident.role,
+            "name": ident.name,
+            "fingerprint": fingerprint(ident),
+            "created": ident.created,
+            "format_version": VERSION,
+            "schema_version": latest_version(),
+            "kdf": {"memory_kib": v.kdf_params.memory_kib, "iterations": v.kdf_params.iterations},
+            "counts": vault_counts(v),
+        }
+    if args.json:
+        print_json(info)
+        return 0
+    out(f"{tr('Vault')}: {info['vault']}")
+    labels = _labels()
+    out(f"{tr('Role')}: {labels[ident.role]}")
+    out(f"{tr('Name')}: {ident.name}")
+    out(f"{tr('Fingerprint')}: {info['fingerprint']}")
+    out(f"{tr('Created')}: {ident.created}")
+    out(f"{tr('Format version')}: {VERSION} ({tr('schema')} {latest_version()})")
+    for table, count in info["counts"].items():  # type: ignore[attr-defined]
+        out(f"{labels[table]}: {count}")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    old = read_passphrase(args, prompt=tr("Current passphrase: "))
+    with Vault.open(vault_dir(args), old) as v:
+        new = os.environ.get(NEW_PASSPHRASE_ENV)
+        if new is None:
+            new = prompt_passphrase(tr("New passphrase: "), confirm=True)
+        check_new_passphrase(new, v.identity.name)
+        v.change_passphrase(old, new)
+    out(tr("Passphrase changed."))
+    return 0

@@ -1,0 +1,128 @@
+"""Helpers shared by CLI subcommands: the ``--vault`` option, passphrase input, output.
+
+Passphrases come from, in order: ``--passphrase-file FILE`` (first line), the
+``AMANAT_PASSPHRASE`` environment variable (for automation and tests), or an interactive
+prompt without echo. Nothing here ever prints a passphrase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+from intake.errors import InvalidInput, UsageError
+from intake.i18n import tr
+from intake.passphrase import assess
+from intake.vault import Vault
+
+PASSPHRASE_ENV = "AMANAT_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "AMANAT_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+KDF_PROFILE_ENV = "AMANAT_KDF_PROFILE"  # "test": minimum Argon2id cost, for test suites only
+MAX_PASSPHRASE_FILE = 4096
+
+
+def default_vault_dir() -> Path:
+    """Where the vault lives when ``--vault`` is not given (per-user data folder)."""
+    return Path(user_data_dir("Amanat", appauthor=False)) / "vault"
+
+
+def add_vault_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vault",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=tr("vault folder (default: {path})", path=default_vault_dir()),
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=tr("read the passphrase from the first line of FILE"),
+    )
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    return Path(args.vault) if getattr(args, "vault", None) else default_vault_dir()
+
+
+def _from_file(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_PASSPHRASE_FILE + 1)
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read the passphrase file")) from None
+    if len(raw) > MAX_PASSPHRASE_FILE:
+        raise InvalidInput(reason=tr("the passphrase file is too large"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(reason=tr("the passphrase file is not UTF-8 text")) from None
+    return text.splitlines()[0] if text else ""
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, prompt: str = "") -> str:
+    """The passphrase from the file option, the environment, or a prompt."""
+    if getattr(args, "passphrase_file", None):
+        return _from_file(args.passphrase_file)
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env is not None:
+        return env
+    return prompt_passphrase(prompt or tr("Passphrase: "), confirm=confirm)
+
+
+def prompt_passphrase(prompt: str, *, confirm: bool) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            tr("No passphrase given: use a terminal, --passphrase-file or AMANAT_PASSPHRASE.")
+        )
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(tr("Repeat the passphrase: ")) != first:
+        raise InvalidInput(reason=tr("the two passphrases differ"))
+    return first
+
+
+def check_new_passphrase(passphrase: str, name: str = "") -> None:
+    """Refuse weak passphrases with zxcvbn's advice."""
+    strength = assess(passphrase, (name,) if name else ())
+    if not strength.acceptable:
+        advice = " ".join(filter(None, [strength.warning, *strength.suggestions]))
+        raise InvalidInput(
+            reason=tr(
+                "the passphrase is too weak. Use at least four unrelated words. {advice}",
+                advice=advice,
+            )
+        )
+
+
+def kdf_params_for_new_vault() -> Argon2Params | None:
+    """None (calibrate on this machine), or the minimum cost when AMANAT_KDF_PROFILE=test."""
+    if os.environ.get(KDF_PROFILE_ENV) == "test":
+        return Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS)
+    return None
+
+
+def open_vault_from_args(args: argparse.Namespace) -> Vault:
+    return Vault.open(vault_dir(args), read_passphrase(args))
+
+
+def out(text: str = "") -> None:
+    print(text)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def print_json(value: Any) -> None:
+    import json
+
+    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))

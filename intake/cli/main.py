@@ -1,0 +1,75 @@
+"""Entry point of the ``amanat`` command: builds the argparse tree and maps errors to exits.
+
+Subcommands live in ``intake/cli/cmd_*.py`` modules, each with ``register(subparsers)``. The
+GUI package adds its own commands (``gui``, ``demo``) through ``extra`` so that intake/ never
+imports ui/. Expected failures print one translated line to stderr and exit with the error's
+documented code; they never print a traceback.
+
+Exit codes: 0 ok · 1 other error · 2 usage · 3 wrong passphrase · 4 vault in use ·
+5 vault not found · 6 vault damaged · 7 unsupported format · 8 invalid input ·
+9 verification failed · 10 not permitted · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from intake import cli
+from intake.errors import AmanatError
+from intake.i18n import LANGUAGES, set_language, tr
+
+Registrar = Callable[[Any], None]
+
+EPILOG = (
+    "exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 vault in use, "
+    "5 vault not found, 6 vault damaged, 7 unsupported format, 8 invalid input, "
+    "9 verification failed, 10 not permitted, 130 interrupted"
+)
+
+
+def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amanat",
+        description=tr("Amanat: secure offline testimony intake."),
+        epilog=EPILOG,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda i: i.name):
+        if info.name.startswith("cmd_"):
+            module = importlib.import_module(f"{cli.__name__}.{info.name}")
+            module.register(sub)
+    for register in extra:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> int:
+    lang = os.environ.get("AMANAT_LANG", "en")
+    if lang in LANGUAGES:
+        set_language(lang)
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args))
+    except AmanatError as exc:
+        print(f"amanat: {exc.message()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"amanat: {tr('interrupted')}", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

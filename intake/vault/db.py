@@ -1,0 +1,89 @@
+"""Opening the SQLCipher database with the raw data key, and running migrations.
+
+Every SQLite error that means "this file is not a healthy vault" becomes ``VaultDamaged``;
+"disk full" becomes ``StorageFull``. SQLCipher's own logging is silenced before the key is
+set, so a wrong key never prints noise on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from intake.errors import StorageFull, UnsupportedFormat, VaultDamaged
+from intake.vault.migrations import all_migrations
+
+DB_NAME = "vault.db"
+Connection = Any  # sqlcipher3's Connection has no type stubs
+
+DatabaseError = sqlcipher.DatabaseError
+IntegrityError = sqlcipher.IntegrityError
+OperationalError = sqlcipher.OperationalError
+Row = sqlcipher.Row
+
+
+def connect(folder: Path, data_key: bytes) -> Connection:
+    """A configured connection to ``folder/vault.db`` (created if missing), schema migrated."""
+    conn = sqlcipher.connect(str(folder / DB_NAME), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
+        conn.execute("PRAGMA secure_delete = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise VaultDamaged(part="database")
+        conn.execute("PRAGMA synchronous = FULL")
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise VaultDamaged(part="database")
+        conn.row_factory = sqlcipher.Row
+        migrate(conn)
+    except DatabaseError as exc:
+        conn.close()
+        raise translate_error(exc) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: Connection) -> None:
+    """Apply every migration newer than the DB's ``user_version``, one transaction each."""
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    migrations = all_migrations()
+    if current > len(migrations):
+        raise UnsupportedFormat
+    for migration in migrations[current:]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migration.upgrade(conn)
+            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def translate_error(exc: BaseException) -> Exception:
+    """Map a SQLite/SQLCipher error to the typed error a user should see."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+        return StorageFull()
+    if name in {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR"} or isinstance(
+        exc, DatabaseError
+    ):
+        return VaultDamaged(part="database")
+    return exc if isinstance(exc, Exception) else RuntimeError("interrupted")
+
+
+def schema_of(conn: Connection) -> list[tuple[str, str, str]]:
+    """(type, name, sql) of every schema object, for the migration-equals-fresh test."""
+    rows = conn.execute(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), " ".join(str(r[2]).split())) for r in rows]

@@ -1,0 +1,210 @@
+"""The ``Vault`` service: create, open, lock (close) and change the passphrase of a vault.
+
+A vault is a folder with ``vault.json`` (header) and ``vault.db`` (SQLCipher). Opening takes
+the passphrase, unwraps the data key, takes the one-process lock and opens the database.
+Other services (testimonies, cards, bundles) receive an open ``Vault`` and use ``conn`` and
+``transaction()``; they never see the data key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crypto.kdf import Argon2Params
+from crypto.keys import generate_signing_key, generate_x25519_key
+from intake.errors import (
+    InvalidInput,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+)
+from intake.vault import db, header
+from intake.vault.lock import VaultLock
+
+ROLES = ("volunteer", "coordinator")
+MAX_NAME_LEN = 200
+
+
+@dataclass(frozen=True, repr=False)
+class Identity:
+    """The vault owner's identity. ``repr`` hides the private keys."""
+
+    role: str
+    name: str
+    signing_seed: bytes
+    x25519_private: bytes
+    created: str
+
+    def __repr__(self) -> str:
+        return f"Identity(role={self.role!r}, name=<{len(self.name)} chars>)"
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / header.HEADER_NAME).is_file()
+
+
+class Vault:
+    """An open vault. Use ``Vault.create`` or ``Vault.open``; ``close()`` locks it again."""
+
+    def __init__(self, folder: Path, conn: db.Connection, lock: VaultLock, hdr: header.Header):
+        self.path = folder
+        self._conn: db.Connection | None = conn
+        self._lock = lock
+        self._header = hdr
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path | str,
+        passphrase: str,
+        role: str,
+        name: str,
+        kdf_params: Argon2Params | None = None,
+    ) -> Vault:
+        """Make a new vault in ``folder`` (created if missing, must hold no vault)."""
+        folder = Path(folder)
+        if role not in ROLES:
+            raise InvalidInput(reason="role")
+        name = name.strip()
+        if not name or len(name) > MAX_NAME_LEN:
+            raise InvalidInput(reason="name")
+        if is_vault(folder) or (folder / db.DB_NAME).exists():
+            raise VaultExists(path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            data_key = os.urandom(header.DATA_KEY_LEN)
+            hdr = header.new_header(passphrase, data_key, kdf_params)
+            conn = db.connect(folder, data_key)
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            conn.execute(
+                "INSERT INTO identity (id, role, name, signing_seed, x25519_private, created) "
+                "VALUES (1, ?, ?, ?, ?, ?)",
+                (role, name, generate_signing_key(), generate_x25519_key(), created),
+            )
+            # The header is written last: a crash before this leaves no openable half-vault.
+            header.write_header(folder, hdr)
+        except BaseException:
+            conn.close()
+            lock.release()
+            raise
+        return cls(folder, conn, lock, hdr)
+
+    @classmethod
+    def open(cls, folder: Path | str, passphrase: str) -> Vault:
+        """Unlock the vault in ``folder`` with ``passphrase``."""
+        folder = Path(folder)
+        if not is_vault(folder):
+            raise VaultNotFound(path=str(folder))
+        hdr = header.read_header(folder)
+        if not (folder / db.DB_NAME).is_file():
+            raise VaultDamaged(part="database")
+        data_key = header.unwrap(hdr, passphrase)
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            conn = db.connect(folder, data_key)
+            if conn.execute("SELECT count(*) FROM identity").fetchone()[0] != 1:
+                conn.close()
+                raise VaultDamaged(part="database")
+        except BaseException:
+            lock.release()
+            raise
+        return cls(folder, conn, lock, hdr)
+
+    def close(self) -> None:
+        """Lock the vault: close the database and release the process lock."""
+        if self._conn is not None:
+            with contextlib.suppress(db.DatabaseError):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+            self._conn = None
+        self._lock.release()
+
+    lock = close
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    # ---- database access ---------------------------------------------------------------
+
+    @property
+    def conn(self) -> db.Connection:
+        if self._conn is None:
+            raise VaultLocked
+        return self._conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[db.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except db.DatabaseError as exc:
+            raise db.translate_error(exc) from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except db.DatabaseError as exc:
+            with contextlib.suppress(db.DatabaseError):
+                conn.execute("ROLLBACK")
+            raise db.translate_error(exc) from None
+        except BaseException:
+            with contextlib.suppress(db.DatabaseError):
+                conn.execute("ROLLBACK")
+            raise
+
+    # ---- identity, settings, passphrase -------------------------------------------------
+
+    @property
+    def identity(self) -> Identity:
+        row = self.conn.execute(
+            "SELECT role, name, signing_seed, x25519_private, created FROM identity"
+        ).fetchone()
+        return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4])
+
+    @property
+    def vault_id(self) -> str:
+        return self._header.vault_id
+
+    @property
+    def kdf_params(self) -> Argon2Params:
+        return self._header.kdf
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the data key under ``new``; ``old`` must be right. The DB is not rewritten."""
+        data_key = header.unwrap(header.read_header(self.path), old)
+        self._header = header.rewrap(self._header, new, data_key)
+        header.write_header(self.path, self._header)

@@ -1,0 +1,45 @@
+"""Test-wide settings: Qt offscreen, cheap Argon2id for throwaway vaults, vault factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["AMANAT_KDF_PROFILE"] = "test"  # subprocess CLI runs use the minimum KDF cost
+
+from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+from intake.vault import Vault
+
+FAST_KDF = Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS)
+PASSPHRASE = "correct horse battery staple"
+REPO = Path(__file__).resolve().parents[1]
+
+VaultFactory = Callable[..., Vault]
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> Iterator[VaultFactory]:
+    """Create vaults in tmp_path (cheap KDF); all are closed at the end of the test."""
+    opened: list[Vault] = []
+
+    def factory(
+        name: str = "Aigul Test", role: str = "volunteer", folder: str | None = None
+    ) -> Vault:
+        vault = Vault.create(
+            tmp_path / (folder or f"{role}-{len(opened)}"), PASSPHRASE, role, name, FAST_KDF
+        )
+        opened.append(vault)
+        return vault
+
+    yield factory
+    for vault in opened:
+        vault.close()
+
+
+@pytest.fixture
+def vault(make_vault: VaultFactory) -> Vault:
+    return make_vault()

@@ -52,7 +52,10 @@ class HybridRecipient:
         self.public = public
 
     def wrap(self, file_key: bytes, random: Random) -> list[Stanza]:
-        sealed = _SUITE.encrypt(file_key, self._key, info=LABEL)  # enc || ciphertext
+        try:
+            sealed = _SUITE.encrypt(file_key, self._key, info=LABEL)  # enc || ciphertext
+        except ValueError:  # e.g. a low-order X25519 half
+            raise KeyFormatError("invalid hybrid recipient") from None
         return [Stanza(STANZA_TYPE, [b64encode(sealed[:ENC_SIZE])], sealed[ENC_SIZE:])]
 
     def __str__(self) -> str:

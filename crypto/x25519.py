@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from crypto import bech32
-from crypto.errors import HeaderError, KeyFormatError
+from crypto.errors import CryptoError, HeaderError, KeyFormatError
 from crypto.header import Stanza
 from crypto.primitives import (
     WRAPPED_KEY_SIZE,
@@ -37,12 +37,12 @@ def _public(private: X25519PrivateKey) -> bytes:
     return private.public_key().public_bytes(*_RAW)
 
 
-def _shared(private: X25519PrivateKey, point: bytes) -> bytes:
+def _shared(private: X25519PrivateKey, point: bytes, error: type[CryptoError]) -> bytes:
     """X25519; the all-zero result of a low-order point is an error (age spec)."""
     try:
         return private.exchange(X25519PublicKey.from_public_bytes(point))
     except ValueError:
-        raise HeaderError("X25519 share is a low-order point") from None
+        raise error("X25519 key is a low-order point") from None
 
 
 class X25519Recipient:
@@ -56,7 +56,7 @@ class X25519Recipient:
     def wrap(self, file_key: bytes, random: Random) -> list[Stanza]:
         ephemeral = X25519PrivateKey.from_private_bytes(random(KEY_SIZE))
         share = _public(ephemeral)
-        secret = _shared(ephemeral, self.public)
+        secret = _shared(ephemeral, self.public, KeyFormatError)
         key = hkdf_sha256(secret, share + self.public, LABEL)
         return [Stanza(STANZA_TYPE, [b64encode(share)], wrap_key(key, file_key))]
 
@@ -86,7 +86,7 @@ class X25519Identity:
                 raise HeaderError("invalid X25519 stanza") from None
             if len(share) != KEY_SIZE or len(stanza.body) != WRAPPED_KEY_SIZE:
                 raise HeaderError("invalid X25519 stanza")
-            secret = _shared(self._key, share)
+            secret = _shared(self._key, share, HeaderError)
             key = hkdf_sha256(secret, share + self.public, LABEL)
             file_key = unwrap_key(key, stanza.body)
             if file_key is not None:

@@ -25,11 +25,11 @@ from crypto.age import (
     parse_recipient,
 )
 from crypto.errors import CryptoError, HeaderError, HMACError, KeyFormatError, NoMatch, PayloadError
-from crypto.hybrid import HybridIdentity
+from crypto.hybrid import HybridIdentity, HybridRecipient
 from crypto.primitives import Random
 from crypto.scrypt import ScryptIdentity, ScryptRecipient
 from crypto.stream import CHUNK_SIZE
-from crypto.x25519 import X25519Identity
+from crypto.x25519 import X25519Identity, X25519Recipient
 
 IDENTITY = X25519Identity(bytes(range(32)))
 KAT_SHA256 = (
@@ -185,6 +185,10 @@ def test_key_strings_are_checked() -> None:
     with pytest.raises(KeyFormatError):
         parse_recipient(bech32.encode("age", bytes(31)))
     assert bech32.decode(bech32.encode("x", b"\x00\xff" * 40)) == ("x", b"\x00\xff" * 40)
+    low_order = HybridIdentity(bytes(32)).public[:-32] + bytes(32)
+    for recipient in (X25519Recipient(bytes(32)), HybridRecipient(low_order)):
+        with pytest.raises(KeyFormatError):
+            seal(b"x", [recipient])
 
 
 def test_errors_share_one_base() -> None:

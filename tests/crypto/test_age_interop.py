@@ -152,7 +152,7 @@ def age_with_tty(args: list[str], passphrase: str, prompts: int) -> None:
     assert exe, "the age CLI is required (apt-get install age)"
     pid, fd = pty.fork()
     if pid == 0:  # the child: age, with the pty as its controlling terminal
-        os.execv(exe, [exe, *args])  # noqa: S606 - fixed argument list, no shell
+        os.execv(exe, [exe, *args])  # fixed argument list, no shell
     seen, deadline = b"", time.monotonic() + 60
     while time.monotonic() < deadline:
         if not select.select([fd], [], [], 0.2)[0]:

@@ -109,3 +109,13 @@ def test_key_file_format_and_key_id() -> None:
     assert parse_signature(sign(SEED, b"", "t")).key_id == key_id_for(signing_public_key(SEED))
     with pytest.raises(SignatureError):
         parse_public_key("untrusted comment: x\nnot base64!\n")
+
+
+def test_spec_vector() -> None:
+    """docs/bundle-format.md §6: key id and public-key file for seed 0x00..0x1F."""
+    public = signing_public_key(SEED)
+    assert key_id_hex(key_id_for(public)) == "4F1A45AD48171C8C"
+    assert encode_public_key(public) == (
+        "untrusted comment: minisign public key 4F1A45AD48171C8C\n"
+        "RWSMHBdIrUUaTwOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4\n"
+    )

@@ -127,7 +127,8 @@ class Decryptor:
         self._error: CryptoError | None = None
 
     def read(self, n: int = -1, /) -> bytes:
-        """Up to ``n`` bytes (all remaining if n < 0); fewer only at the verified end."""
+        """Up to ``n`` bytes (all if n < 0; then any error is raised at once). Fewer only at the
+        verified end, or just before damage, which the next call raises."""
         if self._error:
             raise self._error
         parts: list[bytes] = []
@@ -138,7 +139,7 @@ class Decryptor:
                 try:
                     self._buf, self._pos = self._stream.read_chunk(), 0
                 except CryptoError as err:
-                    if not parts:
+                    if not parts or n < 0:
                         raise
                     self._error = err  # hand out what was authenticated first
                     break

@@ -125,6 +125,8 @@ def test_released_plaintext_stops_at_damage() -> None:
         got += reader.read(1000)
     with pytest.raises(PayloadError):
         reader.read(1000)
+    with pytest.raises(PayloadError):  # reading everything at once never returns a prefix
+        Decryptor([IDENTITY], io.BytesIO(bytes(sealed))).read()
     assert data.startswith(got)
     assert len(got) == 3 * CHUNK_SIZE
 

@@ -1,1 +1,1 @@
-"""Benchmarks, run by hand; each prints ratios against a reference tool."""
+"""Benchmarks, run by hand as modules: ``.venv/bin/python -m bench.<name>``."""

@@ -5,9 +5,8 @@ never raises for bad content: it returns a list of ``Problem``s, each with a JSO
 (``/victims/0/prc_id``), a stable code, a severity (errors block saving a final version,
 warnings only inform) and a message that names the field by its label in the volunteer's
 language ("Victim 1 › PRC ID number: …"). Messages never repeat the value itself, so they are
-safe to show, print or put in an exception. ``normalize_content`` tidies input (NFC, trimmed
-single-line text, canonical date ranges and ID numbers, empty values dropped) before it is
-validated and stored.
+safe to show, print or put in an exception. Input is tidied first by
+``intake.normalization.normalize_content``.
 """
 
 from __future__ import annotations
@@ -31,12 +30,11 @@ from intake.fuzzy_dates import (
     MAX_YEAR,
     MIN_YEAR,
     DateFormatError,
-    normalize_date_range,
     parse_date_range,
     parse_fuzzy_date,
 )
 from intake.i18n import tr
-from intake.prc_id import check_prc_id, normalize_prc_id
+from intake.prc_id import check_prc_id
 from intake.scripts import Script, scripts_in
 
 Severity = Literal["error", "warning"]
@@ -119,9 +117,7 @@ class _Validator:
             self.add(path, "single_line", "error", msg)
             return False
         allowed = "\n\t" if multiline else ""
-        bad = any(
-            unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value
-        ) or not _encodable(value)
+        bad = any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value)
         if bad:
             msg = tr(
                 "{field}: contains characters that are not allowed.", lang=self.lang, field=label
@@ -214,7 +210,7 @@ class _Validator:
             label = f"{where}{SEPARATOR}{fdef.label_in(self.lang)}"
             value = values.get(fdef.id)
             fpath = f"{path}/{fdef.id}"
-            if fdef.required and _is_empty(value):
+            if fdef.required and is_empty(value):
                 msg = tr("{field}: this field is required.", lang=self.lang, field=label)
                 self.add(fpath, "required", "error", msg)
             # Blank values are simply absent; a non-empty object or list is still checked for
@@ -222,19 +218,13 @@ class _Validator:
             if (
                 value is None
                 or value in ("", [], {})
-                or (isinstance(value, str) and _is_empty(value))
+                or (isinstance(value, str) and is_empty(value))
             ):
                 continue
-            self.field(fdef, value, fpath, label, values)
+            _CHECKS[fdef.type](self, fdef, value, fpath, label, values)
         for key in values:
             if section.field(key) is None:
                 self.unknown(f"{path}/{_pointer(str(key))[1:]}", where, key)
-
-    def field(
-        self, fdef: FieldDef, value: object, path: str, label: str, entry: dict[str, Any]
-    ) -> None:
-        check = _CHECKS[fdef.type]
-        check(self, fdef, value, path, label, entry)
 
     # -- field types ----------------------------------------------------------------------
 
@@ -465,15 +455,7 @@ _CHECKS: dict[str, _Check] = {
 }
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _is_empty(value: object) -> bool:
+def is_empty(value: object) -> bool:
     """Absent, null, blank text, or a list/object with nothing filled in."""
     if value is None:
         return True
@@ -482,7 +464,7 @@ def _is_empty(value: object) -> bool:
     if isinstance(value, list):
         return not value
     if isinstance(value, dict):
-        return all(_is_empty(v) for v in value.values())
+        return all(is_empty(v) for v in value.values())
     return False
 
 
@@ -500,83 +482,3 @@ def validate_content(
     validator = _Validator(form, lang, today)
     validator.content(content)
     return validator.problems
-
-
-# --- normalization -------------------------------------------------------------------------
-
-
-def _nfc(value: object) -> object:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {(_nfc(k) if isinstance(k, str) else k): _nfc(v) for k, v in value.items()}
-    return value
-
-
-def _tidy(fdef: FieldDef, value: object) -> object:
-    if isinstance(value, str):
-        if fdef.type == "multiline":
-            return value.strip("\n")
-        value = value.strip()
-        if fdef.type == "date_range":
-            return normalize_date_range(value)
-        if fdef.type == "prc_id":
-            return normalize_prc_id(value)
-        return value
-    if isinstance(value, list) and fdef.type in ("list", "multichoice"):
-        return [v.strip() if isinstance(v, str) else v for v in value if not _is_empty(v)]
-    if isinstance(value, dict) and fdef.type in ("names", "hometown"):
-        return _tidy_parts(value)
-    return value
-
-
-def _tidy_parts(value: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, part in value.items():
-        if isinstance(part, str):
-            part = part.strip()
-        elif isinstance(part, list):
-            part = [p.strip() if isinstance(p, str) else p for p in part if not _is_empty(p)]
-        elif isinstance(part, dict):
-            part = _tidy_parts(part)
-        if not _is_empty(part):
-            result[key] = part
-    return result
-
-
-def normalize_content(form: FormDefinition, content: object) -> object:
-    """Tidy ``content`` for storage; leaves anything it does not understand for validation.
-
-    Strings become NFC with LF line ends; single-line text is trimmed; date ranges and ID
-    numbers get their canonical spelling; empty strings, lists and objects of optional
-    fields are dropped, so two entries of the same facts normalize to the same content.
-    """
-    content = _nfc(content)
-    if not isinstance(content, dict):
-        return content
-    result: dict[str, Any] = {}
-    for key, value in content.items():
-        section = form.section(key) if isinstance(key, str) else None
-        if section is None:
-            result[key] = value
-        elif section.repeatable and isinstance(value, list):
-            result[key] = [_tidy_entry(section, v) for v in value]
-        elif not section.repeatable and isinstance(value, dict):
-            result[key] = _tidy_entry(section, value)
-        else:
-            result[key] = value
-    return result
-
-
-def _tidy_entry(section: SectionDef, entry: object) -> object:
-    if not isinstance(entry, dict):
-        return entry
-    result: dict[str, Any] = {}
-    for key, value in entry.items():
-        fdef = section.field(key) if isinstance(key, str) else None
-        tidied = _tidy(fdef, value) if fdef else value
-        if fdef is None or not _is_empty(tidied):
-            result[key] = tidied
-    return result

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from crypto.fingerprint import fingerprint as key_fingerprint
 from crypto.keys import signing_public_key, x25519_public_key
 from intake.vault import Identity
 
@@ -14,9 +13,5 @@ def public_keys(identity: Identity) -> tuple[bytes, bytes]:
 
 
 def fingerprint(identity: Identity) -> str:
-    """The fingerprint people compare aloud (see docs/bundle-format.md)."""
-    ed, x = public_keys(identity)
-    digest = hashlib.sha256(b"amanat-fingerprint-v1" + ed + x).digest()
-    number = int.from_bytes(digest[:13], "big") % 10**30
-    digits = f"{number:030d}"
-    return " ".join(digits[i : i + 5] for i in range(0, 30, 5))
+    """The fingerprint people compare aloud (docs/bundle-format.md, fingerprint section)."""
+    return key_fingerprint(*public_keys(identity))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,11 +25,12 @@ from intake.errors import (
     VaultLocked,
     VaultNotFound,
 )
+from intake.i18n import tr
 from intake.vault import db, header
 from intake.vault.lock import VaultLock
 
 ROLES = ("volunteer", "coordinator")
-MAX_NAME_LEN = 200
+MAX_NAME_LEN = 64  # the card format's limit: names must fit a QR code
 
 
 @dataclass(frozen=True, repr=False)
@@ -72,10 +74,10 @@ class Vault:
         """Make a new vault in ``folder`` (created if missing, must hold no vault)."""
         folder = Path(folder)
         if role not in ROLES:
-            raise InvalidInput(reason="role")
-        name = name.strip()
-        if not name or len(name) > MAX_NAME_LEN:
-            raise InvalidInput(reason="name")
+            raise InvalidInput(reason=tr("the role must be volunteer or coordinator"))
+        name = unicodedata.normalize("NFC", name.strip())
+        if not name or len(name) > MAX_NAME_LEN or not name.isprintable():
+            raise InvalidInput(reason=tr("the name must be 1 to 64 visible characters"))
         if is_vault(folder) or (folder / db.DB_NAME).exists():
             raise VaultExists(path=str(folder))
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -191,15 +191,16 @@ def test_migrated_schema_equals_fresh(vault: Vault, tmp_path: Path) -> None:
     key = os.urandom(32)
     folder = tmp_path / "stepwise"
     folder.mkdir()
-    conn = sqlcipher.connect(str(folder / "vault.db"), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    for migration in all_migrations():
-        conn.execute("BEGIN")
-        migration.upgrade(conn)
-        conn.execute(f"PRAGMA user_version = {migration.version}")
-        conn.execute("COMMIT")
-        conn.close()
-        conn = db.connect(folder, key)  # reopen: later steps run on a real, older vault
+    for migration in all_migrations():  # each step on a reopened, older database
+        raw = sqlcipher.connect(str(folder / "vault.db"), isolation_level=None)
+        raw.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == migration.version - 1
+        raw.execute("BEGIN")
+        migration.upgrade(raw)
+        raw.execute(f"PRAGMA user_version = {migration.version}")
+        raw.execute("COMMIT")
+        raw.close()
+    conn = db.connect(folder, key)
     assert db.schema_of(conn) == db.schema_of(vault.conn)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(all_migrations())
     conn.close()

@@ -103,13 +103,19 @@ class FontFile:
     # Uyghur does not use); 0.45 em clears the deepest Uyghur tails (ي ۋ ى final).
     ascent: float
     descent: float
+    # Size relative to the requested one: Naskh letters are small on their body, so Uyghur is
+    # set 15% larger to read like Latin and Chinese of the same nominal size beside it.
+    scale: float = 1.0
 
 
+_NASKH = 1.15
 FONT_FILES: tuple[FontFile, ...] = (
     FontFile("AmanatSans", "NotoSans-Regular.ttf", Script.LATIN, False, 1.069, 0.293),
     FontFile("AmanatSans-Bold", "NotoSans-Bold.ttf", Script.LATIN, True, 1.069, 0.293),
-    FontFile("AmanatNaskh", "NotoNaskhArabic-Regular.ttf", Script.ARABIC, False, 1.069, 0.45),
-    FontFile("AmanatNaskh-Bold", "NotoNaskhArabic-Bold.ttf", Script.ARABIC, True, 1.069, 0.45),
+    FontFile("AmanatNaskh", "NotoNaskhArabic-Regular.ttf", Script.ARABIC, False, 1.069, 0.45, 1.15),
+    FontFile(
+        "AmanatNaskh-Bold", "NotoNaskhArabic-Bold.ttf", Script.ARABIC, True, 1.069, 0.45, 1.15
+    ),
     # No bold CJK face is bundled (it would double the size): bold Chinese uses the regular.
     FontFile("AmanatSC", "NotoSansSC-AmanatSubset-Regular.ttf", Script.HAN, False, 0.88, 0.12),
 )

@@ -97,11 +97,21 @@ def _glyph_texts(text: str, face: FontFace, glyphs: list[tuple[int, int]]) -> li
 
 
 def draw_glyphs(
-    canvas: Any, face: FontFace, size: float, glyphs: tuple[Glyph, ...], x: float, y: float
+    canvas: Any,
+    face: FontFace,
+    size: float,
+    glyphs: tuple[Glyph, ...],
+    x: float,
+    y: float,
+    fake_bold: bool = False,
 ) -> None:
     """Draw shaped ``glyphs`` from the left, with the baseline at ``y``."""
     text = canvas.beginText()
     text.setFont(face.name, size)
+    if fake_bold:
+        text.setTextRenderMode(2)
+        canvas.saveState()
+        canvas.setLineWidth(size * 0.035)
     pen = x
     for glyph in glyphs:
         if glyph.glyph_id:  # never reached for .notdef: layout reports those first
@@ -109,3 +119,5 @@ def draw_glyphs(
             text.textOut(glyph.code)
         pen += glyph.x_advance
     canvas.drawText(text)
+    if fake_bold:
+        canvas.restoreState()

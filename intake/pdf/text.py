@@ -48,6 +48,7 @@ class Run:
     width: float
     glyphs: tuple[Glyph, ...] | None  # shaped runs: glyphs in display order
     is_space: bool
+    fake_bold: bool = False  # bold asked for, but the font has no bold face (Chinese)
 
     @property
     def display_text(self) -> str:
@@ -129,16 +130,18 @@ class _Paragraph:
         text = self.text[start:end]
         face = self.faces[start]
         level = self.levels[start]
+        size = self.size * face.file.scale
         is_space = text.isspace()
+        fake_bold = self.bold and not face.file.bold
         if face.is_arabic:
-            glyphs, notdef = shape(text, face, self.size, bool(level % 2), self.language)
+            glyphs, notdef = shape(text, face, size, bool(level % 2), self.language)
             if notdef:  # cannot happen for characters the font maps; guard all the same
                 raise UnprintableText(frozenset(text))
             width = sum(g.x_advance for g in glyphs)
-            return Run(text, start, face, self.size, level, width, glyphs, is_space)
-        plain = Run(text, start, face, self.size, level, 0.0, None, is_space)
-        width = pdfmetrics.stringWidth(plain.display_text, face.name, self.size)
-        return Run(text, start, face, self.size, level, width, None, is_space)
+            return Run(text, start, face, size, level, width, glyphs, is_space, fake_bold)
+        plain = Run(text, start, face, size, level, 0.0, None, is_space)
+        width = pdfmetrics.stringWidth(plain.display_text, face.name, size)
+        return Run(text, start, face, size, level, width, None, is_space, fake_bold)
 
     def runs(self, start: int, end: int) -> Iterator[Run]:
         """The runs of [start, end), split wherever the font or the level changes."""
@@ -225,9 +228,10 @@ def _line(atoms: list[_Atom], rtl: bool, size: float, leading: float, fallback: 
     while runs and runs[-1].is_space:  # rule L1: whitespace at the end of a line is not shown
         runs.pop()
     ordered = tuple(runs[i] for i in visual_order([r.level for r in runs]))
-    faces = {r.face for r in runs} or {fallback}
-    ascent = max(f.file.ascent for f in faces) * size
-    descent = max(f.file.descent for f in faces) * size
+    ascent = max((r.face.file.ascent * r.size for r in runs), default=fallback.file.ascent * size)
+    descent = max(
+        (r.face.file.descent * r.size for r in runs), default=fallback.file.descent * size
+    )
     height = max(size * leading, ascent + descent)
     return Line(ordered, sum(r.width for r in ordered), ascent, descent, height, rtl)
 
@@ -308,7 +312,9 @@ def draw(
         for run in line.runs:
             if run.glyphs is not None:
                 if not run.is_space:
-                    draw_glyphs(canvas, run.face, run.size, run.glyphs, pen, baseline)
+                    draw_glyphs(
+                        canvas, run.face, run.size, run.glyphs, pen, baseline, run.fake_bold
+                    )
             else:
                 _draw_plain(canvas, run, pen, baseline)
             pen += run.width
@@ -320,5 +326,16 @@ def _draw_plain(canvas: Any, run: Run, x: float, baseline: float) -> None:
     shown = run.display_text
     if not shown or run.is_space:
         return
-    canvas.setFont(run.face.name, run.size)
-    canvas.drawString(x, baseline, shown)
+    if not run.fake_bold:
+        canvas.setFont(run.face.name, run.size)
+        canvas.drawString(x, baseline, shown)
+        return
+    # Fill and stroke the outlines: a bolder weight for fonts bundled in one weight only.
+    text = canvas.beginText(x, baseline)
+    text.setFont(run.face.name, run.size)
+    text.setTextRenderMode(2)
+    canvas.saveState()
+    canvas.setLineWidth(run.size * 0.035)
+    text.textOut(shown)
+    canvas.drawText(text)
+    canvas.restoreState()

@@ -64,6 +64,11 @@ class VaultDamaged(AmanatError):
     msgid = "The vault is damaged and cannot be opened ({part})."
     exit_code = 6
 
+    def message(self, lang: str | None = None) -> str:
+        part = str(self._values.get("part", ""))
+        parts = {"header": tr("header", lang=lang), "database": tr("database", lang=lang)}
+        return tr(self._msgid, lang=lang, part=parts.get(part, part))
+
 
 class VaultLocked(AmanatError):
     msgid = "The vault is locked. Unlock it with the passphrase first."

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, cast
 
 from intake.errors import AmanatError
@@ -230,7 +231,7 @@ def _text(value: object, where: str) -> Text:
             raise _fail(f"{where} has a bad translation for {lang!r}")
     if DEFAULT_LANGUAGE not in value:
         raise _fail(f"{where} lacks English")
-    return dict(value)
+    return MappingProxyType(dict(value))  # the cached built-in form is shared: read-only
 
 
 def _ident(value: object, where: str) -> str:
@@ -312,7 +313,7 @@ def _field(value: object, section_id: str, vocabularies: Mapping[str, object]) -
         vocabulary=vocabulary,
         max_length=max_length,
         max_items=max_items,
-        cross_check=cross_check,
+        cross_check=MappingProxyType(cross_check),
     )
 
 
@@ -391,8 +392,8 @@ def form_from_dict(value: object) -> FormDefinition:
         version=version,
         title=_text(raw["title"], "title"),
         languages=tuple(languages),
-        parts=parts,
-        vocabularies=vocabularies,
+        parts=MappingProxyType(parts),
+        vocabularies=MappingProxyType(vocabularies),
         sections=sections,
     )
 

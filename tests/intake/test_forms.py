@@ -217,3 +217,11 @@ def test_loader_accepts_the_file_and_rejects_non_json() -> None:
 def test_unknown_builtin_form() -> None:
     with pytest.raises(FormDefinitionError):
         builtin_form("amanat.testimony", 99)
+
+
+def test_cached_builtin_form_is_read_only() -> None:
+    form = builtin_form()
+    with pytest.raises(TypeError):
+        form.vocabularies["gender"] = ()  # type: ignore[index]
+    with pytest.raises(TypeError):
+        form.title["en"] = "Changed"  # type: ignore[index]

@@ -1,18 +1,69 @@
-"""The desktop application's start-up: QApplication, fonts, language, first window."""
+"""The desktop application's start-up: QApplication, fonts, language, first window.
+
+``run`` is what ``amanat gui`` and ``amanat-gui`` call. It creates the QApplication with
+high-DPI scaling that follows the screen exactly, registers the bundled fonts (so Uyghur and
+Chinese render on a machine without them), applies the language (``--lang``, else the saved
+preference, else the system language) and shows the main window for the vault folder
+(``--vault``, else the per-user default). ``build_shell`` does everything but the event loop,
+so tests drive the same code.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from intake.cli.common import default_vault_dir
+from ui.fonts import interface_font, register_bundled_fonts
+from ui.preferences import Preferences
+from ui.shell import AppShell, apply_language, choose_language
+from ui.style import STYLE_SHEET
+from ui.workers import wait_for_all
+
+
+def create_application() -> QApplication:
+    """The QApplication (or the existing one, under tests), configured once."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Amanat")
+    app.setOrganizationName("Amanat")
+    app.setApplicationDisplayName("Amanat")
+    app.setDesktopFileName("amanat")
+    register_bundled_fonts()
+    app.setFont(interface_font())
+    app.setStyleSheet(STYLE_SHEET)
+    return app
+
+
+def build_shell(vault: Path | None, lang: str | None, prefs: Preferences) -> AppShell:
+    """Everything ``run`` does except showing the window and entering the event loop."""
+    create_application()
+    code = choose_language(lang, prefs)
+    apply_language(code)
+    if lang == code:
+        prefs.set_language(code)
+    return AppShell(vault or default_vault_dir(), prefs)
+
 
 def run(vault: Path | None, lang: str | None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel("Amanat")
-    label.show()
-    return int(app.exec())
+    """Start the desktop app on ``vault`` in ``lang``; returns the exit status."""
+    app = create_application()
+    shell = build_shell(vault, lang, Preferences())
+    shell.window.show()
+    status = int(app.exec())
+    shell.shutdown()
+    wait_for_all()
+    return status
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Licence texts of the components Amanat ships (data only; see README.md here)."""

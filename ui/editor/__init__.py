@@ -1,0 +1,1 @@
+"""The testimony editor, generated from the form definition (resources/forms)."""

@@ -1,0 +1,52 @@
+"""Text direction that follows the script being typed.
+
+A Uyghur name in Arabic script is written right to left, a Latin or Cyrillic one left to
+right, whatever the interface language. Fields meant for one script get a fixed direction
+(``fix_direction``); free fields follow the first strong character of their text
+(``follow_text``), like a word processor does per paragraph.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+RTL_PARTS = frozenset({"arabic"})  # name parts written right to left
+
+
+def text_is_rtl(text: str) -> bool | None:
+    """True/False from the first strong character; None when there is none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return None
+
+
+def direction_for_part(part: str) -> Qt.LayoutDirection:
+    """The direction of a name or place part (``arabic`` → right to left)."""
+    return Qt.LayoutDirection.RightToLeft if part in RTL_PARTS else Qt.LayoutDirection.LeftToRight
+
+
+def fix_direction(edit: QLineEdit, direction: Qt.LayoutDirection) -> None:
+    edit.setLayoutDirection(direction)
+    edit.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+
+
+def follow_text(edit: QLineEdit) -> None:
+    """Make ``edit`` switch direction with the script of what is typed into it."""
+
+    def update(text: str) -> None:
+        rtl = text_is_rtl(text)
+        if rtl is None:
+            edit.unsetLayoutDirection()
+        else:
+            edit.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+            )
+
+    edit.textChanged.connect(update)

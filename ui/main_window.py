@@ -1,0 +1,270 @@
+"""The main window: first run, unlock screen or workspace, with menus and shortcuts.
+
+Which page shows follows the session: no vault yet → the first-run flow; locked → the unlock
+screen; unlocked → the workspace (created on unlock, cleared and destroyed on lock). Menus hold
+every action with a shortcut (Ctrl+N new, Ctrl+O open, Ctrl+L lock, Ctrl+Q quit…); actions that
+need an open vault are disabled while it is locked. Closing the window locks the vault first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.util import find_spec
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from intake.app_settings import autolock_minutes
+from intake.i18n import LANGUAGES, current_language, tr
+from ui import dialogs
+from ui.about import AboutDialog
+from ui.idle_lock import IdleLock
+from ui.preferences import Preferences
+from ui.session import VaultSession
+from ui.settings_dialog import SettingsDialog
+from ui.setup.card_page import CardPage
+from ui.setup.first_run import FirstRunFlow
+from ui.unlock_page import UnlockPage
+from ui.workspace.workspace import Workspace
+
+
+def bundles_available() -> bool:
+    """Export needs intake.bundles (another part of the project); until then it is disabled."""
+    return find_spec("intake.bundles") is not None
+
+
+class MainWindow(QMainWindow):
+    """One window per vault session."""
+
+    def __init__(
+        self,
+        session: VaultSession,
+        prefs: Preferences,
+        idle: IdleLock,
+        on_language: Callable[[str], None],
+        first_run_step: str = "language",
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.prefs = prefs
+        self.idle = idle
+        self.on_language = on_language
+        self.replacing = False  # set by the shell when a new window takes over (language)
+        self.quit_after_lock = False
+        self.setWindowTitle("Amanat")
+        self.resize(1100, 760)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.first_run: FirstRunFlow | None = None
+        self.unlock_page: UnlockPage | None = None
+        self.workspace: Workspace | None = None
+        self._build_menus()
+        session.unlocked.connect(self._unlocked)
+        session.locking.connect(self._locking)
+        session.locked.connect(self._locked)
+        if not session.vault_exists() or first_run_step == "card":
+            self.show_first_run(first_run_step)
+        elif session.is_unlocked:
+            self.show_workspace()
+        else:
+            self.show_unlock()
+        geometry = prefs.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # ---- menus ----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&File"))
+        self.new_action = self._action(tr("&New testimony"), self.new_testimony, "Ctrl+N")
+        self.open_action = self._action(tr("&Open"), self.open_testimony, "Ctrl+O")
+        self.delete_action = self._action(tr("&Delete draft…"), self.delete_draft)
+        self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
+        self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
+        self.lock_action = self._action(tr("&Lock"), self.lock, "Ctrl+L")
+        self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q")
+        for action in (self.new_action, self.open_action, self.delete_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.card_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.quit_action)
+
+        settings_menu = bar.addMenu(tr("&Settings"))
+        language_menu = settings_menu.addMenu(tr("&Language"))
+        self.language_group = QActionGroup(self)
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _c=False, c=code: self._language(c))
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+        self.settings_action = self._action(tr("&Auto-lock…"), self.open_settings)
+        settings_menu.addAction(self.settings_action)
+
+        help_menu = bar.addMenu(tr("&Help"))
+        help_menu.addAction(self._action(tr("&About Amanat"), self.about))
+        self.vault_actions = (
+            self.new_action,
+            self.open_action,
+            self.delete_action,
+            self.card_action,
+            self.lock_action,
+            self.settings_action,
+        )
+        self._refresh_actions()
+
+    def _refresh_actions(self) -> None:
+        working = self.workspace is not None and self.session.is_unlocked
+        for action in self.vault_actions:
+            action.setEnabled(working)
+        volunteer = working and self.session.role == "volunteer"
+        self.card_action.setEnabled(volunteer)
+        self.export_action.setEnabled(working and bundles_available())
+        self.export_action.setToolTip(
+            ""
+            if bundles_available()
+            else tr("Export will be available in a later version of Amanat.")
+        )
+        self.statusBar().showMessage(self.session.describe())
+
+    # ---- pages ----------------------------------------------------------------------------
+
+    def _show(self, widget: QWidget) -> None:
+        self.pages.addWidget(widget)
+        self.pages.setCurrentWidget(widget)
+        for index in reversed(range(self.pages.count())):
+            other = self.pages.widget(index)
+            if other is not None and other is not widget:
+                self.pages.removeWidget(other)
+                other.deleteLater()
+        self.first_run = widget if isinstance(widget, FirstRunFlow) else None
+        self.unlock_page = widget if isinstance(widget, UnlockPage) else None
+        self.workspace = widget if isinstance(widget, Workspace) else None
+        self._refresh_actions()
+
+    def show_first_run(self, step: str) -> None:
+        flow = FirstRunFlow(self.session, step)
+        flow.language_chosen.connect(self._language)
+        flow.finished.connect(self.show_workspace)
+        self._show(flow)
+
+    def show_unlock(self) -> None:
+        page = UnlockPage(self.session)
+        self._show(page)
+        page.focus_passphrase()
+
+    def show_workspace(self) -> None:
+        if not self.session.is_unlocked:
+            self.show_unlock()
+            return
+        self.idle.set_minutes(autolock_minutes(self.session.vault))
+        self._show(Workspace(self.session))
+
+    @property
+    def first_run_step(self) -> str:
+        return self.first_run.step if self.first_run is not None else "language"
+
+    # ---- session signals ------------------------------------------------------------------
+
+    def _unlocked(self) -> None:
+        if self.first_run is None:
+            self.show_workspace()
+        else:
+            self._refresh_actions()
+
+    def _locking(self) -> None:
+        if self.workspace is not None:
+            self.workspace.save()
+            self.workspace.clear()
+
+    def _locked(self) -> None:
+        if self.quit_after_lock:
+            self.close()
+            return
+        if not self.replacing:
+            self.show_unlock()
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def new_testimony(self) -> None:
+        if self.workspace is not None:
+            self.workspace.new_testimony()
+
+    def open_testimony(self) -> None:
+        if self.workspace is not None:
+            self.workspace.open_selected()
+
+    def delete_draft(self) -> None:
+        if self.workspace is not None:
+            self.workspace.delete_selected()
+
+    def export(self) -> None:
+        """Hook for the export dialog of the bundles work (ui/export_dialog.py, later)."""
+        dialogs.show_info(
+            self, tr("Export"), tr("Export will be available in a later version of Amanat.")
+        )
+
+    def add_card(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(tr("Add coordinator card"))
+        dialog.resize(640, 480)
+        page = CardPage(self.session, first_run=False)
+        page.added.connect(dialog.accept)
+        page.skipped.connect(dialog.reject)
+        QVBoxLayout(dialog).addWidget(page)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            dialogs.show_info(
+                self, tr("Coordinator added"), tr("The coordinator's card was added.")
+            )
+
+    def lock(self) -> None:
+        self.session.lock()
+
+    def open_settings(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        dialog = SettingsDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.idle.set_minutes(dialog.minutes)
+
+    def about(self) -> None:
+        AboutDialog(self).exec()
+
+    def _language(self, code: str) -> None:
+        if code != current_language():
+            self.on_language(code)
+
+    # ---- closing --------------------------------------------------------------------------
+
+    def save_window_state(self) -> None:
+        self.prefs.set_window(self.saveGeometry(), QByteArray(self.saveState()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.replacing:
+            event.accept()
+            return
+        self.save_window_state()
+        if self.session.is_unlocked:
+            self.session.lock()
+            if self.session.is_unlocked:  # a background job must stop first
+                self.quit_after_lock = True
+                event.ignore()
+                return
+        event.accept()

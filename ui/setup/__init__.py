@@ -1,0 +1,1 @@
+"""First run: choose the language, create the vault, add the coordinator's card."""

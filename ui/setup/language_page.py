@@ -1,0 +1,67 @@
+"""First-run step 1: choose the interface language (each shown in its own script).
+
+The heading is shown in all six languages at once, since the user may not read the current
+one. Choosing a language takes effect immediately (Uyghur turns the interface right to left)
+through the ``chosen`` signal; the application shell rebuilds the window in that language.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.i18n import LANGUAGES, current_language, is_rtl, tr
+
+
+class LanguagePage(QWidget):
+    """Six large buttons, one per language; ``chosen`` carries the language code."""
+
+    chosen = Signal(str)
+    confirmed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        title = QLabel(tr("Welcome to Amanat"))
+        title.setObjectName("pageTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        heading = QLabel(
+            "\n".join(tr("Choose the interface language", lang=code) for code in LANGUAGES)
+        )
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(heading)
+        grid = QGridLayout()
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QPushButton] = {}
+        for index, (code, name) in enumerate(LANGUAGES.items()):
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setMinimumHeight(48)
+            button.setObjectName(f"language_{code}")
+            button.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
+            )
+            button.setChecked(code == current_language())
+            button.clicked.connect(lambda _checked=False, c=code: self._pick(c))
+            self.group.addButton(button)
+            self.buttons[code] = button
+            grid.addWidget(button, index // 2, index % 2)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        self.next_button = QPushButton(tr("Continue"))
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.confirmed.emit)
+        layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _pick(self, code: str) -> None:
+        if code != current_language():
+            self.chosen.emit(code)

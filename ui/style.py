@@ -1,0 +1,16 @@
+"""The app's small style sheet: page titles, error and help text, the final-version banner.
+
+Colours are chosen to stay readable on light and dark palettes; sizes are relative to the
+interface font, so high-DPI scaling and the Arabic-script font size stay consistent.
+"""
+
+from __future__ import annotations
+
+STYLE_SHEET = """
+QLabel#pageTitle { font-size: 16pt; font-weight: bold; padding: 4px 0; }
+QLabel#errorText { color: #b3261e; }
+QLabel#helpText { color: palette(dark); font-size: 9pt; }
+QLabel#partLabel { color: palette(dark); }
+QLabel#banner { background: #fff4ce; color: #3d2e00; padding: 6px; border-radius: 4px; }
+QLabel#saveState { color: palette(dark); padding: 0 8px; }
+"""

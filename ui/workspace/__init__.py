@@ -1,0 +1,1 @@
+"""The unlocked volunteer workspace: testimony list, editor and their Qt models."""

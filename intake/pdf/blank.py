@@ -52,7 +52,8 @@ def qr_payload(form: FormDefinition, langs: Sequence[str], page: int, pages: int
     return f"amanat-form:{form.id}:v{form.version}:{'+'.join(langs)}:p{page}/{pages}"
 
 
-def _heading(text: FormText, texts: list[tuple[str, str]], width: float, size: float) -> Block:
+def heading_block(text: FormText, texts: list[tuple[str, str]], width: float, size: float) -> Block:
+    """A section heading on a grey band; stays on the page of what follows."""
     stack = text.stack(texts, width - 12, size, bold=True, second_size=size - 2)
     pad = 12.0
 
@@ -65,7 +66,8 @@ def _heading(text: FormText, texts: list[tuple[str, str]], width: float, size: f
     return Block(pad + stack.height + 6, paint, keep_with_next=True)
 
 
-def _note(text: FormText, texts: list[tuple[str, str]], width: float) -> Block:
+def note_block(text: FormText, texts: list[tuple[str, str]], width: float) -> Block:
+    """A small grey note under a heading."""
     stack = text.stack(texts, width, 7.5, second_size=7.0, color=GREY)
 
     def paint(canvas: Any, frame: Frame, top: float) -> None:
@@ -100,16 +102,16 @@ def _signature_row(sign: Stack, date: Stack) -> Block:
 def _section_blocks(
     text: FormText, form: FormDefinition, section: SectionDef, width: float, victims: int
 ) -> list[Block]:
-    blocks = [_heading(text, text.pick(section.label), width, 12.0)]
+    blocks = [heading_block(text, text.pick(section.label), width, 12.0)]
     if section.help:
-        blocks.append(_note(text, text.pick(section.help), width))
+        blocks.append(note_block(text, text.pick(section.help), width))
     repeats = max(victims, section.min, 1) if section.repeatable else 1
     for n in range(1, repeats + 1):
         if section.repeatable:
             item = text.pick(
                 {k: f"{v} {n}" for k, v in (section.item_label or section.label).items()}
             )
-            blocks.append(_heading(text, item, width, 10.5))
+            blocks.append(heading_block(text, item, width, 10.5))
         for fdef in section.fields:
             blocks += field_blocks(text, form, section.id, fdef, width)
     if section.id == "consent":
@@ -121,7 +123,7 @@ def form_blocks(
     form: FormDefinition, text: FormText, width: float, victims: int = DEFAULT_VICTIM_BLOCKS
 ) -> list[Block]:
     """Every block of the form body, in order, for a frame ``width`` wide."""
-    blocks = [_note(text, text.ui("Fields marked * are required."), width)]
+    blocks = [note_block(text, text.ui("Fields marked * are required."), width)]
     for section in form.sections:
         blocks += _section_blocks(text, form, section, width, victims)
     if form.section("consent") is None:
@@ -129,12 +131,11 @@ def form_blocks(
     return blocks
 
 
-def _draw_qr(canvas: Any, value: str, x: float, y: float) -> None:
+def draw_qr(canvas: Any, value: str, x: float, y: float, size: float = QR_SIZE) -> None:
+    """A QR code (error correction M) of ``value``, ``size`` points square, bottom left at x, y."""
     widget = QrCodeWidget(value, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
-    )
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
     renderPDF.draw(drawing, canvas, x, y)
 
@@ -151,7 +152,7 @@ def _paint_chrome(
     """Header (title, form id and version, record id box, QR code) and footer (page N of M)."""
     top = page_size[1] - MARGIN
     qr_x = frame.x(frame.width - QR_SIZE, QR_SIZE)  # at the end edge: top right, or top left
-    _draw_qr(canvas, qr_payload(form, text.langs, page, pages), qr_x, top - QR_SIZE)
+    draw_qr(canvas, qr_payload(form, text.langs, page, pages), qr_x, top - QR_SIZE)
     info_w = 150.0
     info_offset = frame.width - QR_SIZE - 8 - info_w
     id_line = text.stack([("en", f"{form.id} · v{form.version}")], info_w, 7.5, color=GREY)

@@ -1,0 +1,206 @@
+"""The typed failures of bundle export, verification and import (docs/bundle-format.md §7.10).
+
+One class per failure a person must be able to tell apart, each with a stable ``code`` (the
+spec's taxonomy), a plain translated message and the CLI exit code (9 verification failed,
+10 not permitted, 7 unsupported). Messages carry member numbers, member names (ids and hashes),
+counts and fingerprints, never testimony content.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from intake.errors import AmanatError
+
+
+class BundleError(AmanatError):
+    """Base of every failure of a bundle that was read (verify or import)."""
+
+    code: ClassVar[str] = "bundle"
+    msgid = "This bundle cannot be used."
+    exit_code = 9
+
+
+class BundleNotAddressed(BundleError):
+    code = "not-addressed"
+    msgid = (
+        "This bundle is not addressed to this vault: it was made for another coordinator. "
+        "Nothing was imported."
+    )
+    exit_code = 10
+
+
+class BundleDamaged(BundleError):
+    code = "damaged"
+    msgid = (
+        "This bundle is damaged, incomplete or was changed after it was made. Nothing was "
+        "imported. Copy the file again or ask the sender to export it again."
+    )
+
+
+class BundleTruncated(BundleError):
+    code = "truncated"
+    msgid = "This bundle ends too early: part of it is missing. Nothing was imported."
+
+
+class BundleTrailingData(BundleError):
+    code = "trailing-data"
+    msgid = "This bundle has extra data after its end: it was changed. Nothing was imported."
+
+
+class BundleMalformed(BundleError):
+    code = "malformed"
+    msgid = "This bundle is not built correctly (item {number}: {name}). Nothing was imported."
+
+
+class UnsafeMember(BundleError):
+    code = "unsafe-member"
+    msgid = (
+        "This bundle contains a forbidden item (item {number}: {kind}). It was rejected and "
+        "nothing was imported."
+    )
+
+
+class UnexpectedMember(BundleError):
+    code = "unexpected-member"
+    msgid = (
+        "The contents of this bundle do not match its signed list: {problem} (item {number}: "
+        "{name}). Nothing was imported."
+    )
+
+
+class MemberSizeMismatch(BundleError):
+    code = "size-mismatch"
+    msgid = (
+        "An item in this bundle does not have the size its signed list says (item {number}: "
+        "{name}). Nothing was imported."
+    )
+
+
+class MemberHashMismatch(BundleError):
+    code = "hash-mismatch"
+    msgid = (
+        "An item in this bundle was changed: its SHA-256 does not match the signed list "
+        "(item {number}: {name}). Nothing was imported."
+    )
+
+
+class ManifestInvalid(BundleError):
+    code = "manifest-invalid"
+    msgid = "The list of contents of this bundle is not valid ({reason}). Nothing was imported."
+
+
+class BundleLimitExceeded(BundleError):
+    code = "limit"
+    msgid = "This bundle is too large: {what} is over the limit of {limit}. Nothing was imported."
+
+
+class UnsupportedBundle(BundleError):
+    code = "unsupported"
+    msgid = "This bundle was made by a newer version of Amanat. Please update Amanat."
+    exit_code = 7
+
+
+class ManifestSignatureInvalid(BundleError):
+    code = "bad-signature"
+    msgid = (
+        "The signature of this bundle is not valid: it was changed, or it was not made by the "
+        "sender it names. Nothing was imported."
+    )
+
+
+class RecordInvalid(BundleError):
+    code = "record-invalid"
+    msgid = (
+        "A testimony in this bundle is not valid (item {number}: {reason}). Nothing was imported."
+    )
+
+
+class UnknownSender(BundleError):
+    code = "unknown-sender"
+    msgid = (
+        "This bundle was sent by someone who is not enrolled in this vault (fingerprint "
+        "{fingerprint}). Nothing was imported. If you know this volunteer, compare the "
+        "fingerprint with them in person or by phone, then run: "
+        "amanat card import THEIR-CARD-FILE --verified"
+    )
+    exit_code = 10
+
+
+class SenderRevoked(BundleError):
+    code = "sender-revoked"
+    msgid = (
+        "This bundle was signed with a revoked card (fingerprint {fingerprint}). "
+        "Nothing was imported."
+    )
+    exit_code = 10
+
+
+class SenderNotVerified(BundleError):
+    code = "sender-unverified"
+    msgid = (
+        "The sender of this bundle (fingerprint {fingerprint}) is enrolled but not verified. "
+        "Nothing was imported. Compare the fingerprint with them in person or by phone, then "
+        "run: amanat card verify {fingerprint}"
+    )
+    exit_code = 10
+
+
+# ---- export -------------------------------------------------------------------------------
+
+
+class ExportError(AmanatError):
+    """Base of the failures of an export; nothing is written and nothing changes."""
+
+    msgid = "The bundle could not be written."
+    exit_code = 1
+
+
+class NoRecipients(ExportError):
+    msgid = "Choose at least one coordinator to export to (--to FINGERPRINT)."
+    exit_code = 2
+
+
+class TooManyRecipients(ExportError):
+    msgid = "A bundle can be addressed to at most {limit} coordinators."
+    exit_code = 2
+
+
+class RecipientNotUsable(ExportError):
+    msgid = "Cannot export to {fingerprint}: {reason}"
+    exit_code = 10
+
+
+class NothingToExport(ExportError):
+    msgid = "There is nothing to export: no finalized testimony was selected."
+    exit_code = 8
+
+
+class NotExportable(ExportError):
+    msgid = "Testimony {id} cannot be exported: {reason}"
+    exit_code = 8
+
+
+class OutputExists(ExportError):
+    msgid = "{path} already exists. Choose another file name."
+    exit_code = 8
+
+
+class OutputFailed(ExportError):
+    msgid = "Cannot write {path}. Check that the disk or USB stick is writable and has space."
+    exit_code = 1
+
+
+class ExportTooLarge(ExportError):
+    msgid = "This export is too large for one bundle: {what} is over the limit of {limit}."
+    exit_code = 8
+
+
+class BundleNotFound(ExportError):
+    msgid = "No sealed bundle {bundle} is kept in this vault."
+    exit_code = 8
+
+
+class ExportInconsistent(ExportError):
+    msgid = "The vault changed while the bundle was being written. Nothing was exported; try again."
+    exit_code = 1

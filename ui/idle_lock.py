@@ -35,11 +35,24 @@ class IdleLock(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._idle)
         self.set_minutes(minutes)
-        session.unlocked.connect(self._timer.start)
-        session.locked.connect(self._timer.stop)
+        session.unlocked.connect(self._start)
+        session.locked.connect(self.stop)
+        if session.is_unlocked:
+            self._start()
+
+    def _start(self) -> None:
+        """Watch input only while unlocked (the filter sees every event of the app)."""
         app = QApplication.instance()
         if app is not None:
+            app.removeEventFilter(self)
             app.installEventFilter(self)
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
     def set_minutes(self, minutes: int) -> None:
         self.set_interval_ms(minutes * 60_000)

@@ -199,6 +199,13 @@ class MainWindow(QMainWindow):
         if not self.replacing:
             self.show_unlock()
 
+    def detach(self) -> None:
+        """Stop following the session (this window is being replaced)."""
+        self.replacing = True
+        self.session.unlocked.disconnect(self._unlocked)
+        self.session.locking.disconnect(self._locking)
+        self.session.locked.disconnect(self._locked)
+
     # ---- actions --------------------------------------------------------------------------
 
     def new_testimony(self) -> None:

@@ -74,17 +74,13 @@ class AppShell(QObject):
         """Switch language and rebuild the window in place (the vault stays unlocked)."""
         old = self.window
         step = old.first_run_step if old.first_run is not None else "language"
-        if old.first_run is not None and step == "language":
-            step = "language"
         old.save_window_state()
         if old.workspace is not None:
             old.workspace.save()
             old.workspace.clear()
         apply_language(code)
         self.prefs.set_language(code)
-        old.replacing = True
-        for signal in (self.session.unlocked, self.session.locking, self.session.locked):
-            signal.disconnect(old)  # the old window must not react any more
+        old.detach()  # the old window must not react to the session any more
         self.window = self._new_window(step)
         if old.isVisible():
             self.window.show()
@@ -92,6 +88,7 @@ class AppShell(QObject):
         old.deleteLater()
 
     def shutdown(self) -> None:
-        """Lock if still unlocked (e.g. the event loop ended another way)."""
+        """Lock if still unlocked (e.g. the event loop ended another way); stop watching input."""
         if self.session.is_unlocked:
             self.session.lock()
+        self.idle.stop()

@@ -44,7 +44,7 @@ class NamesField(FieldEditor):
             else:
                 fix_direction(edit, direction_for_part(part))
             label.setBuddy(edit)
-            edit.textEdited.connect(self.changed.emit)
+            edit.textEdited.connect(lambda _text: self.changed.emit())
             self.watch(edit)
             self.parts[part] = edit
             grid.addWidget(label, row, 0)
@@ -95,7 +95,7 @@ class HometownField(FieldEditor):
                     fix_direction(edit, Qt.LayoutDirection.LeftToRight)
                 else:
                     follow_text(edit)
-                edit.textEdited.connect(self.changed.emit)
+                edit.textEdited.connect(lambda _text: self.changed.emit())
                 self.watch(edit)
                 self.edits[(level, name)] = edit
                 grid.addWidget(edit, row, column)

@@ -50,6 +50,8 @@ SectionWidget = SectionForm | RepeatableSection
 class TestimonyEditor(QWidget):
     """Edits one testimony; emits ``saved(id)`` after each save and ``closed`` on Back."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     saved = Signal(str)
     closed = Signal()
 

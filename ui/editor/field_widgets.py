@@ -133,7 +133,7 @@ class LineField(FieldEditor):
             fix_direction(self.edit, Qt.LayoutDirection.LeftToRight)
         else:
             follow_text(self.edit)
-        self.edit.textEdited.connect(self.changed.emit)
+        self.edit.textEdited.connect(lambda _text: self.changed.emit())
         self.watch(self.edit)
         self._finish(self.edit)
 
@@ -184,7 +184,7 @@ class DateRangeField(FieldEditor):
             edit.setPlaceholderText(hint)
             edit.setMaxLength(19)
             fix_direction(edit, Qt.LayoutDirection.LeftToRight)
-            edit.textEdited.connect(self.changed.emit)
+            edit.textEdited.connect(lambda _text: self.changed.emit())
             self.watch(edit)
         layout.addWidget(self.start)
         layout.addWidget(QLabel("–"))

@@ -57,6 +57,8 @@ def short_time(stamp: str) -> str:
 class TestimonyTableModel(QAbstractTableModel):
     """One row per testimony (latest version)."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[TestimonySummary] = []

@@ -51,6 +51,8 @@ class Workspace(QStackedWidget):
         self.setCurrentWidget(self.editor)
 
     def show_list(self) -> None:
+        if self.editing:
+            self.editor.save_now()
         self.setCurrentWidget(self.list_page)
         self.list_page.reload()
         if self.editor.testimony_id:

@@ -1,0 +1,120 @@
+"""Locking (Ctrl+L, idle, closing) saves drafts and leaves no decrypted text in any widget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from intake import testimonies
+from intake.vault import Vault
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import type_text
+from ui.shell import AppShell
+from ui.unlock_page import UnlockPage
+
+SECRET_NAME = "ئەركىن تۇرسۇن"
+SECRET_PLACE = "Ürümqi, 7-kent"
+
+
+def _all_text(root: QWidget) -> str:
+    parts = [w.text() for w in root.findChildren(QLineEdit)]
+    parts += [w.toPlainText() for w in root.findChildren(QPlainTextEdit)]
+    return "\n".join(parts)
+
+
+def _type_secret(shell: AppShell) -> Any:
+    workspace = shell.window.workspace
+    assert workspace is not None
+    workspace.new_testimony()
+    editor = workspace.editor
+    fields: dict[str, Any] = dict(editor.field_editors())
+    type_text(fields["/victims/0/names"].parts["arabic"], SECRET_NAME)
+    type_text(fields["/interview/place"].edit, SECRET_PLACE)
+    workspace.show_list()  # saves
+    return workspace
+
+
+def test_ctrl_l_locks_saves_and_clears_every_widget(
+    qtbot: QtBot, volunteer_shell: AppShell, tmp_path: Path
+) -> None:
+    window = volunteer_shell.window
+    workspace = _type_secret(volunteer_shell)
+    editor, model = workspace.editor, workspace.list_page.model
+    workspace.show_list()
+    assert model.rowCount() == 1
+    workspace.open_testimony(model.summary(0).id)
+    assert SECRET_NAME in _all_text(window)
+    narrative = editor.field_editors()["/narrative/text"]
+    type_text(narrative.edit, "unsaved narrative")  # not saved yet: the lock must save it
+    assert editor.dirty
+    vault_path = volunteer_shell.session.path
+
+    assert window.lock_action.shortcut() == QKeySequence("Ctrl+L")
+    window.lock_action.trigger()
+
+    assert not volunteer_shell.session.is_unlocked
+    assert isinstance(window.unlock_page, UnlockPage) and window.workspace is None
+    # The old workspace is only scheduled for deletion: it must already be empty.
+    assert model.rowCount() == 0
+    assert editor.testimony_id is None and editor.content() == {}
+    for text in (_all_text(window), _all_text(editor), _all_text(workspace)):
+        assert SECRET_NAME not in text and SECRET_PLACE not in text
+    assert not any(a.isEnabled() for a in (window.new_action, window.open_action))
+
+    with Vault.open(vault_path, PASSPHRASE) as vault:  # the unsaved narrative was saved
+        (summary,) = testimonies.TestimonyStore(vault).list()
+        content = testimonies.TestimonyStore(vault).get(summary.id).content
+        assert content["narrative"]["text"] == "unsaved narrative"
+
+
+def test_idle_time_locks_and_says_so(qtbot: QtBot, volunteer_shell: AppShell) -> None:
+    assert volunteer_shell.idle.interval_ms == 5 * 60_000  # default: five minutes
+    volunteer_shell.idle.set_interval_ms(100)
+    qtbot.waitUntil(lambda: not volunteer_shell.session.is_unlocked, timeout=3000)
+    page = volunteer_shell.window.unlock_page
+    assert page is not None and "locked because nobody used Amanat" in page.notice.text()
+
+
+def test_user_activity_postpones_the_idle_lock(qtbot: QtBot, volunteer_shell: AppShell) -> None:
+    idle = volunteer_shell.idle
+    idle.set_interval_ms(400)
+    search = volunteer_shell.window.findChild(QLineEdit, "search")
+    assert search is not None
+    for _ in range(4):
+        qtbot.wait(200)
+        type_text(search, "a")
+    assert volunteer_shell.session.is_unlocked
+    qtbot.waitUntil(lambda: not volunteer_shell.session.is_unlocked, timeout=3000)
+
+
+def test_unlock_wrong_then_right_passphrase(qtbot: QtBot, make_vault: Any, make_shell: Any) -> None:
+    vault = make_vault(folder="v")
+    path = vault.path
+    vault.close()
+    shell = make_shell(path)
+    page = shell.window.unlock_page
+    assert isinstance(page, UnlockPage)
+    type_text(page.passphrase, "not the passphrase at all")
+    page.unlock()
+    qtbot.waitUntil(lambda: page.job is None, timeout=10_000)
+    assert page.message.text() == "Wrong passphrase."
+    assert page.passphrase.text() == ""
+    type_text(page.passphrase, PASSPHRASE)
+    page.unlock()
+    qtbot.waitUntil(lambda: shell.window.workspace is not None, timeout=10_000)
+
+
+def test_vault_in_use_is_explained(qtbot: QtBot, make_vault: Any, make_shell: Any) -> None:
+    vault = make_vault(folder="busy")  # stays open: the OS lock is held
+    shell = make_shell(vault.path)
+    page = shell.window.unlock_page
+    assert isinstance(page, UnlockPage)
+    type_text(page.passphrase, PASSPHRASE)
+    page.unlock()
+    qtbot.waitUntil(lambda: page.job is None, timeout=10_000)
+    assert "already open in another Amanat window" in page.message.text()
+    assert not shell.session.is_unlocked

@@ -20,13 +20,11 @@ from intake.forms import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, is_rtl, tr
 from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
 from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
-from intake.pdf.form_text import GREY, FormText
+from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
 from intake.pdf.redaction import NameScrubber, redact
 from intake.pdf.testimony_view import TestimonyView
 
-HEADER_HEIGHT = 44.0
-FOOTER_HEIGHT = 64.0
 FOOTER_SIZE = 6.8
 QR_SIZE = 52.0
 
@@ -71,14 +69,15 @@ def signature_text(view: TestimonyView, lang: str) -> str:
     return tr("Signature: {status}", lang=lang, status=status)
 
 
-def provenance_text(view: TestimonyView, lang: str) -> str:
+def provenance_detail(view: TestimonyView, lang: str) -> str:
+    """Where the record came from: the latest bundle it was received in, or why none is named."""
     if view.provenance is None:
-        return tr("Bundle provenance: not recorded", lang=lang)
+        return tr("not recorded", lang=lang)
     if not view.provenance:
-        return tr("Bundle provenance: not received in a bundle", lang=lang)
+        return tr("not received in a bundle", lang=lang)
     last = view.provenance[-1]
     text = tr(
-        "Bundle provenance: bundle {bundle} from {sender}, received {received}",
+        "bundle {bundle} from {sender}, received {received}",
         lang=lang,
         bundle=last.bundle_id,
         sender=last.sender,
@@ -87,6 +86,10 @@ def provenance_text(view: TestimonyView, lang: str) -> str:
     if len(view.provenance) > 1:
         text += " " + tr("(and {count} more)", lang=lang, count=len(view.provenance) - 1)
     return text
+
+
+def provenance_text(view: TestimonyView, lang: str) -> str:
+    return tr("Bundle provenance: {text}", lang=lang, text=provenance_detail(view, lang))
 
 
 def footer_lines(view: TestimonyView, lang: str) -> list[str]:
@@ -160,7 +163,7 @@ def _provenance_blocks(text: FormText, view: TestimonyView, width: float) -> lis
     lang = text.langs[0]
     blocks = [heading_block(text, text.ui("Received in bundles"), width, 12.0)]
     if not view.provenance:
-        line = provenance_text(view, lang).split(":", 1)[-1].strip()
+        line = provenance_detail(view, lang)
         return blocks + row_blocks(text, "", [ValuePart(line, muted=True)], width)
     for n, entry in enumerate(view.provenance, start=1):
         parts = [
@@ -222,55 +225,66 @@ def testimony_blocks(
     return blocks
 
 
-def _paint_chrome(
-    canvas: Any,
-    form: FormDefinition,
-    view: TestimonyView,
-    text: FormText,
-    frame: Frame,
-    page_size: tuple[float, float],
-    page: tuple[int, int],
-    redacted: bool,
-) -> None:
-    lang = text.langs[0]
-    top = page_size[1] - MARGIN
-    tag_w = 120.0 if redacted else 0.0
-    title_w = frame.width - tag_w
-    title = text.stack([(lang, form.title_in(lang))], title_w, 13.0, bold=True)
-    title.paint(canvas, frame.x(0, title_w), top, title_w)
-    ident = tr(
-        "Testimony {id} · version {n} · {status}",
-        lang=lang,
-        id=view.id,
-        n=view.version,
-        status=status_text(view.status, lang),
-    )
-    sub = text.stack([(lang, ident)], title_w, 7.5, color=GREY)
-    sub.paint(canvas, frame.x(0, title_w), top - title.height, title_w)
-    if redacted:
-        tag = text.stack(text.ui("REDACTED COPY"), tag_w, 9.0, bold=True)
-        tag.paint(canvas, frame.x(title_w, tag_w), top, tag_w)
-    canvas.setLineWidth(0.8)
-    canvas.line(frame.left, frame.top + 6, frame.right, frame.top + 6)
-    # Footer: integrity lines beside a QR code of the record hash, at the end edge.
-    canvas.setLineWidth(0.4)
-    rule_y = MARGIN + FOOTER_HEIGHT - 4
-    canvas.line(frame.left, rule_y, frame.right, rule_y)
-    lines_w = frame.width - QR_SIZE - 10
-    lines = [
-        *footer_lines(view, lang),
-        tr("Page {page} of {pages}", lang=lang, page=page[0], pages=page[1]),
-    ]
-    footer = text.stack([(lang, "\n".join(lines))], lines_w, FOOTER_SIZE, color=GREY)
-    footer.paint(canvas, frame.x(0, lines_w), rule_y - 4, lines_w)
-    if view.hash:
-        draw_qr(
-            canvas,
-            record_qr_payload(view),
-            frame.x(frame.width - QR_SIZE, QR_SIZE),
-            MARGIN,
-            QR_SIZE,
+class _Chrome:
+    """Header and integrity footer, laid out once per document and painted on every page.
+
+    Their heights are measured (a Uyghur footer wraps more than an English one), and the body
+    frame is whatever the page has left, so nothing ever overlaps or runs off the page.
+    """
+
+    def __init__(
+        self, form: FormDefinition, view: TestimonyView, lang: str, width: float, redacted: bool
+    ) -> None:
+        self.text = text = FormText([lang])
+        self.lang, self.view = lang, view
+        self.tag_w = 120.0 if redacted else 0.0
+        self.title_w = width - self.tag_w
+        self.title = text.stack([(lang, form.title_in(lang))], self.title_w, 13.0, bold=True)
+        ident = tr(
+            "Testimony {id} · version {n} · {status}",
+            lang=lang,
+            id=view.id,
+            n=view.version,
+            status=status_text(view.status, lang),
         )
+        self.sub = text.stack([(lang, ident)], self.title_w, 7.5, color=GREY)
+        self.tag = (
+            text.stack(text.ui("REDACTED COPY"), self.tag_w, 9.0, bold=True) if redacted else None
+        )
+        self.lines_w = width - QR_SIZE - 10
+        integrity = "\n".join(footer_lines(view, lang))
+        self.integrity = text.stack([(lang, integrity)], self.lines_w, FOOTER_SIZE, color=GREY)
+        widest = self._page_number(888, 888)
+        self.header_height = self.title.height + self.sub.height + 8
+        # 4 pt above the text, 4 below the rule, 4 spare: poppler measures Naskh by its full
+        # descent (0.63 em), deeper than the line box (fonts.py), on the last line of the page.
+        self.footer_height = max(self.integrity.height + widest.height, QR_SIZE) + 12
+
+    def _page_number(self, page: int, pages: int) -> Stack:
+        number = tr("Page {page} of {pages}", lang=self.lang, page=page, pages=pages)
+        return self.text.stack([(self.lang, number)], self.lines_w, FOOTER_SIZE, color=GREY)
+
+    def paint(
+        self, canvas: Any, frame: Frame, page_size: tuple[float, float], page: int, pages: int
+    ) -> None:
+        top = page_size[1] - MARGIN
+        self.title.paint(canvas, frame.x(0, self.title_w), top, self.title_w)
+        self.sub.paint(canvas, frame.x(0, self.title_w), top - self.title.height, self.title_w)
+        if self.tag is not None:
+            self.tag.paint(canvas, frame.x(self.title_w, self.tag_w), top, self.tag_w)
+        canvas.setLineWidth(0.8)
+        canvas.line(frame.left, frame.top + 4, frame.right, frame.top + 4)
+        # Footer: integrity lines beside a QR code of the record hash, at the end edge.
+        canvas.setLineWidth(0.4)
+        rule_y = MARGIN + self.footer_height - 4
+        canvas.line(frame.left, rule_y, frame.right, rule_y)
+        x = frame.x(0, self.lines_w)
+        self.integrity.paint(canvas, x, rule_y - 4, self.lines_w)
+        number = self._page_number(page, pages)
+        number.paint(canvas, x, rule_y - 4 - self.integrity.height, self.lines_w)
+        if self.view.hash:
+            qr_x = frame.x(frame.width - QR_SIZE, QR_SIZE)
+            draw_qr(canvas, record_qr_payload(self.view), qr_x, MARGIN, QR_SIZE)
 
 
 def render_testimony(
@@ -293,20 +307,20 @@ def render_testimony(
     if form.ref != view.form:
         raise ValueError("the form definition is not the one the record was written with")
     page_size = paper_size(paper)
+    chrome = _Chrome(form, view, lang, page_size[0] - 2 * MARGIN, redacted)
     frame = Frame(
         left=MARGIN,
         right=page_size[0] - MARGIN,
-        top=page_size[1] - MARGIN - HEADER_HEIGHT,
-        bottom=MARGIN + FOOTER_HEIGHT,
+        top=page_size[1] - MARGIN - chrome.header_height,
+        bottom=MARGIN + chrome.footer_height,
         rtl=is_rtl(lang),
     )
-    text = FormText([lang])
     pages = paginate(testimony_blocks(form, view, lang, frame.width, redacted), frame.height)
     canvas = Canvas(out, pagesize=page_size, invariant=True, pageCompression=1)
     canvas.setTitle(f"{form.title_in(lang)} · {view.id}")  # never a name: the title is metadata
     canvas.setCreator("Amanat")
     for number, blocks in enumerate(pages, start=1):
-        _paint_chrome(canvas, form, view, text, frame, page_size, (number, len(pages)), redacted)
+        chrome.paint(canvas, frame, page_size, number, len(pages))
         paint_page(canvas, blocks, frame)
         canvas.showPage()
     canvas.save()

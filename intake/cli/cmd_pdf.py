@@ -1,0 +1,164 @@
+"""The ``pdf`` subcommands: blank forms to print for paper interviews, and testimonies as PDF.
+
+``amanat pdf blank --lang LANG[,LANG2] [--paper a4|letter] -o FILE`` prints the testimony form
+for handwriting in one or two languages. ``amanat pdf testimony --vault DIR ID [--lang LANG]
+[--redacted] -o FILE`` prints one testimony from the vault. A testimony PDF is plaintext by
+nature: it is the user's explicit export, so it is written where the user asks and nowhere
+else (first as FILE.part, renamed when complete, removed if anything fails).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from intake.cli.common import add_vault_argument, open_vault_from_args, out
+from intake.errors import AmanatError, StorageFull
+from intake.forms import builtin_form
+from intake.i18n import LANGUAGES, current_language, tr
+from intake.pdf.blank import DEFAULT_VICTIM_BLOCKS, render_blank_form
+from intake.pdf.filled import render_testimony
+from intake.pdf.page_flow import PAPER_SIZES
+from intake.pdf.vault_view import testimony_view_from_vault
+
+MAX_VICTIM_BLOCKS = 20
+
+
+class PdfNotWritten(AmanatError):
+    msgid = "The PDF could not be written to {path}."
+    exit_code = 1
+
+
+class OneLanguageOnly(AmanatError):
+    msgid = "A testimony is printed in one language; choose one of {choices}."
+    exit_code = 2
+
+
+class BadVictimCount(AmanatError):
+    msgid = "The number of victim blocks must be from 1 to {limit}."
+    exit_code = 2
+
+
+def _langs(value: str | None) -> list[str]:
+    if not value:
+        return [current_language()]
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
+
+
+def register(sub: Any) -> None:
+    pdf = sub.add_parser("pdf", help=tr("print blank forms and testimonies as PDF"))
+    psub = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
+    choices = ", ".join(LANGUAGES)
+
+    p = psub.add_parser(
+        "blank",
+        help=tr("a blank testimony form to print and fill in by hand"),
+        description=tr(
+            "Print the testimony form with room to write by hand, in one language or two "
+            "side by side. Each page has the form id and a QR code to match the paper to its "
+            "digital record later."
+        ),
+    )
+    p.add_argument(
+        "--lang",
+        metavar="LANG[,LANG2]",
+        help=tr("one or two languages, e.g. kk or en,ug ({choices})", choices=choices),
+    )
+    p.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4")
+    p.add_argument(
+        "--victims",
+        type=int,
+        default=DEFAULT_VICTIM_BLOCKS,
+        metavar="N",
+        help=tr("how many victim blocks to print (default: {n})", n=DEFAULT_VICTIM_BLOCKS),
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.set_defaults(func=cmd_blank)
+
+    p = psub.add_parser(
+        "testimony",
+        help=tr("print one testimony from the vault (a plaintext export)"),
+        description=tr(
+            "Print one testimony with every field, its attachments' SHA-256 hashes, its version "
+            "history and an integrity footer. WARNING: the PDF is not encrypted. It is a "
+            "plaintext copy of the testimony, written only where you ask: keep it safe, and "
+            "delete it when it is no longer needed. --redacted leaves out sensitive fields and "
+            "the names of people who did not consent to publication; read the redacted copy "
+            "before sharing it, since a name spelled differently in the free text may remain."
+        ),
+    )
+    add_vault_argument(p)
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "--lang", metavar="LANG", help=tr("language of the labels ({choices})", choices=choices)
+    )
+    p.add_argument(
+        "--redacted",
+        action="store_true",
+        help=tr("leave out sensitive fields and names without consent to publication"),
+    )
+    p.add_argument(
+        "--version",
+        type=int,
+        metavar="N",
+        help=tr("print version N instead of the newest version"),
+    )
+    p.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.set_defaults(func=cmd_testimony)
+
+
+def write_pdf(path: Path, render: Callable[[BinaryIO], int]) -> int:
+    """Render into ``path``.part, flush it to disk, then rename it to ``path``; returns pages."""
+    part = path.with_name(path.name + ".part")
+    try:
+        with open(part, "wb") as stream:
+            pages = render(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(part, path)
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            if exc.errno == errno.ENOSPC:
+                raise StorageFull() from None
+            raise PdfNotWritten(path=str(path)) from None
+        raise
+    return pages
+
+
+def cmd_blank(args: argparse.Namespace) -> int:
+    if not 1 <= args.victims <= MAX_VICTIM_BLOCKS:
+        raise BadVictimCount(limit=MAX_VICTIM_BLOCKS)
+    langs = _langs(args.lang)
+    form = builtin_form()
+    pages = write_pdf(
+        args.output,
+        lambda stream: render_blank_form(form, langs, args.paper, stream, victims=args.victims),
+    )
+    out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
+    return 0
+
+
+def cmd_testimony(args: argparse.Namespace) -> int:
+    langs = _langs(args.lang)
+    if len(langs) != 1 or langs[0] not in LANGUAGES:
+        raise OneLanguageOnly(choices=", ".join(LANGUAGES))
+    vault = open_vault_from_args(args)
+    try:
+        view = testimony_view_from_vault(vault, args.id, version=args.version)
+    finally:
+        vault.close()
+    form = builtin_form(view.form.id, view.form.version)
+    pages = write_pdf(
+        args.output,
+        lambda stream: render_testimony(
+            form, view, langs[0], stream, redacted=args.redacted, paper=args.paper
+        ),
+    )
+    out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
+    return 0

@@ -1,0 +1,113 @@
+"""Content rules and signed records of testimony versions, shared by the store and exchange.
+
+``prepare_content`` tidies content (intake/normalization.py), validates it against its form
+(fully for a final version, only shape and size limits for a draft) and returns its canonical
+JSON text. ``record_of`` rebuilds the signed ``VersionRecord`` of a stored final version from
+its database columns and ``row_is_intact`` checks it against the stored hash and signature, so a
+changed byte in any column of a final version is detected.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crypto.signing import verify
+from intake.canonical import (
+    NotCanonical,
+    VersionRecord,
+    canonical_bytes,
+    parse_canonical,
+    signing_message,
+)
+from intake.forms import DEFAULT_FORM, FormDefinition, FormDefinitionError, FormRef, builtin_form
+from intake.i18n import tr
+from intake.normalization import normalize_content
+from intake.testimony_errors import ValidationFailed, VersionDamaged
+from intake.testimony_json import UnknownForm
+from intake.validation import Problem, validate_content
+
+# Problems that stop even a draft from being saved: the content's shape and its size limits.
+# Missing required fields, bad dates or ID numbers are fine while the interview goes on.
+DRAFT_BLOCKING = frozenset(
+    {
+        "unknown_field",
+        "wrong_type",
+        "too_long",
+        "too_many",
+        "single_line",
+        "bad_characters",
+        "content_too_large",
+    }
+)
+
+
+def form_for(ref: FormRef | None) -> FormDefinition:
+    """The form definition a record names (a built-in one); UnknownForm otherwise."""
+    ref = ref or DEFAULT_FORM
+    try:
+        return builtin_form(ref.id, ref.version)
+    except FormDefinitionError:
+        raise UnknownForm() from None
+
+
+def prepare_content(
+    form: FormDefinition,
+    content: object,
+    *,
+    final: bool,
+    lang: str | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Normalize and check content; returns it with its canonical JSON text.
+
+    Raises ValidationFailed: with every error when ``final``, else only with shape and size
+    problems (``DRAFT_BLOCKING``).
+    """
+    tidy = normalize_content(form, content)
+    problems = validate_content(form, tidy, lang=lang, today=today)
+    blocking = [
+        p for p in problems if p.severity == "error" and (final or p.code in DRAFT_BLOCKING)
+    ]
+    if blocking or not isinstance(tidy, dict):
+        raise ValidationFailed(problems if final else blocking)
+    try:
+        text = canonical_bytes(tidy).decode("utf-8")
+    except NotCanonical:
+        message = tr("The testimony contains a value that cannot be stored.", lang=lang)
+        raise ValidationFailed([Problem("", message, "error", "not_canonical")]) from None
+    return tidy, text
+
+
+def record_of(row: Any) -> VersionRecord:
+    """The signed record of a final version row, rebuilt from its columns."""
+    return VersionRecord(
+        testimony_id=str(row["testimony_id"]),
+        version=int(row["version_no"]),
+        form=FormRef(str(row["form_id"]), int(row["form_version"])),
+        previous=row["prev_hash"],
+        author=bytes(row["author"]).hex(),
+        created=str(row["finalized"]),
+        status="final",
+        content=parse_canonical(str(row["content"]).encode("utf-8")),
+    )
+
+
+def row_is_intact(row: Any) -> bool:
+    """True when a final row's record hashes to its stored hash and its signature verifies."""
+    try:
+        record = record_of(row)
+    except (NotCanonical, ValueError, TypeError):
+        return False
+    digest = record.hash()
+    if digest != row["hash"]:
+        return False
+    return verify(bytes(row["author"]), signing_message(digest), bytes(row["signature"]))
+
+
+def canonical_content(row: Any) -> dict[str, Any]:
+    """The stored content of a version row, parsed strictly."""
+    value = parse_canonical(str(row["content"]).encode("utf-8"))
+    if not isinstance(value, dict):
+        raise VersionDamaged(version=int(row["version_no"]), id=str(row["testimony_id"]))
+    return value

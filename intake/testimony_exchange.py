@@ -1,0 +1,174 @@
+"""Signed testimony versions leaving and entering a vault (used by bundle export and import).
+
+``export_version`` hands out the exact canonical bytes of a final version, its signature and
+its hash, after checking that the stored version is still what its author signed.
+``import_version`` stores a final version signed in another vault, inside the caller's
+transaction (the bundle importer commits or rolls back the whole bundle): the record must be
+canonical, final, made with a form this Amanat knows, well-formed content, and signed by the
+given key. An older version never replaces a newer one: a version this vault already has is
+'unchanged', one older than the newest is kept as history ('older'), a newer one becomes the
+newest ('updated'), an unknown testimony is added ('new'). Two different texts under one
+version number, or a newer version whose chain does not match, raise VersionConflict.
+Whether the signer is enrolled, verified or revoked is the bundle importer's decision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from crypto.signing import verify
+from intake.canonical import NotCanonical, VersionRecord, canonical_bytes, signing_message
+from intake.i18n import tr
+from intake.testimony_content import DRAFT_BLOCKING, form_for, record_of, row_is_intact
+from intake.testimony_errors import (
+    BadSignature,
+    ImportRejected,
+    NotFinal,
+    VersionConflict,
+    VersionDamaged,
+)
+from intake.testimony_json import UnknownForm
+from intake.validation import validate_content
+
+if TYPE_CHECKING:
+    from intake.testimonies import TestimonyStore
+
+ImportOutcome = Literal["new", "updated", "unchanged", "older"]
+
+
+def export_version(
+    store: TestimonyStore, testimony_id: str, version_no: int | None = None
+) -> tuple[bytes, bytes, str]:
+    """(canonical record bytes, 64-byte signature, SHA-256 hex) of a final version.
+
+    Without ``version_no``: the newest final version. Raises NotFinal when there is none and
+    VersionDamaged when the stored version no longer matches its hash or signature.
+    """
+    conn = store.vault.conn
+    if version_no is None:
+        store.version_row(conn, testimony_id)  # TestimonyNotFound when there is none
+        found = conn.execute(
+            "SELECT max(version_no) FROM testimony_versions"
+            " WHERE testimony_id = ? AND status = 'final'",
+            (testimony_id,),
+        ).fetchone()[0]
+        if found is None:
+            raise NotFinal()
+        version_no = int(found)
+    row = store.version_row(conn, testimony_id, version_no)
+    if row["status"] != "final":
+        raise NotFinal()
+    if not row_is_intact(row):
+        raise VersionDamaged(version=version_no, id=testimony_id)
+    return record_of(row).canonical(), bytes(row["signature"]), str(row["hash"])
+
+
+def _checked_record(
+    record: dict[str, Any], signature: bytes, author_public: bytes
+) -> tuple[VersionRecord, str, str]:
+    """The record, the canonical text of its content and its hash; raises ImportRejected."""
+    try:
+        parsed = VersionRecord.from_record(record)
+    except NotCanonical as exc:
+        raise ImportRejected(reason=exc.message()) from None
+    if parsed.status != "final":
+        raise ImportRejected(reason=tr("only final versions can be imported."))
+    if parsed.author != author_public.hex():
+        raise BadSignature()
+    try:
+        digest = parsed.hash()
+    except NotCanonical as exc:
+        raise ImportRejected(reason=exc.message()) from None
+    if not verify(author_public, signing_message(digest), signature):
+        raise BadSignature()
+    try:
+        form = form_for(parsed.form)
+    except UnknownForm as exc:
+        raise ImportRejected(reason=exc.message()) from None
+    # Stored exactly as signed (never re-normalized: rules may differ between Amanat
+    # versions); only the shape and size limits are checked, as for a draft.
+    problems = validate_content(form, parsed.content)
+    if any(p.severity == "error" and p.code in DRAFT_BLOCKING for p in problems):
+        raise ImportRejected(reason=tr("its content does not fit the form it names."))
+    return parsed, canonical_bytes(parsed.content).decode("utf-8"), digest
+
+
+def import_version(
+    store: TestimonyStore,
+    record: dict[str, Any],
+    signature: bytes,
+    author_public: bytes,
+    conn: Any,
+) -> ImportOutcome:
+    """Store a final version signed elsewhere, inside the caller's open transaction."""
+    parsed, text, digest = _checked_record(record, signature, author_public)
+    tid, number = parsed.testimony_id, parsed.version
+    same = conn.execute(
+        "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
+        (tid, number),
+    ).fetchone()
+    if same is not None:
+        if same["status"] == "final" and same["hash"] == digest:
+            return "unchanged"
+        raise VersionConflict(version=number, id=tid)
+    head_row = conn.execute("SELECT head_version FROM testimonies WHERE id = ?", (tid,)).fetchone()
+    head = int(head_row[0]) if head_row else 0
+    _check_neighbours(conn, parsed, digest)
+    values = (
+        tid,
+        number,
+        parsed.form.id,
+        parsed.form.version,
+        text,
+        parsed.created,
+        parsed.created,
+        parsed.created,
+        bytes.fromhex(parsed.author),
+        parsed.previous,
+        digest,
+        signature,
+    )
+    if head_row is None:
+        conn.execute(
+            "INSERT INTO testimonies (id, created, updated, head_version) VALUES (?, ?, ?, ?)",
+            (tid, parsed.created, parsed.created, number),
+        )
+    conn.execute(
+        "INSERT INTO testimony_versions (testimony_id, version_no, status, form_id,"
+        " form_version, content, created, updated, finalized, author, prev_hash, hash, signature)"
+        " VALUES (?, ?, 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+    outcome: ImportOutcome = "new" if head_row is None else "updated"
+    if head_row is not None and number < head:
+        outcome = "older"
+    else:
+        conn.execute(
+            "UPDATE testimonies SET head_version = ?, updated = ? WHERE id = ?",
+            (number, parsed.created, tid),
+        )
+        store.reindex(conn, tid)
+    store.audit.append(conn, "import", tid, {"version": number, "hash": digest, "outcome": outcome})
+    return outcome
+
+
+def _check_neighbours(conn: Any, parsed: VersionRecord, digest: str) -> None:
+    """The versions just before and after (when present) must chain to this one."""
+    rows = conn.execute(
+        "SELECT version_no, status, hash, prev_hash FROM testimony_versions"
+        " WHERE testimony_id = ? AND version_no IN (?, ?)",
+        (parsed.testimony_id, parsed.version - 1, parsed.version + 1),
+    ).fetchall()
+    for row in rows:
+        if int(row["version_no"]) < parsed.version:
+            if row["status"] != "final" or row["hash"] != parsed.previous:
+                raise VersionConflict(version=parsed.version, id=parsed.testimony_id)
+        elif row["prev_hash"] != digest:
+            raise VersionConflict(version=parsed.version, id=parsed.testimony_id)
+    newer_draft = conn.execute(
+        "SELECT 1 FROM testimony_versions WHERE testimony_id = ? AND version_no < ?"
+        " AND status = 'draft'",
+        (parsed.testimony_id, parsed.version),
+    ).fetchone()
+    if newer_draft is not None:  # a local draft would be buried under the imported version
+        raise VersionConflict(version=parsed.version, id=parsed.testimony_id)

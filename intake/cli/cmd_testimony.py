@@ -1,0 +1,311 @@
+"""Testimony commands: ``testimony add/list/show/finalize``, ``attach``, ``search``, ``audit``.
+
+    amanat testimony add --json FILE      store a testimony file as a draft, print its id
+    amanat testimony list [--json]        every testimony, most recently changed first
+    amanat testimony show ID [--json]     one testimony (newest version) with its history
+    amanat testimony finalize ID          validate, freeze and sign the newest draft
+    amanat attach ID FILE                 stream a file into the vault, linked to ID
+    amanat search QUERY [--json]          names in any script, places, narrative; filters
+    amanat audit verify [--json]          check the audit trail's hash chain
+
+The JSON input format is docs/testimony-format.md (example: docs/examples/testimony.json).
+Validation problems are printed one per line, naming the field in the interface language;
+they never repeat the value itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from intake.attachments import AttachmentInfo, AttachmentStore
+from intake.audit import AuditLog
+from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.errors import InvalidInput
+from intake.forms import PART_IDS, FormDefinition
+from intake.i18n import tr
+from intake.testimonies import TestimonyStore
+from intake.testimony_content import form_for
+from intake.testimony_errors import ValidationFailed
+from intake.testimony_json import MAX_INPUT_BYTES, read_testimony_json
+from intake.testimony_records import Testimony, TestimonySummary, VersionInfo
+from intake.validation import Problem, validate_content
+
+AUDIT_BROKEN_EXIT = 9  # "verification failed" (intake/errors.py exit codes)
+
+
+def register(sub: Any) -> None:
+    testimony = sub.add_parser("testimony", help=tr("add, list, show and finalize testimonies"))
+    tsub = testimony.add_subparsers(dest="testimony_command", metavar="ACTION", required=True)
+
+    p = tsub.add_parser("add", help=tr("store a testimony JSON file as a draft"))
+    add_vault_argument(p)
+    p.add_argument("--json", type=Path, required=True, metavar="FILE", dest="json_file")
+    p.set_defaults(func=cmd_add)
+
+    p = tsub.add_parser("list", help=tr("list the testimonies in the vault"))
+    add_vault_argument(p)
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_list)
+
+    p = tsub.add_parser("show", help=tr("show one testimony"))
+    add_vault_argument(p)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--version", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_show)
+
+    p = tsub.add_parser("finalize", help=tr("check, freeze and sign a testimony"))
+    add_vault_argument(p)
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=cmd_finalize)
+
+    p = sub.add_parser("attach", help=tr("attach a file (photo, scan, recording) to a testimony"))
+    add_vault_argument(p)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_attach)
+
+    p = sub.add_parser("search", help=tr("find testimonies by name in any script, place or text"))
+    add_vault_argument(p)
+    p.add_argument("query", metavar="QUERY", nargs="?", default="")
+    p.add_argument("--status", choices=("draft", "final"))
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--hometown", metavar="PLACE")
+    p.add_argument("--ethnicity", metavar="CODE")
+    p.add_argument("--victim-status", metavar="CODE")
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_search)
+
+    audit = sub.add_parser("audit", help=tr("check the audit trail"))
+    asub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    p = asub.add_parser("verify", help=tr("verify that no audit entry was changed or removed"))
+    add_vault_argument(p)
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_audit_verify)
+
+
+# ---- output helpers ------------------------------------------------------------------------
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        kind = tr("error") if problem.severity == "error" else tr("warning")
+        err(f"  {kind}: {problem.message}")
+
+
+def _summary_json(s: TestimonySummary) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "status": s.status,
+        "version": s.version_no,
+        "interview_date": s.interview_date,
+        "victim_names": s.victim_names,
+        "updated": s.updated,
+    }
+
+
+def _print_summaries(items: list[TestimonySummary], as_json: bool, empty: str) -> None:
+    if as_json:
+        print_json([_summary_json(s) for s in items])
+        return
+    if not items:
+        out(empty)
+    for s in items:
+        status = tr("final") if s.status == "final" else tr("draft")
+        names = ", ".join(n for n in s.victim_names if n) or "-"
+        out(f"{s.id}  {status:<6}  v{s.version_no:<3}  {s.interview_date or '-':<10}  {names}")
+
+
+def _version_json(info: VersionInfo, intact: bool | None) -> dict[str, Any]:
+    return {
+        "version": info.version_no,
+        "status": info.status,
+        "created": info.created,
+        "updated": info.updated,
+        "finalized": info.finalized,
+        "hash": info.hash,
+        "prev_hash": info.prev_hash,
+        "author_fingerprint": info.author_fingerprint,
+        "author_public": info.author_public.hex(),
+        "signature_valid": intact,
+    }
+
+
+def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
+    return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
+
+
+def _value_text(form: FormDefinition, vocabulary: str | None, value: object) -> str:
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, str):
+        return form.choice_label(vocabulary, value) if vocabulary else value
+    if isinstance(value, list):
+        return ", ".join(_value_text(form, vocabulary, v) for v in value)
+    if isinstance(value, dict):
+        parts = []
+        order = {part: i for i, part in enumerate(PART_IDS)}
+        for key, part in sorted(value.items(), key=lambda kv: order.get(str(kv[0]), 99)):
+            text = _value_text(form, None, part)
+            parts.append(f"{form.part_label(str(key))}: {text}")
+        return "; ".join(parts)
+    return str(value)
+
+
+def _print_content(form: FormDefinition, content: dict[str, Any]) -> None:
+    for section in form.sections:
+        value = content.get(section.id)
+        entries = value if isinstance(value, list) else [value]
+        for number, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict) or not entry:
+                continue
+            title = section.label_in()
+            if section.repeatable:
+                title = tr("{item} {number}", item=section.item_label_in(), number=number)
+            out(f"== {title}")
+            for fdef in section.fields:
+                if fdef.id in entry:
+                    text = _value_text(form, fdef.vocabulary, entry[fdef.id])
+                    out(f"{fdef.label_in()}: {text}")
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(MAX_INPUT_BYTES + 1)
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    parsed = read_testimony_json(_read_input(args.json_file))
+    with open_vault_from_args(args) as v:
+        tid = TestimonyStore(v).create_draft(parsed.content, parsed.form.ref)
+    out(tid)
+    problems = validate_content(parsed.form, parsed.content)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if errors:
+        err(tr("Saved as a draft. Fix these before finalizing:"))
+        _print_problems(problems)
+    elif problems:
+        _print_problems(problems)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        items = TestimonyStore(v).list()
+    _print_summaries(items, args.json, tr("No testimonies yet."))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        items = TestimonyStore(v).search(
+            args.query,
+            status=args.status,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            hometown=args.hometown,
+            ethnicity=args.ethnicity,
+            victim_status=args.victim_status,
+        )
+    _print_summaries(items, args.json, tr("Nothing found."))
+    return 0
+
+
+def _intact(store: TestimonyStore, info: VersionInfo) -> bool | None:
+    return store.verify_version(info.testimony_id, info.version_no) if info.hash else None
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        store = TestimonyStore(v)
+        t: Testimony = (
+            store.get(args.id) if args.version is None else store.get_version(args.id, args.version)
+        )
+        history = [(info, _intact(store, info)) for info in store.versions(args.id)]
+        attachments = AttachmentStore(v).list(args.id)
+    intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
+    if args.json:
+        print_json(
+            {
+                "id": t.id,
+                "form": {"id": t.form_ref.id, "version": t.form_ref.version},
+                **_version_json(t.info(), intact),
+                "content": t.content,
+                "versions": [_version_json(info, ok) for info, ok in history],
+                "attachments": [_attachment_json(a) for a in attachments],
+            }
+        )
+        return 0
+    status = tr("final") if t.status == "final" else tr("draft")
+    out(f"{tr('Testimony')} {t.id}")
+    out(f"{tr('Version')}: {t.version_no} ({status}), {tr('updated')} {t.updated}")
+    if t.hash:
+        verdict = tr("valid") if intact else tr("INVALID: changed after signing")
+        out(f"{tr('Record hash')}: {t.hash}")
+        out(f"{tr('Author')}: {t.author_fingerprint or t.author_public.hex()}")
+        out(f"{tr('Signature')}: {verdict}")
+    if t.prev_hash:
+        out(f"{tr('Previous version hash')}: {t.prev_hash}")
+    _print_content(form_for(t.form_ref), t.content)
+    if attachments:
+        out(f"== {tr('Attachments')}")
+        for a in attachments:
+            out(f"{a.filename}  {a.media_type}  {a.size}  sha256:{a.sha256}")
+    return 0 if intact is not False else AUDIT_BROKEN_EXIT
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        try:
+            info = TestimonyStore(v).finalize(args.id)
+        except ValidationFailed as exc:
+            _print_problems(exc.problems)
+            raise
+    out(tr("Finalized and signed version {version}.", version=info.version_no))
+    out(f"{tr('Record hash')}: {info.hash}")
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    try:
+        src = open(args.file, "rb")  # noqa: SIM115 - closed below, after the vault is closed
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=args.file)) from None
+    with src, open_vault_from_args(args) as v:
+        info = AttachmentStore(v).add(args.id, src, args.file.name)
+    out(
+        tr(
+            "Attached {filename} ({media_type}, {size} bytes).",
+            filename=info.filename,
+            media_type=info.media_type,
+            size=info.size,
+        )
+    )
+    out(f"sha256:{info.sha256}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        report = AuditLog(v).verify()
+    if args.json:
+        print_json({"ok": report.ok, "broken_at": report.broken_at, "checked": report.checked})
+    elif report.ok:
+        out(tr("The audit trail is intact ({count} entries checked).", count=report.checked))
+    else:
+        err(
+            tr(
+                "The audit trail is broken at entry {number}: it was changed or removed.",
+                number=report.broken_at,
+            )
+        )
+    return 0 if report.ok else AUDIT_BROKEN_EXIT

@@ -1,0 +1,170 @@
+"""Signed versions moving between vaults: export, import outcomes, forgeries and conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crypto.keys import signing_public_key
+from crypto.signing import sign
+from intake.audit import AuditLog
+from intake.canonical import VersionRecord, parse_canonical, signing_message
+from intake.testimonies import TestimonyStore
+from intake.testimony_errors import BadSignature, ImportRejected, VersionConflict
+from tests.conftest import VaultFactory
+from tests.intake.testimony_fixtures import Clock, example_content
+
+
+@pytest.fixture
+def pair(make_vault: VaultFactory) -> tuple[TestimonyStore, TestimonyStore]:
+    volunteer = make_vault("Volunteer", "volunteer")
+    coordinator = make_vault("Coordinator", "coordinator")
+    return TestimonyStore(volunteer, Clock()), TestimonyStore(coordinator, Clock())
+
+
+def _export(store: TestimonyStore, tid: str, version: int | None = None) -> tuple[Any, bytes]:
+    data, signature, _ = store.export_version(tid, version)
+    return parse_canonical(data), signature
+
+
+def _import(store: TestimonyStore, record: Any, signature: bytes, author: bytes) -> str:
+    with store.vault.transaction() as conn:
+        return store.import_version(record, signature, author, conn)
+
+
+def _author(store: TestimonyStore) -> bytes:
+    return signing_public_key(store.vault.identity.signing_seed)
+
+
+def test_import_new_unchanged_updated_older(pair: tuple[TestimonyStore, TestimonyStore]) -> None:
+    vol, coord = pair
+    author = _author(vol)
+    tid = vol.create_draft(example_content())
+    v1 = vol.finalize(tid)
+    rec1, sig1 = _export(vol, tid)
+    assert _import(coord, rec1, sig1, author) == "new"
+    assert _import(coord, rec1, sig1, author) == "unchanged"
+    got = coord.get(tid)
+    assert (got.status, got.hash, got.version_no) == ("final", v1.hash, 1)
+    assert got.author_fingerprint is None  # the coordinator has not enrolled this card
+    assert coord.verify_version(tid, 1)
+    assert coord.export_version(tid)[0] == vol.export_version(tid)[0]  # byte for byte
+    assert {s.id for s in coord.search("Tursun")} == {tid}
+
+    vol.edit_final(tid)
+    content = example_content()
+    content["narrative"]["text"] = "Version two (fictional)."
+    vol.update_draft(tid, content)
+    vol.finalize(tid)
+    rec2, sig2 = _export(vol, tid)
+    assert _import(coord, rec2, sig2, author) == "updated"
+    assert coord.get(tid).version_no == 2
+    assert coord.get(tid).content["narrative"]["text"] == "Version two (fictional)."
+    assert _import(coord, rec1, sig1, author) == "unchanged"  # never replaces version 2
+
+    fresh = TestimonyStore(coord.vault)  # a third vault's view: version 2 first, then 1
+    assert fresh.get(tid).version_no == 2
+    outcomes = [e.details["outcome"] for e in AuditLog(coord.vault).entries(subject=tid)]
+    assert outcomes == ["new", "updated"]
+
+
+def test_older_version_fills_history_only(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    vol, coord = pair
+    author = _author(vol)
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    vol.edit_final(tid)
+    vol.finalize(tid)
+    rec2, sig2 = _export(vol, tid, 2)
+    rec1, sig1 = _export(vol, tid, 1)
+    assert _import(coord, rec2, sig2, author) == "new"
+    assert _import(coord, rec1, sig1, author) == "older"
+    assert coord.get(tid).version_no == 2
+    assert [i.version_no for i in coord.versions(tid)] == [1, 2]
+    assert coord.verify_version(tid, 2)  # now checked against the chain too
+
+
+def test_forgeries_are_rejected_and_change_nothing(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    vol, coord = pair
+    author = _author(vol)
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    record, signature = _export(vol, tid)
+    changed = dict(record, content={**record["content"], "narrative": {"text": "forged"}})
+    with pytest.raises(BadSignature):
+        _import(coord, changed, signature, author)
+    other = _author(coord)
+    with pytest.raises(BadSignature):
+        _import(coord, record, signature, other)  # the record names a different author
+    with pytest.raises(BadSignature):
+        _import(coord, record, bytes(64), author)
+    draft = dict(record, status="draft")
+    with pytest.raises(ImportRejected):
+        _import(coord, draft, signature, author)
+    assert coord.list() == []
+    assert AuditLog(coord.vault).entries() == []
+
+
+def test_signed_but_malformed_content_is_rejected(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    """A validly signed record whose content breaks the form's limits is still refused."""
+    vol, coord = pair
+    author = _author(vol)
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    record, _ = _export(vol, tid)
+    record = dict(record, content={"interview": {"place": "x" * 10_000}})
+    digest = VersionRecord.from_record(record).hash()
+    signature = sign(vol.vault.identity.signing_seed, signing_message(digest))
+    with pytest.raises(ImportRejected):
+        _import(coord, record, signature, author)
+
+
+def test_two_texts_of_one_version_conflict(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    vol, coord = pair
+    author = _author(vol)
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    record, signature = _export(vol, tid)
+    assert _import(coord, record, signature, author) == "new"
+    # The same author signs a different text under the same id and version number.
+    forked = dict(record, created="2030-01-01T00:00:00Z")
+    digest = VersionRecord.from_record(forked).hash()
+    fork_sig = sign(vol.vault.identity.signing_seed, signing_message(digest))
+    with pytest.raises(VersionConflict):
+        _import(coord, forked, fork_sig, author)
+    # A local draft on top would be buried by an imported version 2.
+    coord.edit_final(tid)
+    vol.edit_final(tid)
+    vol.finalize(tid)
+    rec2, sig2 = _export(vol, tid)
+    with pytest.raises(VersionConflict):
+        _import(coord, rec2, sig2, author)
+    assert coord.get(tid).status == "draft"
+
+
+def test_import_runs_inside_the_callers_transaction(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    vol, coord = pair
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    record, signature = _export(vol, tid)
+
+    def failing_bundle() -> None:
+        with coord.vault.transaction() as conn:
+            coord.import_version(record, signature, _author(vol), conn)
+            raise RuntimeError("a later file of the bundle was bad")
+
+    with pytest.raises(RuntimeError):
+        failing_bundle()
+    assert coord.list() == []
+    assert AuditLog(coord.vault).verify().checked == 0

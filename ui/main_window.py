@@ -30,8 +30,10 @@ from ui.workspace.workspace import Workspace
 
 
 def bundles_available() -> bool:
-    """Export needs intake.bundles (another part of the project); until then it is disabled."""
-    return find_spec("intake.bundles") is not None
+    """Export needs intake.bundles.export and its dialog; until both exist it is disabled."""
+    return (
+        find_spec("intake.bundles.export") is not None and find_spec("ui.export_dialog") is not None
+    )
 
 
 class MainWindow(QMainWindow):

@@ -23,6 +23,42 @@ def _register_gui(sub: Any) -> None:
     p.set_defaults(func=_run_gui)
 
 
+def _register_demo(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo",
+        help=tr("create demo vaults with fictional testimonies in a new folder and open the app"),
+    )
+    p.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=tr("where to create the demo (default: a new temporary folder)"),
+    )
+    p.add_argument("--no-gui", action="store_true", help=tr("only create the demo vaults"))
+    p.add_argument("--lang", default=None, help=tr("interface language (en kk ug ru zh tr)"))
+    p.set_defaults(func=_run_demo)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from intake.cli.common import kdf_params_for_new_vault, out
+    from intake.demo import create_demo
+
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="amanat-demo-"))
+    demo = create_demo(folder, kdf_params_for_new_vault())
+    out(tr("Demo vaults with FICTIONAL testimonies were created in {path}", path=demo.folder))
+    out(tr("Volunteer vault: {path}", path=demo.volunteer))
+    out(tr("Coordinator vault: {path}", path=demo.coordinator))
+    out(tr("Demo passphrase (for both): {passphrase}", passphrase=demo.passphrase))
+    if args.no_gui:
+        return 0
+    from ui.app import run
+
+    return run(vault=demo.volunteer, lang=args.lang)
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from ui.app import run
 
@@ -31,7 +67,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 def cli() -> None:
     """The ``amanat`` console command."""
-    sys.exit(intake_main(extra=[_register_gui]))
+    sys.exit(intake_main(extra=[_register_gui, _register_demo]))
 
 
 def gui() -> None:

@@ -1,0 +1,173 @@
+"""The demo: a volunteer and a coordinator vault with clearly fictional testimonies.
+
+``create_demo(folder)`` makes, in ``folder``, two vaults that share a passphrase shown on screen,
+exchanges and verifies their cards, and records a few fictional testimonies written in several
+scripts (one with a generated "photo"). Nothing here is real data; every narrative says so.
+The demo is for trying the app and for screenshots; it never touches the default vault.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crypto.kdf import Argon2Params
+from intake.attachments import AttachmentStore
+from intake.cards import CardRegistry, own_card
+from intake.testimonies import TestimonyStore
+from intake.vault import Vault
+
+DEMO_PASSPHRASE = "demo only apricot lantern river"  # noqa: S105 - shown on screen, demo only
+DEMO_NOTE = "FICTIONAL DEMO DATA: these people do not exist."
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    volunteer: Path
+    coordinator: Path
+    passphrase: str
+
+
+def _names(latin: str, cyrillic: str = "", arabic: str = "", chinese: str = "") -> dict[str, Any]:
+    names: dict[str, Any] = {"latin": latin}
+    for key, value in (("cyrillic", cyrillic), ("arabic", arabic), ("chinese", chinese)):
+        if value:
+            names[key] = value
+    return names
+
+
+def demo_testimonies() -> list[dict[str, Any]]:
+    """Three fictional testimonies (content objects for the built-in form)."""
+    return [
+        {
+            "interview": {
+                "place": "Almaty",
+                "date": "2019-05-14",
+                "languages": ["ug", "ru"],
+                "interviewer_notes": DEMO_NOTE,
+            },
+            "testifier": {
+                "names": _names("Aynur Qadir", "Айнур Кадыр", "ئاينۇر قادىر"),
+                "citizenship": "Kazakhstan",
+                "how_obtained": "direct",
+            },
+            "victims": [
+                {
+                    "names": _names(
+                        "Ablajan Qadir", "Аблажан Кадыр", "ئابلاجان قادىر", "阿布拉江·卡迪尔"
+                    ),
+                    "gender": "male",
+                    "birth_date": "1971",
+                    "ethnicity": "uyghur",
+                    "relation": "sibling",
+                    "status": "detained_camp",
+                    "detention_place": "A camp near Ghulja (fictional)",
+                    "detention_dates": "2018-02 ..",
+                    "last_contact": "2018-01",
+                    "hometown": {"prefecture": {"local": "ئىلى", "zh": "伊犁"}},
+                }
+            ],
+            "narrative": {
+                "text": DEMO_NOTE + " My brother stopped answering in January 2018. "
+                "Neighbours said he was taken for 'study'."
+            },
+            "consent": {
+                "publish_names": True,
+                "share_with": ["Demo partner"],
+                "may_contact_again": True,
+            },
+        },
+        {
+            "interview": {
+                "place": "Bishkek",
+                "date": "2019-06-02",
+                "languages": ["kk"],
+                "interviewer_notes": DEMO_NOTE,
+            },
+            "testifier": {
+                "names": _names("Saule Bekova", "Сәуле Бекова"),
+                "citizenship": "Kazakhstan",
+                "how_obtained": "direct",
+            },
+            "victims": [
+                {
+                    "names": _names("Qairat Bekuly", "Қайрат Бекұлы", "", "凯拉提·别克"),
+                    "gender": "male",
+                    "birth_date": "1980-07",
+                    "ethnicity": "kazakh",
+                    "relation": "spouse",
+                    "status": "prison",
+                    "sentence": "10 years (fictional)",
+                    "detention_dates": "2017-12 .. 2018-03",
+                }
+            ],
+            "narrative": {"text": DEMO_NOTE + " Менің күйеуім 2017 жылы ұсталды."},
+            "consent": {"publish_names": False, "share_with": [], "may_contact_again": False},
+        },
+        {
+            "interview": {
+                "place": "Istanbul",
+                "date": "2020-01-20",
+                "languages": ["tr", "ug"],
+                "interviewer_notes": DEMO_NOTE,
+            },
+            "testifier": {
+                "names": _names("Mehmet Tursun", "", "مەھمەت تۇرسۇن"),
+                "citizenship": "Türkiye",
+                "how_obtained": "third_party",
+            },
+            "victims": [
+                {
+                    "names": _names(
+                        "Gulnar Tursun", "Гульнар Турсун", "گۈلنار تۇرسۇن", "古丽娜尔·吐尔逊"
+                    ),
+                    "gender": "female",
+                    "ethnicity": "uyghur",
+                    "relation": "sibling",
+                    "status": "missing",
+                    "last_contact": "2018",
+                }
+            ],
+            "narrative": {"text": DEMO_NOTE + " Draft: still being written."},
+            "consent": {"publish_names": True, "share_with": [], "may_contact_again": True},
+        },
+    ]
+
+
+def demo_photo_png() -> bytes:
+    """A generated placeholder 'photo' clearly marked as fictional (no real person)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (214, 226, 236))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((180, 40, 300, 160), fill=(160, 176, 192))
+    draw.rectangle((150, 170, 330, 300), fill=(160, 176, 192))
+    draw.rectangle((0, 0, 479, 319), outline=(90, 90, 90), width=4)
+    draw.text((12, 12), "FICTIONAL DEMO PHOTO", fill=(150, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def create_demo(folder: Path, kdf_params: Argon2Params | None = None) -> Demo:
+    """Create the demo vaults in ``folder`` (must not contain vaults yet)."""
+    demo = Demo(folder, folder / "volunteer", folder / "coordinator", DEMO_PASSPHRASE)
+    with (
+        Vault.create(
+            demo.coordinator, DEMO_PASSPHRASE, "coordinator", "Demo Coordinator", kdf_params
+        ) as coord,
+        Vault.create(
+            demo.volunteer, DEMO_PASSPHRASE, "volunteer", "Demo Volunteer", kdf_params
+        ) as vol,
+    ):
+        CardRegistry(vol).add(own_card(coord), verified=True)
+        CardRegistry(coord).add(own_card(vol), verified=True)
+        store = TestimonyStore(vol)
+        ids = [store.create_draft(content) for content in demo_testimonies()]
+        AttachmentStore(vol).add(ids[0], io.BytesIO(demo_photo_png()), "demo-photo.png")
+        store.finalize(ids[0])
+        store.finalize(ids[1])
+    return demo

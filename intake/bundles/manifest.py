@@ -16,7 +16,6 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -400,8 +399,20 @@ def parse_manifest(data: bytes) -> Manifest:
     return manifest
 
 
-def check_names(names: Sequence[str]) -> None:
-    """Used by writers: every attachment file name must pass the reader's rule."""
-    for name in names:
-        if not file_name_ok(name):
-            raise ValueError("attachment file name not allowed")
+def portable_name(name: str) -> str:
+    """A file name that passes ``file_name_ok``: the stored name, minus what the rule forbids."""
+    text = unicodedata.normalize("NFC", name.replace("/", "_").replace("\\", "_"))
+    text = "".join(
+        c for c in text if unicodedata.category(c) not in _BAD_CATEGORIES or c in _JOINERS
+    ).strip()
+    while len(text.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        text = text[:-1].rstrip()
+    return text if file_name_ok(text) else "attachment"
+
+
+def portable_media_type(media_type: str) -> str:
+    """The media type without parameters, lower case; ``application/octet-stream`` if odd."""
+    text = media_type.split(";", 1)[0].strip().lower()
+    if len(text) <= MAX_MEDIA_TYPE and _MEDIA_TYPE.fullmatch(text):
+        return text
+    return "application/octet-stream"

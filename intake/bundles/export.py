@@ -1,0 +1,371 @@
+"""Export: finalized testimonies of this vault into one bundle for verified coordinators.
+
+``export_bundle`` picks testimonies (given ids, all with a final version, or those with a final
+version no bundle carried yet), resolves the recipients to verified, non-revoked coordinator
+cards, builds the manifest from the store (each final version's canonical bytes, hash and
+author signature; each attachment's hash, size and type), and streams the bundle into
+``FILE.part``: records, then attachments read chunk by chunk from the vault, through tar into
+the age encryptor. Everything happens inside one vault transaction: the bundle's sequence
+number, which versions it carried, audit entries and, with the seal policy on, the sealing
+(seal.py) commit together, after the file was flushed to disk; only then is ``FILE.part``
+renamed to ``FILE``. Any failure, or a crash, leaves no ``FILE`` and the vault unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from crypto.fingerprint import normalize as normalize_fingerprint
+from crypto.keys import signing_public_key
+from crypto.primitives import Random, default_random
+from crypto.x25519 import X25519Recipient
+from intake.attachments import AttachmentStore
+from intake.audit import AuditLog
+from intake.bundles import files, seal
+from intake.bundles.errors import (
+    ExportTooLarge,
+    NoRecipients,
+    NotExportable,
+    NothingToExport,
+    RecipientNotUsable,
+    TooManyRecipients,
+)
+from intake.bundles.manifest import (
+    MAX_ATTACHMENT_SIZE,
+    MAX_RECIPIENTS,
+    MAX_RECORDS,
+    MAX_TOTAL_SIZE,
+    AttachmentEntry,
+    AttachmentRef,
+    Manifest,
+    RecordEntry,
+    portable_media_type,
+    portable_name,
+    time_text,
+)
+from intake.bundles.writer import BundleWriter, Progress
+from intake.cards import CardRegistry, KnownCard, own_card
+from intake.i18n import tr
+from intake.testimonies import TestimonyStore
+from intake.vault import Vault
+
+Selection = Literal["ids", "all-final", "new"]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    bundle_id: str
+    sequence: int
+    path: Path
+    records: int
+    attachments: int
+    size: int  # bytes of the bundle file
+    sealed: bool
+    recipients: tuple[str, ...]
+
+
+def resolve_recipients(vault: Vault, fingerprints: Sequence[str]) -> list[KnownCard]:
+    """The coordinator cards the fingerprints name, in fingerprint order; refuses any card that
+    is unknown, not a coordinator's, revoked or not verified by a person."""
+    registry = CardRegistry(vault)
+    seen: dict[str, KnownCard] = {}
+    for text in fingerprints:
+        fingerprint = normalize_fingerprint(text) or text
+        known = registry.get(fingerprint)
+        if known is None:
+            reason = tr("this card is not in the vault. Import it with 'amanat card import'.")
+        elif known.card.role != "coordinator":
+            reason = tr("this is not a coordinator's card.")
+        elif known.revoked:
+            reason = tr("this card is revoked.")
+        elif not known.verified:
+            reason = tr(
+                "its fingerprint was not verified. Compare it with the coordinator, then run "
+                "'amanat card verify {fingerprint}'.",
+                fingerprint=fingerprint,
+            )
+        else:
+            seen[known.fingerprint] = known
+            continue
+        raise RecipientNotUsable(fingerprint=fingerprint, reason=reason)
+    if not seen:
+        raise NoRecipients
+    if len(seen) > MAX_RECIPIENTS:
+        raise TooManyRecipients(limit=MAX_RECIPIENTS)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _own_finals(conn: Any, testimony_id: str, author: bytes) -> list[int]:
+    rows = conn.execute(
+        "SELECT version_no, author FROM testimony_versions"
+        " WHERE testimony_id = ? AND status = 'final' ORDER BY version_no",
+        (testimony_id,),
+    ).fetchall()
+    return [int(r[0]) for r in rows if bytes(r[1]) == author]
+
+
+def select_testimonies(
+    vault: Vault, selection: Selection, ids: Sequence[str] = ()
+) -> list[tuple[str, list[int]]]:
+    """(testimony id, final version numbers to send) for each selected testimony."""
+    conn = vault.conn
+    author = signing_public_key(vault.identity.signing_seed)
+    if selection == "ids":
+        chosen = []
+        for testimony_id in dict.fromkeys(ids):
+            if conn.execute("SELECT 1 FROM testimonies WHERE id = ?", (testimony_id,)).fetchone():
+                versions = _own_finals(conn, testimony_id, author)
+                if versions:
+                    chosen.append((testimony_id, versions))
+                    continue
+                reason = tr("it has no final version written in this vault. Finalize it first.")
+            elif conn.execute(
+                "SELECT 1 FROM sealed_versions WHERE testimony_id = ?", (testimony_id,)
+            ).fetchone():
+                reason = tr("it was sealed after an earlier export. Send that bundle again.")
+            else:
+                reason = tr("it is not in this vault.")
+            raise NotExportable(id=testimony_id, reason=reason)
+        return chosen
+    rows = conn.execute(
+        "SELECT DISTINCT testimony_id FROM testimony_versions WHERE status = 'final'"
+        " ORDER BY testimony_id"
+    ).fetchall()
+    chosen = []
+    for row in rows:
+        versions = _own_finals(conn, str(row[0]), author)
+        if selection == "new":
+            sent = {
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT version_no FROM bundle_records WHERE testimony_id = ?", (row[0],)
+                ).fetchall()
+            }
+            if not set(versions) - sent:
+                continue
+        if versions:
+            chosen.append((str(row[0]), versions))
+    return chosen
+
+
+def _bundle_id(random: Random) -> str:
+    return str(uuid.UUID(bytes=random(16), version=4))
+
+
+def next_sequence(conn: Any) -> int:
+    return int(
+        conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM bundles_sent").fetchone()[0]
+    )
+
+
+def build_manifest(
+    vault: Vault,
+    chosen: Sequence[tuple[str, Sequence[int]]],
+    recipients: Sequence[str],
+    *,
+    bundle_id: str,
+    created: str,
+    sequence: int,
+) -> Manifest:
+    """The manifest of a bundle carrying ``chosen`` (first pass over the store)."""
+    store, attachments = TestimonyStore(vault), AttachmentStore(vault)
+    records: list[RecordEntry] = []
+    listed: dict[str, AttachmentEntry] = {}
+    for testimony_id, versions in chosen:
+        refs = []
+        for info in attachments.list(testimony_id):
+            if info.size > MAX_ATTACHMENT_SIZE:
+                raise ExportTooLarge(what=tr("an attachment"), limit=MAX_ATTACHMENT_SIZE)
+            refs.append(AttachmentRef(info.sha256, portable_name(info.filename)))
+            listed.setdefault(
+                info.sha256,
+                AttachmentEntry(info.sha256, info.size, portable_media_type(info.media_type)),
+            )
+        for i, version in enumerate(versions):
+            data, signature, digest = store.export_version(testimony_id, version)
+            last = i == len(versions) - 1
+            records.append(
+                RecordEntry(
+                    testimony_id,
+                    version,
+                    len(data),
+                    digest,
+                    signature,
+                    tuple(dict.fromkeys(refs)) if last else (),
+                )
+            )
+    if len(records) > MAX_RECORDS:
+        raise ExportTooLarge(what=tr("the number of testimonies"), limit=MAX_RECORDS)
+    manifest = Manifest(
+        bundle=bundle_id,
+        created=created,
+        sender=own_card(vault),
+        recipients=tuple(sorted(recipients)),
+        sequence=sequence,
+        records=tuple(records),
+        attachments=tuple(listed.values()),
+    )
+    if manifest.data_size > MAX_TOTAL_SIZE:
+        raise ExportTooLarge(what=tr("the total size"), limit=MAX_TOTAL_SIZE)
+    return manifest
+
+
+class _BundleFile:
+    """The ``.part`` file being written: hashes and counts what passes, and hands it to the
+    seal policy's copy when that is on."""
+
+    def __init__(self, f: BinaryIO, keep: Callable[[bytes], None] | None) -> None:
+        self._f = f
+        self._keep = keep
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._f.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        if self._keep is not None:
+            self._keep(data)
+
+
+def export_bundle(
+    vault: Vault,
+    recipients: Sequence[str],
+    output: Path,
+    *,
+    selection: Selection = "new",
+    ids: Sequence[str] = (),
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] | None = None,
+    random: Random = default_random,
+) -> ExportResult:
+    """Write one bundle to ``output`` (a file name, or a folder for a random name)."""
+    cards = resolve_recipients(vault, recipients)
+    fingerprints = [k.fingerprint for k in cards]
+    ages = [X25519Recipient(k.card.x25519_public) for k in cards]
+    chosen = select_testimonies(vault, selection, ids)
+    if not chosen:
+        raise NothingToExport
+    now = (clock() if clock else datetime.now(UTC)).replace(microsecond=0)
+    path = files.output_path(Path(output), random)
+    sealing = seal.is_on(vault)
+    bundle_id = _bundle_id(random)
+    f = files.open_part(path)
+    try:
+        with vault.transaction() as conn:
+            sequence = next_sequence(conn)
+            manifest = build_manifest(
+                vault,
+                chosen,
+                fingerprints,
+                bundle_id=bundle_id,
+                created=time_text(now),
+                sequence=sequence,
+            )
+            _insert_sent(conn, manifest, sealing)
+            keeper = seal.BundleKeeper(conn, bundle_id) if sealing else None
+            sink = _BundleFile(f, keeper.write if keeper else None)
+            _stream(vault, manifest, sink, ages, progress, random)
+            if keeper:
+                keeper.close()
+            files.flush(f, path)
+            conn.execute(
+                "UPDATE bundles_sent SET size = ?, sha256 = ? WHERE bundle_id = ?",
+                (sink.size, sink.digest.hexdigest(), bundle_id),
+            )
+            _remember(vault, conn, manifest, sealing, clock)
+    except BaseException:
+        files.discard(f, path)
+        raise
+    # Committed: the vault now says this bundle exists. A failed rename keeps FILE.part, which
+    # is the complete bundle, for the person to rename (and a sealed bundle can be resent).
+    files.publish(path)
+    if sealing:
+        seal.checkpoint(vault)
+    return ExportResult(
+        bundle_id,
+        sequence,
+        path,
+        len(manifest.records),
+        len(manifest.attachments),
+        sink.size,
+        sealing,
+        tuple(fingerprints),
+    )
+
+
+def _insert_sent(conn: Any, manifest: Manifest, sealing: bool) -> None:
+    conn.execute(
+        "INSERT INTO bundles_sent (bundle_id, sequence, created, recipients, records,"
+        " attachments, size, sha256, sealed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        (
+            manifest.bundle,
+            manifest.sequence,
+            manifest.created,
+            json.dumps(list(manifest.recipients)),
+            len(manifest.records),
+            len(manifest.attachments),
+            "0" * 64,
+            int(sealing),
+        ),
+    )
+
+
+def _stream(
+    vault: Vault,
+    manifest: Manifest,
+    sink: _BundleFile,
+    recipients: Sequence[X25519Recipient],
+    progress: Progress | None,
+    random: Random,
+) -> None:
+    """Second pass: the bundle itself."""
+    store, attachments = TestimonyStore(vault), AttachmentStore(vault)
+    writer = BundleWriter(
+        sink, manifest, vault.identity.signing_seed, recipients, random=random, progress=progress
+    )
+    for entry in manifest.records:
+        data, _, _ = store.export_version(entry.id, entry.version)
+        writer.add_record(data)
+    for attachment in manifest.attachments:
+        with attachments.open(attachment.sha256) as src:
+            writer.add_attachment(src)
+    writer.finish()
+
+
+def _remember(
+    vault: Vault,
+    conn: Any,
+    manifest: Manifest,
+    sealing: bool,
+    clock: Callable[[], datetime] | None,
+) -> None:
+    """Which versions the bundle carried, audit entries, and the seal policy."""
+    audit = AuditLog(vault, clock)
+    for entry in manifest.records:
+        conn.execute(
+            "INSERT INTO bundle_records (bundle_id, testimony_id, version_no, hash)"
+            " VALUES (?, ?, ?, ?)",
+            (manifest.bundle, entry.id, entry.version, entry.sha256),
+        )
+        details: dict[str, Any] = {
+            "version": entry.version,
+            "hash": entry.sha256,
+            "bundle": manifest.bundle,
+        }
+        if sealing:
+            details["sealed"] = True
+        audit.append(conn, "export", entry.id, details)
+    for attachment in manifest.attachments:
+        audit.append(
+            conn, "export", attachment.sha256, {"bundle": manifest.bundle, "size": attachment.size}
+        )
+    if sealing:
+        seal.seal_versions(vault, conn, manifest, clock)

@@ -1,0 +1,317 @@
+"""Verify and import bundles into a vault: all or nothing, one transaction per bundle.
+
+``verify_bundle`` reads a bundle completely and checks everything (docs/bundle-format.md §7.8)
+without changing the vault, and reports sender, signature, recipients, contents and the first
+problem. ``import_bundle`` does the same checks and stores the records (through the testimony
+store, which refuses to let an older version replace a newer one) and attachments (streamed in
+1 MiB chunks, stored once per content), the provenance of every version (bundle, sender, time)
+and audit entries, all inside one transaction that commits only after the last byte of the
+bundle was authenticated. A bundle already imported is checked and reported, and changes
+nothing. Sequence gaps and reused sequence numbers of a sender are reported.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from crypto.signing import verify as verify_signature
+from intake.attachments import CHUNK_SIZE, drop_orphans
+from intake.audit import AuditLog
+from intake.bundles.errors import (
+    BundleError,
+    BundleNotAddressed,
+    RecordInvalid,
+    SenderNotVerified,
+    SenderRevoked,
+    UnknownSender,
+)
+from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
+from intake.bundles.reader import BundleReader, Progress
+from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
+from intake.cards import CardRegistry
+from intake.errors import InvalidInput, StorageFull
+from intake.i18n import tr
+from intake.identity import fingerprint as own_fingerprint
+from intake.media_types import SNIFF_BYTES, detect_media_type
+from intake.testimonies import TestimonyStore
+from intake.testimony_errors import ImportRejected
+from intake.vault import Vault
+
+DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
+Outcomes = dict[str, int]
+
+
+@dataclass
+class BundleReport:
+    """What a bundle is and what importing it did (or would do, for ``verify_bundle``)."""
+
+    bundle_id: str
+    sender_fingerprint: str
+    sender_name: str
+    sender_status: str  # "enrolled", "unknown", "revoked", "not verified"
+    sequence: int
+    created: str
+    recipients: tuple[str, ...]
+    records: int
+    attachments: int
+    data_size: int
+    addressed_to_us: bool
+    already_imported: bool = False
+    outcomes: Outcomes = field(default_factory=dict)
+    attachments_new: int = 0
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    reused_sequence: bool = False
+    problem: BundleError | None = None
+
+
+def _sender_problem(vault: Vault, manifest: Manifest) -> tuple[str, BundleError | None]:
+    card = manifest.sender
+    known = CardRegistry(vault).by_signing_key(card.ed25519_public)
+    if known is None or known.fingerprint != card.fingerprint:
+        return "unknown", UnknownSender(fingerprint=card.fingerprint)
+    if known.revoked:
+        return "revoked", SenderRevoked(fingerprint=card.fingerprint)
+    if not known.verified:
+        return "not verified", SenderNotVerified(fingerprint=card.fingerprint)
+    return "enrolled", None
+
+
+def _report(vault: Vault, manifest: Manifest) -> BundleReport:
+    status, problem = _sender_problem(vault, manifest)
+    addressed = own_fingerprint(vault.identity) in manifest.recipients
+    if problem is None and not addressed:
+        problem = BundleNotAddressed()
+    conn = vault.conn
+    already = conn.execute(
+        "SELECT 1 FROM bundles_received WHERE bundle_id = ?", (manifest.bundle,)
+    ).fetchone()
+    report = BundleReport(
+        bundle_id=manifest.bundle,
+        sender_fingerprint=manifest.sender.fingerprint,
+        sender_name=manifest.sender.name,
+        sender_status=status,
+        sequence=manifest.sequence,
+        created=manifest.created,
+        recipients=manifest.recipients,
+        records=len(manifest.records),
+        attachments=len(manifest.attachments),
+        data_size=manifest.data_size,
+        addressed_to_us=addressed,
+        already_imported=already is not None,
+        problem=problem,
+    )
+    seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)
+    report.reused_sequence = manifest.sequence in seen
+    report.gaps = gaps(seen | {manifest.sequence})
+    return report
+
+
+def _sequences(conn: Any, sender: str, exclude: str) -> set[int]:
+    rows = conn.execute(
+        "SELECT sequence FROM bundles_received WHERE sender_fingerprint = ? AND bundle_id != ?",
+        (sender, exclude),
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def gaps(sequences: set[int]) -> list[tuple[int, int]]:
+    """Missing ranges (first, last) below the highest sequence number received."""
+    missing: list[tuple[int, int]] = []
+    expected = 1
+    for number in sorted(sequences):
+        if number > expected:
+            missing.append((expected, number - 1))
+        expected = number + 1
+    return missing
+
+
+def check_record(number: int, entry: RecordEntry, data: bytes, author: bytes) -> VersionRecord:
+    """§7.7: canonical, the entry's id and version, final, by the sender, signature valid."""
+    try:
+        record = VersionRecord.parse(data)
+    except NotCanonical as exc:
+        raise RecordInvalid(number=number, reason=exc.message()) from None
+    if (record.testimony_id, record.version) != (entry.id, entry.version):
+        raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
+    if record.status != "final":
+        raise RecordInvalid(number=number, reason=tr("it is not a final version"))
+    if record.author != author.hex():
+        raise RecordInvalid(number=number, reason=tr("it was not written by the sender"))
+    if not verify_signature(author, signing_message(entry.sha256), entry.signature):
+        raise RecordInvalid(number=number, reason=tr("its author's signature does not verify"))
+    return record
+
+
+class _CheckingSink:
+    """Checks records and reads attachments to their end (hashes are checked by the reader)."""
+
+    def __init__(self, author: bytes) -> None:
+        self.author = author
+
+    def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
+        check_record(number, entry, data, self.author)
+
+    def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
+        for _ in data:
+            pass
+
+
+class _StoringSink(_CheckingSink):
+    """Stores into the open transaction ``conn``; the caller commits after the last byte."""
+
+    def __init__(self, vault: Vault, conn: Any, manifest: Manifest, now: str, audit: AuditLog):
+        super().__init__(manifest.sender.ed25519_public)
+        self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
+        self.store = TestimonyStore(vault)
+        self.store.audit = audit
+        self.outcomes: Counter[str] = Counter()
+        self.attachments_new = 0
+
+    def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
+        record = check_record(number, entry, data, self.author)
+        try:
+            outcome = self.store.import_version(
+                record.to_record(), entry.signature, self.author, self.conn
+            )
+        except ImportRejected as exc:
+            raise RecordInvalid(number=number, reason=exc.message()) from None
+        self.outcomes[outcome] += 1
+        self.conn.execute(
+            "INSERT INTO record_provenance (testimony_id, version_no, hash, bundle_id,"
+            " sender_fingerprint, imported_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.id,
+                entry.version,
+                entry.sha256,
+                self.manifest.bundle,
+                self.manifest.sender.fingerprint,
+                self.now,
+                outcome,
+            ),
+        )
+
+    def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
+        conn = self.conn
+        if conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (entry.sha256,)).fetchone():
+            for _ in data:  # stored once: only checked
+                pass
+            return
+        pending = int(
+            conn.execute(
+                "INSERT INTO attachments (sha256, size, media_type, chunk_size, created)"
+                " VALUES (NULL, 0, '', ?, ?)",
+                (CHUNK_SIZE, self.now),
+            ).lastrowid
+        )
+        buf, seq, head = bytearray(), 0, b""
+        for piece in data:
+            if not head:
+                head = piece[:SNIFF_BYTES]
+            buf += piece
+            while len(buf) >= CHUNK_SIZE:
+                conn.execute(
+                    "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)",
+                    (pending, seq, bytes(buf[:CHUNK_SIZE])),
+                )
+                del buf[:CHUNK_SIZE]
+                seq += 1
+        if buf:
+            conn.execute(
+                "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)",
+                (pending, seq, bytes(buf)),
+            )
+        conn.execute(  # reached only when the reader confirmed the hash
+            "UPDATE attachments SET sha256 = ?, size = ?, media_type = ? WHERE id = ?",
+            (entry.sha256, entry.size, detect_media_type(head), pending),
+        )
+        self.attachments_new += 1
+
+    def link_attachments(self, audit: AuditLog) -> None:
+        for entry in self.manifest.records:
+            for ref in entry.attachments:
+                cur = self.conn.execute(
+                    "INSERT INTO testimony_attachments (testimony_id, sha256, filename, added)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (testimony_id, sha256) DO NOTHING",
+                    (entry.id, ref.sha256, ref.name, self.now),
+                )
+                if cur.rowcount:
+                    audit.append(self.conn, "attach", entry.id, {"sha256": ref.sha256})
+        drop_orphans(self.conn)
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
+
+
+def verify_bundle(vault: Vault, path: Path, progress: Progress | None = None) -> BundleReport:
+    """Check a bundle completely; store nothing. Structural failures raise; a sender or
+    addressing problem is returned in ``report.problem`` after the rest was checked."""
+    with _open(path) as f:
+        reader = BundleReader(f, vault.identity.x25519_private)
+        manifest = reader.read_head().manifest
+        report = _report(vault, manifest)
+        reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+    return report
+
+
+def import_bundle(
+    vault: Vault,
+    path: Path,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> BundleReport:
+    """Import one bundle, all or nothing; raises the first problem, changing nothing."""
+    with _open(path) as f:
+        reader = BundleReader(f, vault.identity.x25519_private)
+        manifest = reader.read_head().manifest
+        report = _report(vault, manifest)
+        if report.problem is not None:
+            raise report.problem
+        if report.already_imported:
+            reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+            return report
+        free = shutil.disk_usage(vault.path).free
+        if free < 2 * manifest.data_size + DISK_MARGIN:
+            raise StorageFull
+        now = created_now(clock() if clock else None)
+        audit = AuditLog(vault, clock)
+        with vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO bundles_received (bundle_id, sender_fingerprint, sequence, created,"
+                " imported_at, records, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    manifest.bundle,
+                    manifest.sender.fingerprint,
+                    manifest.sequence,
+                    manifest.created,
+                    now,
+                    len(manifest.records),
+                    len(manifest.attachments),
+                ),
+            )
+            sink = _StoringSink(vault, conn, manifest, now, audit)
+            reader.read_body(sink, progress)
+            sink.link_attachments(audit)
+            audit.append(
+                conn,
+                "import",
+                manifest.bundle,
+                {
+                    "sender": manifest.sender.fingerprint,
+                    "sequence": manifest.sequence,
+                    "records": len(manifest.records),
+                    "attachments": len(manifest.attachments),
+                },
+            )
+    report.outcomes = dict(sink.outcomes)
+    report.attachments_new = sink.attachments_new
+    return report

@@ -1,0 +1,354 @@
+"""Bundle subcommands: ``export``, ``verify``, ``import`` and the ``seal`` policy.
+
+``export`` writes finalized testimonies for verified coordinators into one encrypted, signed
+bundle (a progress bar on a terminal); ``verify`` checks a bundle completely and imports
+nothing; ``import`` stores bundles, each all or nothing; ``seal on|off|status`` controls
+whether exported testimonies stay readable on this device. The work is in intake/bundles/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from intake.bundles import seal
+from intake.bundles.errors import BundleError
+from intake.bundles.export import ExportResult, Selection, export_bundle
+from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
+from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.errors import AmanatError, UsageError
+from intake.i18n import tr
+
+
+def N_(text: str) -> str:
+    """Marks a message id for the catalogs; translated where it is shown."""
+    return text
+
+
+SEAL_HELP = N_(
+    "Seal policy (off by default). When on, every successful export removes the exported "
+    "testimonies' content from this vault and keeps only their ids, version hashes, the bundle "
+    "id and the encrypted bundle itself, which only the coordinators can open. Someone who "
+    "forces you to unlock the vault then cannot read what you already sent, and a lost USB "
+    "stick loses nothing: 'amanat export --resend BUNDLE -o FILE' writes the bundle again."
+)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help=tr("write finalized testimonies into an encrypted, signed bundle for coordinators"),
+    )
+    add_vault_argument(p)
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="FINGERPRINT[,FINGERPRINT]",
+        help=tr("verified coordinator card(s) that may open the bundle"),
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help=tr("testimonies to export"))
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--all-final", action="store_true", help=tr("every testimony with a final version")
+    )
+    which.add_argument(
+        "--new",
+        action="store_true",
+        help=tr("final versions not yet in any bundle (the default without IDs)"),
+    )
+    which.add_argument(
+        "--resend", metavar="BUNDLE", help=tr("write a sealed bundle kept in the vault again")
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help=tr("bundle file, or a folder to get a random file name"),
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify", help=tr("check a bundle completely without importing it"))
+    add_vault_argument(p)
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("import", help=tr("import bundles, each one completely or not at all"))
+    add_vault_argument(p)
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "seal",
+        help=tr("after export, remove what was sent from this vault (on, off, status)"),
+        description=tr(SEAL_HELP),
+    )
+    p.add_argument("action", choices=("on", "off", "status"))
+    add_vault_argument(p)
+    p.set_defaults(func=cmd_seal)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.label = label
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {_size(done)}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def _size(n: int) -> str:
+    if n < 1000:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def _recipients(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.resend:
+        with open_vault_from_args(args) as v:
+            path = seal.resend(v, args.resend, args.output)
+        out(tr("Bundle written again to {path}", path=path))
+        return 0
+    recipients = _recipients(args.to)
+    if not recipients:
+        raise UsageError(tr("Choose at least one coordinator to export to (--to FINGERPRINT)."))
+    selection: Selection = "ids" if args.ids else "all-final" if args.all_final else "new"
+    if args.ids and (args.new or args.all_final):
+        raise UsageError(tr("Give testimony IDs, --all-final or --new, not several."))
+    bar = ProgressBar(tr("Exporting"))
+    with open_vault_from_args(args) as v:
+        try:
+            result = export_bundle(
+                v, recipients, args.output, selection=selection, ids=args.ids, progress=bar
+            )
+        finally:
+            bar.close()
+    _print_export(result)
+    return 0
+
+
+def _print_export(result: ExportResult) -> None:
+    out(tr("Bundle written to {path}", path=result.path))
+    out(
+        tr(
+            "{records} testimony versions, {attachments} attachments, {size}; bundle number "
+            "{sequence} from this vault.",
+            records=result.records,
+            attachments=result.attachments,
+            size=_size(result.size),
+            sequence=result.sequence,
+        )
+    )
+    out(tr("Only these coordinators can open it:"))
+    for fingerprint in result.recipients:
+        out(f"  {fingerprint}")
+    if result.sealed:
+        out(
+            tr(
+                "Sealed: the exported testimonies can no longer be read in this vault. The "
+                "bundle is kept; 'amanat export --resend {bundle} -o FILE' writes it again.",
+                bundle=result.bundle_id,
+            )
+        )
+
+
+def _report_json(report: BundleReport, file: Path) -> dict[str, Any]:
+    return {
+        "file": str(file),
+        "bundle": report.bundle_id,
+        "created": report.created,
+        "sender": {
+            "fingerprint": report.sender_fingerprint,
+            "name": report.sender_name,
+            "status": report.sender_status,
+        },
+        "sequence": report.sequence,
+        "recipients": list(report.recipients),
+        "addressed_to_this_vault": report.addressed_to_us,
+        "records": report.records,
+        "attachments": report.attachments,
+        "size": report.data_size,
+        "already_imported": report.already_imported,
+        "outcomes": report.outcomes,
+        "attachments_new": report.attachments_new,
+        "gaps": [list(g) for g in report.gaps],
+        "reused_sequence": report.reused_sequence,
+        "problem": None
+        if report.problem is None
+        else {"code": report.problem.code, "message": report.problem.message()},
+    }
+
+
+def _sender_line(report: BundleReport) -> str:
+    status = {
+        "enrolled": tr("enrolled and verified"),
+        "unknown": tr("NOT enrolled: the name is what the card claims"),
+        "revoked": tr("REVOKED"),
+        "not verified": tr("enrolled, NOT verified"),
+    }[report.sender_status]
+    return f"{tr('Sender')}: {report.sender_name} ({report.sender_fingerprint}) - {status}"
+
+
+def _print_warnings(report: BundleReport) -> None:
+    for first, last in report.gaps:
+        err(
+            tr(
+                "Note: bundles {first} to {last} of this sender have not arrived here (lost, "
+                "held back, or sent to another coordinator).",
+                first=first,
+                last=last,
+            )
+        )
+    if report.reused_sequence:
+        err(
+            tr(
+                "Note: another bundle from this sender had the same number {sequence}; their "
+                "vault may have been restored from a backup.",
+                sequence=report.sequence,
+            )
+        )
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    bar = ProgressBar(tr("Checking"))
+    with open_vault_from_args(args) as v:
+        try:
+            report = verify_bundle(v, args.file, progress=bar)
+        finally:
+            bar.close()
+    if args.json:
+        print_json(_report_json(report, args.file))
+    else:
+        out(f"{tr('Bundle')}: {report.bundle_id}")
+        out(f"{tr('Created')}: {report.created}")
+        out(_sender_line(report))
+        out(f"{tr('Signature')}: {tr('valid, by the key of the sender card')}")
+        out(f"{tr('Number from this sender')}: {report.sequence}")
+        out(f"{tr('Recipients')}:")
+        for fingerprint in report.recipients:
+            out(f"  {fingerprint}")
+        out(
+            tr(
+                "Contents: {records} testimony versions, {attachments} attachments, {size}; "
+                "every hash checked.",
+                records=report.records,
+                attachments=report.attachments,
+                size=_size(report.data_size),
+            )
+        )
+        if report.already_imported:
+            out(tr("This bundle was already imported."))
+        _print_warnings(report)
+        if report.problem is None:
+            out(tr("No problem found. Nothing was imported."))
+    if report.problem is not None:
+        err(f"amanat: {report.problem.message()}")
+        return report.problem.exit_code
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    status = 0
+    results: list[dict[str, Any]] = []
+    with open_vault_from_args(args) as v:
+        for file in args.files:
+            bar = ProgressBar(tr("Importing"))
+            try:
+                report = import_bundle(v, file, progress=bar)
+            except AmanatError as exc:
+                bar.close()
+                err(f"amanat: {file}: {exc.message()}")
+                results.append({"file": str(file), "problem": _problem(exc)})
+                status = status or exc.exit_code
+                continue
+            bar.close()
+            results.append(_report_json(report, file))
+            if not args.json:
+                _print_import(report, file)
+    if args.json:
+        print_json(results)
+    return status
+
+
+def _problem(exc: AmanatError) -> dict[str, str]:
+    code = exc.code if isinstance(exc, BundleError) else type(exc).__name__
+    return {"code": code, "message": exc.message()}
+
+
+def _print_import(report: BundleReport, file: Path) -> None:
+    if report.already_imported:
+        out(tr("{file}: already imported; nothing changed.", file=file))
+        return
+    counts = report.outcomes
+    out(
+        tr(
+            "{file}: imported {records} testimony versions (new {new}, updated {updated}, "
+            "unchanged {unchanged}, older kept as history {older}) and {attachments} attachments "
+            "({stored} newly stored).",
+            file=file,
+            records=report.records,
+            new=counts.get("new", 0),
+            updated=counts.get("updated", 0),
+            unchanged=counts.get("unchanged", 0),
+            older=counts.get("older", 0),
+            attachments=report.attachments,
+            stored=report.attachments_new,
+        )
+    )
+    out(_sender_line(report) + f"; {tr('bundle number')} {report.sequence}")
+    _print_warnings(report)
+
+
+def cmd_seal(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as v:
+        if args.action in ("on", "off"):
+            seal.set_policy(v, args.action == "on")
+        state = seal.status(v)
+    if args.action == "on":
+        out(tr(SEAL_HELP))
+    out(tr("Seal policy: on") if state.on else tr("Seal policy: off"))
+    if args.action == "status":
+        out(tr("Sealed testimony versions: {count}", count=state.sealed_versions))
+        for kept in state.kept:
+            out(
+                tr(
+                    "Kept bundle {bundle} (number {sequence}, {created}, {size}, {records} "
+                    "versions)",
+                    bundle=kept.bundle_id,
+                    sequence=kept.sequence,
+                    created=kept.created,
+                    size=_size(kept.size),
+                    records=kept.records,
+                )
+            )
+    return 0

@@ -1,0 +1,33 @@
+"""Running ``amanat`` as a subprocess, as a volunteer or coordinator would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PASSPHRASE, REPO
+
+
+def amanat(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AMANAT_PASSPHRASE": PASSPHRASE, "AMANAT_KDF_PROFILE": "test"}
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.main_cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def fingerprint_of(card: Path) -> str:
+    out = amanat("card", "show", card).stdout
+    line = next(x for x in out.splitlines() if x.startswith("Fingerprint"))
+    return line.split(":", 1)[1].strip()

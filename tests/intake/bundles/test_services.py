@@ -1,0 +1,117 @@
+"""Export, verify and import between two real vaults (services, no CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intake.attachments import AttachmentStore
+from intake.audit import AuditLog
+from intake.bundles import errors
+from intake.bundles.export import export_bundle
+from intake.bundles.importer import gaps, import_bundle, verify_bundle
+from intake.testimonies import TestimonyStore
+from tests.conftest import VaultFactory
+from tests.intake.bundles.vaults import add_final, logical_dump, make_pair, photo
+
+
+def test_testimony_with_photo_travels(make_vault: VaultFactory, tmp_path: Path) -> None:
+    pair = make_pair(make_vault)
+    tid = add_final(pair.volunteer, (photo(1),))
+    result = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "b.age", selection="all-final"
+    )
+    assert result.path.is_file() and not (tmp_path / "b.age.part").exists()
+    assert (result.records, result.attachments, result.sequence) == (1, 1, 1)
+    assert TestimonyStore(pair.volunteer).get(tid).exported
+
+    report = verify_bundle(pair.coordinator, result.path)
+    assert report.problem is None and report.sender_status == "enrolled"
+    report = import_bundle(pair.coordinator, result.path)
+    assert report.outcomes == {"new": 1} and report.attachments_new == 1
+    store = TestimonyStore(pair.coordinator)
+    got = store.get(tid)
+    assert got.status == "final" and got.content == TestimonyStore(pair.volunteer).get(tid).content
+    [att] = AttachmentStore(pair.coordinator).list(tid)
+    with AttachmentStore(pair.coordinator).open(att.sha256) as f:
+        assert f.read() == photo(1)
+    assert att.media_type == "image/jpeg" and att.filename == "photo 0.jpg"
+    assert AuditLog(pair.coordinator).verify().ok
+    assert AuditLog(pair.volunteer).verify().ok
+    provenance = pair.coordinator.conn.execute(
+        "SELECT bundle_id, sender_fingerprint, outcome FROM record_provenance"
+    ).fetchall()
+    assert [tuple(r) for r in provenance] == [(result.bundle_id, pair.volunteer_fp, "new")]
+
+    before = logical_dump(pair.coordinator)
+    again = import_bundle(pair.coordinator, result.path)
+    assert again.already_imported
+    assert logical_dump(pair.coordinator) == before
+
+
+def test_new_selection_sequence_and_gaps(make_vault: VaultFactory, tmp_path: Path) -> None:
+    pair = make_pair(make_vault)
+    add_final(pair.volunteer)
+    first = export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path, selection="new")
+    with pytest.raises(errors.NothingToExport):
+        export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path, selection="new")
+    add_final(pair.volunteer)
+    second = export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path, selection="new")
+    add_final(pair.volunteer)
+    third = export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path, selection="new")
+    assert (first.sequence, second.sequence, third.sequence) == (1, 2, 3)
+    assert (first.records, second.records, third.records) == (1, 1, 1)
+    assert len(first.path.name) == 32 + len(".age")
+    report = import_bundle(pair.coordinator, third.path)
+    assert report.gaps == [(1, 2)]
+    report = import_bundle(pair.coordinator, first.path)
+    assert report.gaps == [(2, 2)]
+    report = import_bundle(pair.coordinator, second.path)
+    assert report.gaps == []
+
+
+def test_gaps() -> None:
+    assert gaps({1, 2, 3}) == []
+    assert gaps({3}) == [(1, 2)]
+    assert gaps({1, 4, 7}) == [(2, 3), (5, 6)]
+
+
+def test_older_version_never_overwrites_newer(make_vault: VaultFactory, tmp_path: Path) -> None:
+    pair = make_pair(make_vault)
+    tid = add_final(pair.volunteer)
+    old = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "v1.age", ids=[tid], selection="ids"
+    )
+    store = TestimonyStore(pair.volunteer)
+    store.edit_final(tid)
+    store.finalize(tid)
+    new = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "v2.age", ids=[tid], selection="ids"
+    )
+    assert new.records == 2  # the whole chain of final versions
+    assert import_bundle(pair.coordinator, new.path).outcomes == {"new": 1, "updated": 1}
+    report = import_bundle(pair.coordinator, old.path)
+    assert report.outcomes == {"unchanged": 1}
+    assert TestimonyStore(pair.coordinator).get(tid).version_no == 2
+
+
+def test_recipient_rules(make_vault: VaultFactory, tmp_path: Path) -> None:
+    from intake.cards import CardRegistry, own_card
+
+    volunteer = make_vault("V", "volunteer")
+    coordinator = make_vault("C", "coordinator")
+    add_final(volunteer)
+    fp = own_card(coordinator).fingerprint
+    with pytest.raises(errors.RecipientNotUsable):
+        export_bundle(volunteer, [fp], tmp_path, selection="all-final")
+    CardRegistry(volunteer).add(own_card(coordinator), verified=False)
+    with pytest.raises(errors.RecipientNotUsable, match="verif"):
+        export_bundle(volunteer, [fp], tmp_path, selection="all-final")
+    CardRegistry(volunteer).mark_verified(fp)
+    CardRegistry(volunteer).revoke(fp)
+    with pytest.raises(errors.RecipientNotUsable, match="revoked"):
+        export_bundle(volunteer, [fp], tmp_path, selection="all-final")
+    with pytest.raises(errors.NoRecipients):
+        export_bundle(volunteer, [], tmp_path, selection="all-final")
+    assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.is_dir()]

@@ -67,6 +67,16 @@ def test_kazakh_letters_and_prefixes(store: TestimonyStore, people: dict[str, st
     assert _found(store, "zzzz") == set()
 
 
+def test_close_spellings_when_nothing_matches_exactly(
+    store: TestimonyStore, people: dict[str, str]
+) -> None:
+    abdurehim = store.create_draft(one_victim({"cyrillic": "Абдурехим Тохти"}))
+    assert _found(store, "Abdurakhim") == {abdurehim}  # no exact key: close spellings
+    assert _found(store, "Tursan") == {people["arabic"], people["cyrillic"], people["chinese"]}
+    assert _found(store, "Kashgar") == set()  # close letters, different first sound: no
+    assert _found(store, "Qwertyuiop") == set()
+
+
 def test_places_and_narrative(store: TestimonyStore, people: dict[str, str]) -> None:
     content = example_content()
     tid = store.create_draft(content)

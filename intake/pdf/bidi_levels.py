@@ -10,6 +10,7 @@ W1–W7, N1–N2, I1–I2) and keeps a level for every character, including thos
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
@@ -28,8 +29,26 @@ def paragraph_level(text: str, base_direction: BaseDirection = "auto") -> int:
     return int(uba.get_base_level(text))
 
 
+# Bidi classes that can raise a level above an even paragraph level (rules X1–X8, W, I1).
+_RAISING = frozenset(
+    {"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+)
+
+
 def embedding_levels(text: str, base_level: int) -> list[int]:
     """The resolved embedding level of each character of one paragraph, in logical order."""
+    if not text:
+        return []
+    if base_level == 0 and not any(unicodedata.bidirectional(c) in _RAISING for c in text):
+        # Left-to-right text with nothing right-to-left in it (most labels): every character
+        # resolves to level 0 (rule I1 raises only R, AN and EN; EN stays 0 without R before
+        # it, W7), so the full algorithm is not needed.
+        return [0] * len(text)
+    return full_embedding_levels(text, base_level)
+
+
+def full_embedding_levels(text: str, base_level: int) -> list[int]:
+    """``embedding_levels`` through every step of the algorithm (no shortcut)."""
     if not text:
         return []
     storage = uba.get_empty_storage()

@@ -26,12 +26,18 @@ from intake.pdf.redaction import NameScrubber, redact
 from intake.pdf.testimony_view import TestimonyView
 
 FOOTER_SIZE = 6.8
-QR_SIZE = 52.0
+# The record QR is upper case so that it fits QR's alphanumeric mode (5.5 bits a character):
+# about 120 characters make a 37-module code, which scans from a 150 dpi scan at 60 pt.
+QR_SIZE = 60.0
 
 
 def record_qr_payload(view: TestimonyView) -> str:
-    """What the QR code on each page says: the record id, version and SHA-256 record hash."""
-    return f"amanat-record:{view.id}:v{view.version}:{view.hash}"
+    """What the QR code on each page says: record id, version and SHA-256 record hash.
+
+    Upper case (hex digits and UUIDs compare case-insensitively), e.g.
+    ``AMANAT-RECORD:0D3C5A2E-…:V2:3F9A…``.
+    """
+    return f"amanat-record:{view.id}:v{view.version}:{view.hash}".upper()
 
 
 def human_size(size: int, lang: str) -> str:

@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -74,6 +74,7 @@ _HAN_RANGES = (
 )
 
 
+@cache  # called for every character of every label; a few thousand distinct characters
 def script_of(char: str) -> Script:
     """The font-selection class of one character."""
     point = ord(char)
@@ -252,24 +253,34 @@ class FontSet:
 
     def face(self, script: Script, bold: bool = False) -> FontFace:
         """The font for ``script`` (LATIN for COMMON/INHERITED), bold when bundled."""
-        if script in (Script.COMMON, Script.INHERITED):
-            script = Script.LATIN
-        matches = [f for f in self.faces if f.file.script is script]
-        for face in matches:
-            if face.file.bold == bold:
-                return face
-        return matches[0]
+        return _face(self, script, bold)
 
     def face_for(self, char: str, script: Script, bold: bool = False) -> FontFace | None:
         """The font that draws ``char`` in a run of ``script``, or None when none has it."""
-        preferred = self.face(script, bold)
-        if preferred.has(char):
-            return preferred
-        for fallback in (Script.LATIN, Script.ARABIC, Script.HAN):
-            face = self.face(fallback, bold)
-            if face.has(char):
-                return face
-        return None
+        return _face_for(self, char, script, bold)
+
+
+@cache  # layout asks once per character; the answer never changes for a font set
+def _face(fonts: FontSet, script: Script, bold: bool) -> FontFace:
+    if script in (Script.COMMON, Script.INHERITED):
+        script = Script.LATIN
+    matches = [f for f in fonts.faces if f.file.script is script]
+    for face in matches:
+        if face.file.bold == bold:
+            return face
+    return matches[0]
+
+
+@lru_cache(maxsize=65536)
+def _face_for(fonts: FontSet, char: str, script: Script, bold: bool) -> FontFace | None:
+    preferred = fonts.face(script, bold)
+    if preferred.has(char):
+        return preferred
+    for fallback in (Script.LATIN, Script.ARABIC, Script.HAN):
+        face = fonts.face(fallback, bold)
+        if face.has(char):
+            return face
+    return None
 
 
 def fonts_dir() -> Path:

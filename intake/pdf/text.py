@@ -309,22 +309,47 @@ def draw(
     for line in lines:
         baseline = y - (line.height - line.ascent - line.descent) / 2 - line.ascent
         pen = _line_x(line, x, width, align)
-        for run in line.runs:
-            if run.glyphs is not None:
-                if not run.is_space:
+        for group in _draw_groups(line.runs):
+            first = group[0]
+            if first.glyphs is not None:
+                if not first.is_space:
                     draw_glyphs(
-                        canvas, run.face, run.size, run.glyphs, pen, baseline, run.fake_bold
+                        canvas, first.face, first.size, first.glyphs, pen, baseline, first.fake_bold
                     )
             else:
-                _draw_plain(canvas, run, pen, baseline)
-            pen += run.width
+                _draw_plain(canvas, group, pen, baseline)
+            pen += sum(run.width for run in group)
         y -= line.height
     return top - y
 
 
-def _draw_plain(canvas: Any, run: Run, x: float, baseline: float) -> None:
-    shown = run.display_text
-    if not shown or run.is_space:
+def _draw_groups(runs: tuple[Run, ...]) -> Iterator[tuple[Run, ...]]:
+    """Runs in display order, neighbouring plain runs of one font and size joined.
+
+    A line of Latin words is one text operation instead of one per word and space: the widths
+    of plain runs are the font's own advances, so the viewer puts each word where layout did.
+    """
+    i = 0
+    while i < len(runs):
+        j = i + 1
+        if runs[i].glyphs is None:
+            while (
+                j < len(runs)
+                and runs[j].glyphs is None
+                and runs[j].face is runs[i].face
+                and runs[j].size == runs[i].size
+                and runs[j].fake_bold == runs[i].fake_bold
+            ):
+                j += 1
+        yield runs[i:j]
+        i = j
+
+
+def _draw_plain(canvas: Any, group: tuple[Run, ...], x: float, baseline: float) -> None:
+    """Draw neighbouring plain runs of one font as one string (spaces included)."""
+    run = group[0]
+    shown = "".join(r.display_text for r in group).rstrip()
+    if not shown or shown.isspace():
         return
     if not run.fake_bold:
         canvas.setFont(run.face.name, run.size)

@@ -132,7 +132,7 @@ def test_qr_code_holds_the_record_hash(tmp_path: Path) -> None:
     png = render_png(render(tmp_path), tmp_path / "page", dpi=150, page=2)
     found = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
     assert found.stdout.strip() == record_qr_payload(example_view())
-    assert RECORD_HASH in found.stdout
+    assert RECORD_HASH.upper() in found.stdout
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,8 @@ def seal_versions(
             )
             store.reindex(conn, testimony_id)
     drop_orphans(conn)
+    if touched:  # merge the full-text index so deleted tokens leave its segments too
+        conn.execute("INSERT INTO testimony_search (testimony_search) VALUES ('optimize')")
     return sealed
 
 

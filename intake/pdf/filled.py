@@ -79,9 +79,11 @@ def provenance_detail(view: TestimonyView, lang: str) -> str:
     """Where the record came from: the latest bundle it was received in, or why none is named."""
     if view.provenance is None:
         return tr("not recorded", lang=lang)
-    if not view.provenance:
+    # The bundles that carried the printed version (entries without a version: all of them).
+    carried = [p for p in view.provenance if p.version in (None, view.version)]
+    if not carried:
         return tr("not received in a bundle", lang=lang)
-    last = view.provenance[-1]
+    last = carried[-1]
     text = tr(
         "bundle {bundle} from {sender}, received {received}",
         lang=lang,
@@ -89,8 +91,8 @@ def provenance_detail(view: TestimonyView, lang: str) -> str:
         sender=last.sender,
         received=last.received,
     )
-    if len(view.provenance) > 1:
-        text += " " + tr("(and {count} more)", lang=lang, count=len(view.provenance) - 1)
+    if len(carried) > 1:
+        text += " " + tr("(and {count} more)", lang=lang, count=len(carried) - 1)
     return text
 
 
@@ -98,9 +100,15 @@ def provenance_text(view: TestimonyView, lang: str) -> str:
     return tr("Bundle provenance: {text}", lang=lang, text=provenance_detail(view, lang))
 
 
-def footer_lines(view: TestimonyView, lang: str) -> list[str]:
+def footer_lines(view: TestimonyView, lang: str, redacted: bool = False) -> list[str]:
     """The integrity footer, one string per line (page numbers are added per page)."""
-    if view.hash:
+    if view.hash and redacted:  # the hash cannot be recomputed from a copy with parts left out
+        record = tr(
+            "Record hash (SHA-256) of the full, unredacted record: {hash}",
+            lang=lang,
+            hash=view.hash,
+        )
+    elif view.hash:
         record = tr("Record hash (SHA-256): {hash}", lang=lang, hash=view.hash)
     else:
         record = tr("Draft: no record hash yet (it is made when the draft is finalized)", lang=lang)
@@ -258,7 +266,7 @@ class _Chrome:
             text.stack(text.ui("REDACTED COPY"), self.tag_w, 9.0, bold=True) if redacted else None
         )
         self.lines_w = width - QR_SIZE - 10
-        integrity = "\n".join(footer_lines(view, lang))
+        integrity = "\n".join(footer_lines(view, lang, redacted))
         self.integrity = text.stack([(lang, integrity)], self.lines_w, FOOTER_SIZE, color=GREY)
         widest = self._page_number(888, 888)
         self.header_height = self.title.height + self.sub.height + 8

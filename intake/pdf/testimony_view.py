@@ -5,8 +5,8 @@ never touches storage and tests can build a view by hand. ``testimony_view_from_
 one (vault_view.py) from the testimony store, the attachment store and the author's card:
 content of the latest version, its record hash, who wrote it and whether the signature checks
 out, every version, every attachment (name, size, type, SHA-256) and, when the caller has it,
-where the record came from (the bundles it was received in). The view holds plaintext testimony content
-in memory only; nothing here writes anywhere.
+where the record came from (the bundles it was received in). The view holds plaintext
+testimony content in memory only; nothing here writes anywhere.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ def testimony_view_from_vault(
     """The view of one testimony (its newest version, or ``version``) from an open vault.
 
     The signature of a final version is checked against the stored bytes here ("valid" or
-    "invalid"); a draft is "unsigned". ``provenance`` comes from the bundle registry when the
-    caller has it; without it the PDF says provenance was not recorded.
+    "invalid"); a draft is "unsigned". Provenance is read from the bundles this vault imported
+    (``bundle_provenance``) unless the caller passes its own ``provenance``.
     """
     store = TestimonyStore(vault)
     record = (
@@ -68,7 +68,39 @@ def testimony_view_from_vault(
         created=record.finalized or record.updated,
         versions=versions,
         attachments=attachments,
-        provenance=None if provenance is None else tuple(provenance),
+        provenance=(
+            bundle_provenance(vault, testimony_id) if provenance is None else tuple(provenance)
+        ),
+    )
+
+
+def bundle_provenance(vault: Vault, testimony_id: str) -> tuple[ProvenanceEntry, ...] | None:
+    """Every bundle that carried a version of the testimony, oldest first.
+
+    Read from ``record_provenance`` (schema 4, written by bundle import); None when the vault
+    has no such table, i.e. provenance is not recorded. The sender is shown as the name on
+    their card with its fingerprint, or the fingerprint alone for a card no longer known.
+    """
+    conn = vault.conn
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_provenance'"
+    ).fetchone()
+    if has_table is None:
+        return None
+    rows = conn.execute(
+        "SELECT p.bundle_id, p.sender_fingerprint, p.imported_at, p.version_no, c.name"
+        " FROM record_provenance p LEFT JOIN cards c ON c.fingerprint = p.sender_fingerprint"
+        " WHERE p.testimony_id = ? ORDER BY p.imported_at, p.version_no, p.bundle_id",
+        (testimony_id,),
+    ).fetchall()
+    return tuple(
+        ProvenanceEntry(
+            bundle_id=str(row[0]),
+            sender=f"{row[4]} ({row[1]})" if row[4] else str(row[1]),
+            received=str(row[2]),
+            version=int(row[3]),
+        )
+        for row in rows
     )
 
 

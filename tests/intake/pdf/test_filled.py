@@ -124,6 +124,12 @@ def test_signature_and_draft_states_are_stated(tmp_path: Path) -> None:
     assert RECORD_HASH not in draft
     unknown = dataclasses.replace(example_view(), provenance=None)
     assert squash("Bundle provenance: not recorded") in squash(pdf_text(render(tmp_path, unknown)))
+    older = example_view()
+    only_v1 = tuple(dataclasses.replace(p, version=1) for p in older.provenance or ())
+    other = dataclasses.replace(older, provenance=only_v1)  # a bundle carried version 1 only
+    text = squash(pdf_text(render(tmp_path, other)))
+    assert squash("Bundle provenance: not received in a bundle") in text
+    assert squash("5f0c9b1e-2d3a-4c5b-8e7f-9a0b1c2d3e4f") in text  # still listed
 
 
 def test_qr_code_holds_the_record_hash(tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ def test_redacted_pdf_contains_no_sensitive_value_and_no_name(tmp_path: Path) ->
         assert kept in flat, kept
     assert "Withheld in this redacted copy" in flat
     assert "REDACTED COPY" in flat
+    assert "Record hash (SHA-256) of the full, unredacted record" in flat
     assert "[name withheld] moved to Almaty in 2014" in flat  # the narrative keeps its sense
 
 

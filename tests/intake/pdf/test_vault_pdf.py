@@ -9,8 +9,13 @@ import pytest
 
 from intake import testimonies
 from intake.attachments import AttachmentStore
+from intake.bundles.export import export_bundle
+from intake.bundles.importer import import_bundle
+from intake.cards import CardRegistry, own_card
 from intake.cli.main import main
+from intake.forms import builtin_form
 from intake.pdf import vault_view
+from intake.pdf.filled import render_testimony
 from intake.pdf.testimony_view import ProvenanceEntry
 from intake.vault import Vault
 from tests.conftest import PASSPHRASE, VaultFactory
@@ -55,12 +60,38 @@ def test_view_from_vault_has_versions_attachments_and_a_checked_signature(
         len(PHOTO),
         "image/jpeg",
     )
-    assert view.provenance is None
+    assert view.provenance == ()  # this vault imported no bundle
     first = vault_view.testimony_view_from_vault(vault, tid, version=1)
     assert first.version == 1 and first.content["victims"][1]["last_contact"] == "2018-02-27"
     entry = ProvenanceEntry("b-1", "Aigerim", "2019-04-20T10:00:00Z", 2)
     with_bundle = vault_view.testimony_view_from_vault(vault, tid, provenance=[entry])
     assert with_bundle.provenance == (entry,)
+
+
+def test_bundle_provenance_on_the_coordinator_side(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    volunteer = make_vault("Айгүл Сейітова", "volunteer")
+    coordinator = make_vault("Coordinator One", "coordinator")
+    CardRegistry(volunteer).add(own_card(coordinator), verified=True)
+    CardRegistry(coordinator).add(own_card(volunteer), verified=True)
+    tid = two_final_versions(volunteer)
+    assert vault_view.testimony_view_from_vault(volunteer, tid).provenance == ()
+    sent = export_bundle(
+        volunteer, [own_card(coordinator).fingerprint], tmp_path / "b.age", selection="all-final"
+    )
+    import_bundle(coordinator, sent.path)
+    view = vault_view.testimony_view_from_vault(coordinator, tid)
+    assert view.provenance is not None
+    assert {p.version for p in view.provenance} == {1, 2}
+    sender = f"Айгүл Сейітова ({own_card(volunteer).fingerprint})"
+    assert all(p.bundle_id == sent.bundle_id and p.sender == sender for p in view.provenance)
+    assert view.signature == "valid"
+    out = tmp_path / "printed.pdf"
+    with out.open("wb") as stream:
+        render_testimony(builtin_form(), view, "en", stream)
+    text = " ".join(pdf_text(out).split())
+    assert f"Bundle provenance: bundle {sent.bundle_id} from Айгүл Сейітова" in text
 
 
 def test_a_changed_stored_byte_prints_as_not_valid(make_vault: VaultFactory) -> None:

@@ -115,8 +115,10 @@ def register(sub: Any) -> None:
 def write_pdf(path: Path, render: Callable[[BinaryIO], int]) -> int:
     """Render into ``path``.part, flush it to disk, then rename it to ``path``; returns pages."""
     part = path.with_name(path.name + ".part")
+    # Readable by the user only (a testimony PDF is plaintext), never through a planted link.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(part, "wb") as stream:
+        with os.fdopen(os.open(part, flags, 0o600), "wb") as stream:
             pages = render(stream)
             stream.flush()
             os.fsync(stream.fileno())

@@ -42,9 +42,19 @@ def test_blank_form_in_every_language(
 
 def test_blank_letter_paper_and_victim_blocks(tmp_path: Path) -> None:
     out = tmp_path / "form.pdf"
+    out.write_bytes(b"an older file")  # replaced
     args = ["pdf", "blank", "--lang", "en", "--paper", "letter", "--victims", "4", "-o", str(out)]
     assert main(args) == 0
     assert "Victim 4" in pdf_text(out)
+    assert out.stat().st_mode & 0o077 == 0  # the user's own file
+
+
+def test_a_planted_link_is_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep")
+    (tmp_path / "form.pdf.part").symlink_to(target)
+    assert main(["pdf", "blank", "--lang", "en", "-o", str(tmp_path / "form.pdf")]) == 1
+    assert target.read_text() == "keep"
 
 
 @pytest.mark.parametrize(

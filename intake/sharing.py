@@ -7,9 +7,9 @@ matches stops the export) through ``intake.sharing_content``: by default sensiti
 the names of people who did not consent to publication are left out. Including either needs an
 explicit option, and ``risk_warnings`` gives the sentences the CLI prints and the GUI shows in
 its confirmation dialog. Records are read and written one at a time, so 100,000 testimonies
-never sit in memory. ``export_file`` writes ``FILE.part``, flushes it to disk, records one
-audit entry (format, counts, options and the file's SHA-256; no content) and renames it to
-``FILE``. Formats: docs/sharing-format.md.
+never sit in memory. ``export_file`` writes ``FILE.part`` (readable by the owner only),
+flushes it to disk, records one audit entry (format, counts, options and the file's SHA-256;
+no content) and renames it to ``FILE``. Formats: docs/sharing-format.md.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Any, BinaryIO, Literal
 
 from intake.audit import AuditLog
 from intake.bundles import files
+from intake.bundles.errors import OutputExists, OutputFailed
 from intake.canonical import created_now, parse_canonical
 from intake.forms import (
     DEFAULT_FORM,
@@ -261,6 +263,22 @@ class _Hashing(io.RawIOBase):
         return len(view)
 
 
+def _open_part(path: Path) -> BinaryIO:
+    """Create ``path.part`` exclusively (never through a planted file or link), readable by
+    the owner only: shared data is plaintext about people at risk."""
+    if path.exists():
+        raise OutputExists(path=str(path))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(files.part_path(path), flags, 0o600)
+    except FileExistsError:
+        raise OutputExists(path=str(files.part_path(path))) from None
+    except OSError:
+        raise OutputFailed(path=str(path)) from None
+    return os.fdopen(fd, "wb", buffering=files.WRITE_BUFFER)
+
+
 def export_file(
     vault: Vault,
     path: Path,
@@ -274,7 +292,7 @@ def export_file(
     existing ``path`` is never overwritten (OutputExists); on any failure nothing is left."""
     options = options or ShareOptions()
     now = created_now(clock() if clock else None)
-    part = files.open_part(path)
+    part = _open_part(path)
     try:
         hashing = _Hashing(part)
         writer = io.BufferedWriter(hashing, buffer_size=1 << 16)

@@ -181,6 +181,7 @@ def test_export_file_is_atomic_and_audited(
     data = target.read_bytes()
     assert report.sha256 == hashlib.sha256(data).hexdigest()
     assert not (tmp_path / "shared.csv.part").exists()
+    assert target.stat().st_mode & 0o077 == 0  # plaintext about people: the owner only
     entry = AuditLog(coordinator).entries()[-1]
     assert (entry.action, entry.subject) == ("export", report.export_id)
     assert entry.details == {
@@ -196,6 +197,11 @@ def test_export_file_is_atomic_and_audited(
     with pytest.raises(OutputExists):
         export_file(coordinator, target, "json")
     assert target.read_bytes() == data
+    planted = tmp_path / "other.json"
+    (tmp_path / "other.json.part").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputExists):  # a planted link is never followed
+        export_file(coordinator, planted, "json")
+    assert not (tmp_path / "elsewhere").exists() and not planted.exists()
 
 
 def test_damaged_version_stops_the_export(

@@ -57,6 +57,7 @@ from intake.testimonies import TestimonyStore
 from intake.vault import Vault
 
 Selection = Literal["ids", "all-final", "new"]
+RECORD_CACHE = 32 << 20  # bytes of records kept between the two passes (about 8,000 records)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,23 @@ def select_testimonies(
     return chosen
 
 
+class RecordCache:
+    """Record bytes from the first pass, up to a memory budget, so most records are read (and
+    their hash and signature checked) once; the writer checks every byte against the manifest
+    either way."""
+
+    def __init__(self, budget: int = RECORD_CACHE) -> None:
+        self.room = budget
+        self._data: dict[tuple[str, int], bytes] = {}
+
+    def keep(self, testimony_id: str, version: int, data: bytes) -> None:
+        self._data[(testimony_id, version)] = data
+        self.room -= len(data)
+
+    def take(self, testimony_id: str, version: int) -> bytes | None:
+        return self._data.pop((testimony_id, version), None)
+
+
 def _bundle_id(random: Random) -> str:
     return str(uuid.UUID(bytes=random(16), version=4))
 
@@ -173,8 +191,11 @@ def build_manifest(
     bundle_id: str,
     created: str,
     sequence: int,
+    cache: RecordCache | None = None,
 ) -> Manifest:
-    """The manifest of a bundle carrying ``chosen`` (first pass over the store)."""
+    """The manifest of a bundle carrying ``chosen`` (first pass over the store, which checks
+    every version against its hash and signature); ``cache`` keeps record bytes for the second
+    pass while it has room."""
     store, attachments = TestimonyStore(vault), AttachmentStore(vault)
     records: list[RecordEntry] = []
     listed: dict[str, AttachmentEntry] = {}
@@ -190,6 +211,8 @@ def build_manifest(
             )
         for i, version in enumerate(versions):
             data, signature, digest = store.export_version(testimony_id, version)
+            if cache is not None and cache.room >= len(data):
+                cache.keep(testimony_id, version, data)
             last = i == len(versions) - 1
             records.append(
                 RecordEntry(
@@ -261,6 +284,7 @@ def export_bundle(
     try:
         with vault.transaction() as conn:
             sequence = next_sequence(conn)
+            cache = RecordCache()
             manifest = build_manifest(
                 vault,
                 chosen,
@@ -268,11 +292,12 @@ def export_bundle(
                 bundle_id=bundle_id,
                 created=time_text(now),
                 sequence=sequence,
+                cache=cache,
             )
             _insert_sent(conn, manifest, sealing)
             keeper = seal.BundleKeeper(conn, bundle_id) if sealing else None
             sink = _BundleFile(f, keeper.write if keeper else None)
-            _stream(vault, manifest, sink, ages, progress, random)
+            _stream(vault, manifest, sink, ages, cache, progress, random)
             if keeper:
                 keeper.close()
             files.flush(f, path)
@@ -323,6 +348,7 @@ def _stream(
     manifest: Manifest,
     sink: _BundleFile,
     recipients: Sequence[X25519Recipient],
+    cache: RecordCache,
     progress: Progress | None,
     random: Random,
 ) -> None:
@@ -332,7 +358,9 @@ def _stream(
         sink, manifest, vault.identity.signing_seed, recipients, random=random, progress=progress
     )
     for entry in manifest.records:
-        data, _, _ = store.export_version(entry.id, entry.version)
+        data = cache.take(entry.id, entry.version)
+        if data is None:
+            data, _, _ = store.export_version(entry.id, entry.version)
         writer.add_record(data)
     for attachment in manifest.attachments:
         with attachments.open(attachment.sha256) as src:

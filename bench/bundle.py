@@ -1,0 +1,230 @@
+"""Benchmark: bundle export and import against the ``age`` CLI on the same bytes.
+
+Run by hand: ``.venv/bin/python -m bench.bundle [--attachments 1G] [--records 10000]``
+(scale down with e.g. ``--attachments 128M --records 1000``). Builds a volunteer vault with
+``--records`` finalized testimonies and, on a few more, ``--attachments`` bytes of random
+attachments; then, each in a fresh process (so peak RSS is per phase), exports and imports a
+records-only bundle (records per second) and an attachments bundle (MB/s of plaintext). For
+reference it times ``age -e`` and ``age -d`` on that bundle's plaintext. Goals (issue 5):
+export >= 0.8x age, import >= 0.5x age, peak RSS < 200 MB, >= 2,000 records/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])  # this file must not shadow intake/
+
+from crypto.age import decrypt, parse_identity
+from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+from crypto.x25519 import X25519Identity
+from intake.attachments import AttachmentStore
+from intake.bundles.export import export_bundle
+from intake.bundles.importer import import_bundle
+from intake.cards import CardRegistry, own_card
+from intake.testimonies import TestimonyStore
+from intake.testimony_json import read_testimony_json
+from intake.vault import Vault
+
+PASSPHRASE = "benchmark only, not a secret"  # noqa: S105 - throwaway benchmark vaults
+FAST = Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS)
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "testimony.json"
+UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+FILE_SIZE = 64 << 20  # attachments are made of files this large (a long recording)
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in UNITS:
+        return int(float(text[:-1]) * UNITS[text[-1]])
+    return int(text)
+
+
+class RandomFile(io.RawIOBase):
+    """``size`` pseudo-random bytes, produced while read (never whole in memory)."""
+
+    def __init__(self, size: int, seed: int) -> None:
+        self._left = size
+        self._rng = random.Random(seed)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = min(len(buffer), self._left)
+        buffer[:n] = self._rng.randbytes(n)
+        self._left -= n
+        return n
+
+
+def build(folder: Path, records: int, attachments: int) -> dict[str, Any]:
+    volunteer = Vault.create(folder / "volunteer", PASSPHRASE, "volunteer", "Bench V", FAST)
+    coordinator = Vault.create(folder / "coordinator", PASSPHRASE, "coordinator", "Bench C", FAST)
+    with volunteer, coordinator:
+        CardRegistry(volunteer).add(own_card(coordinator), verified=True)
+        CardRegistry(coordinator).add(own_card(volunteer), verified=True)
+        content = read_testimony_json(EXAMPLE.read_bytes()).content
+        store = TestimonyStore(volunteer)
+        start = time.perf_counter()
+        small = []
+        for _ in range(records):
+            tid = store.create_draft(content)
+            store.finalize(tid)
+            small.append(tid)
+        made = time.perf_counter() - start
+        big = []
+        for i in range(0, attachments, FILE_SIZE):
+            tid = store.create_draft(content)
+            size = min(FILE_SIZE, attachments - i)
+            AttachmentStore(volunteer).add(tid, RandomFile(size, i), f"recording {i}.bin")
+            store.finalize(tid)
+            big.append(tid)
+        (folder / "coordinator.key").write_text(
+            str(X25519Identity(coordinator.identity.x25519_private)) + "\n"
+        )
+        return {
+            "fingerprint": own_card(coordinator).fingerprint,
+            "recipient": str(X25519Identity(coordinator.identity.x25519_private).recipient()),
+            "small": small,
+            "big": big,
+            "create_s": made,
+        }
+
+
+def _reset_peak() -> bool:
+    """Reset this process's peak RSS (Linux ``clear_refs``), so the bundle phase is measured
+    apart from unlocking the vault (Argon2id alone takes its memory cost, 64 MiB or more)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(argv: list[str]) -> None:
+    """One phase in this process: prints seconds and peak RSS (whole, and of the phase)."""
+    phase, folder, name = argv[0], Path(argv[1]), argv[2]
+    info = json.loads((folder / "info.json").read_text())
+    target = "volunteer" if phase == "export" else "coordinator"
+    with Vault.open(folder / target, PASSPHRASE) as vault:
+        whole = _peak_mib()
+        _reset_peak()
+        start = time.perf_counter()
+        if phase == "export":
+            ids = info[argv[3]]
+            export_bundle(vault, [info["fingerprint"]], folder / name, ids=ids, selection="ids")
+        else:
+            import_bundle(vault, folder / name)
+        seconds = time.perf_counter() - start
+        phase_peak = _peak_mib()
+    print(
+        json.dumps({"seconds": seconds, "rss_mib": max(whole, phase_peak), "phase_mib": phase_peak})
+    )
+
+
+def run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.bundle", "--child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def timed_cmd(*cmd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return 0
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--attachments", default="1G", help="attachment bytes, e.g. 1G, 128M")
+    parser.add_argument("--records", type=int, default=10_000, help="small finalized records")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    if shutil.which("age") is None:
+        print("the age CLI is needed: apt-get install age", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="amanat-bench-bundle-"))
+    try:
+        print(f"building vaults: {args.records} records, {args.attachments} of attachments ...")
+        info = build(folder, args.records, parse_size(args.attachments))
+        (folder / "info.json").write_text(json.dumps(info))
+        print(f"  created and finalized {args.records} records in {info['create_s']:.1f} s")
+        rows = []
+        for kind, ids in (("records", "small"), ("attachments", "big")):
+            name = f"{kind}.age"
+            exp = run_child("export", str(folder), name, ids)
+            imp = run_child("import", str(folder), name)
+            bundle = folder / name
+            plain = folder / f"{kind}.tar"
+            identity = parse_identity((folder / "coordinator.key").read_text().strip())
+            with bundle.open("rb") as src, plain.open("wb") as dst:
+                decrypt([identity], src, dst)
+            size = plain.stat().st_size
+            age_e = timed_cmd(
+                "age", "-e", "-r", info["recipient"], "-o", str(folder / "ref.age"), str(plain)
+            )
+            age_d = timed_cmd(
+                "age",
+                "-d",
+                "-i",
+                str(folder / "coordinator.key"),
+                "-o",
+                str(folder / "ref.out"),
+                str(folder / "ref.age"),
+            )
+            count = len(info[ids])
+            rows.append((kind, size, exp, imp, age_e, age_d, count))
+            plain.unlink()
+        print()
+        header = f"{'bundle':<12}{'plaintext':>11}{'export MB/s':>13}{'age -e':>9}{'ratio':>7}"
+        header += f"{'import MB/s':>13}{'age -d':>9}{'ratio':>7}{'exp rec/s':>11}"
+        header += f"{'imp rec/s':>11}{'RSS MiB e/i':>13}"
+        print(header)
+        for kind, size, exp, imp, age_e, age_d, count in rows:
+            mb = size / 1e6
+            e, i = mb / exp["seconds"], mb / imp["seconds"]
+            ae, ad = mb / age_e, mb / age_d
+            print(
+                f"{kind:<12}{mb:>9.1f}MB{e:>13.1f}{ae:>9.1f}{e / ae:>7.2f}"
+                f"{i:>13.1f}{ad:>9.1f}{i / ad:>7.2f}"
+                f"{count / exp['seconds']:>11.0f}{count / imp['seconds']:>11.0f}"
+                f"{exp['phase_mib']:>7.0f}/{imp['phase_mib']:<5.0f}"
+            )
+        whole = ", ".join(f"{r[0]} {max(r[2]['rss_mib'], r[3]['rss_mib']):.0f}" for r in rows)
+        print(f"\nRSS: peak of the export/import phase after unlocking; whole process: {whole} MiB")
+        print("goals: export >= 0.8x age -e, import >= 0.5x age -d, RSS < 200 MB, >= 2000 rec/s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

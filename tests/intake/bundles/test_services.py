@@ -115,3 +115,35 @@ def test_recipient_rules(make_vault: VaultFactory, tmp_path: Path) -> None:
     with pytest.raises(errors.NoRecipients):
         export_bundle(volunteer, [], tmp_path, selection="all-final")
     assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.is_dir()]
+
+
+def test_history(make_vault: VaultFactory, tmp_path: Path) -> None:
+    from intake.bundles import history
+
+    pair = make_pair(make_vault)
+    tid = add_final(pair.volunteer)
+    first = export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path / "1.age")
+    add_final(pair.volunteer)
+    export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path / "2.age")
+    third = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "3.age", ids=[tid], selection="ids"
+    )
+    sent = history.sent_bundles(pair.volunteer)
+    assert [b.sequence for b in sent] == [1, 2, 3]
+    assert sent[0].recipients == (pair.coordinator_fp,) and not sent[0].sealed
+    carrying = history.bundles_carrying(pair.volunteer, tid)
+    assert [(v, b.bundle_id) for v, b in carrying] == [(1, first.bundle_id), (1, third.bundle_id)]
+
+    import_bundle(pair.coordinator, first.path)
+    import_bundle(pair.coordinator, third.path)
+    received = history.received_bundles(pair.coordinator)
+    assert [(b.sequence, b.sender_fingerprint) for b in received] == [
+        (1, pair.volunteer_fp),
+        (3, pair.volunteer_fp),
+    ]
+    assert history.missing_sequences(pair.coordinator, pair.volunteer_fp) == [(2, 2)]
+    origin = history.provenance(pair.coordinator, tid)
+    assert [(p.bundle_id, p.outcome) for p in origin] == [
+        (first.bundle_id, "new"),
+        (third.bundle_id, "unchanged"),
+    ]

@@ -8,25 +8,33 @@ and, for some, a valid PRC ID number. A share of them are re-reported duplicates
 victim written in another script (Uyghur Arabic script, Kazakh Cyrillic, a Chinese
 transcription) or with a small spelling change, sometimes with the birth year off by one.
 Prints the time to derive features (transliteration, done once per testimony version and then
-stored in the vault), to load stored features back, to block and score, the number of pairs
-compared, recall of the planted duplicates and the process's peak RSS. No vault is written.
+stored in the vault), to store them in a throwaway vault (temporary folder, minimum KDF cost,
+synthetic data only), then, in a fresh process as the CLI or GUI would,
+``DuplicateFinder.candidates``: load from the vault, block and score. Prints the pairs
+compared, recall of the planted duplicates and that process's peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from intake.duplicate_blocking import scored_pairs
-from intake.duplicate_features import VictimFeatures, victim_features
+from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+from intake.duplicate_features import FEATURES_SCHEME, VictimFeatures, victim_features
+from intake.duplicates import DuplicateFinder
 from intake.names import kazakh_latin_to_cyrillic, uly_to_uyghur_arabic
 from intake.prc_id import make_prc_id
+from intake.vault import Vault
 
 UYGHUR = (  # noqa: SIM905 - a readable list of names
     "Muhemmed Abdulla Tursun Memet Ablimit Abdurehim Ehmet Yasin Rozi Qurban Niyaz Hesen "
@@ -58,6 +66,7 @@ CHINESE = {  # Chinese transcriptions of a few common names, as PRC documents wr
 }
 COUNTIES = [f"County {i}" for i in range(90)]
 KASHGAR = "653121"
+PASSPHRASE = "bench passphrase of several words"  # noqa: S105 - a throwaway synthetic vault
 
 
 def _zipf(pool: list[str], rng: random.Random) -> str:
@@ -103,16 +112,8 @@ def _retold(original: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return copy
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--victims", type=int, default=100_000)
-    parser.add_argument("--dup-share", type=float, default=0.05)
-    parser.add_argument("--min-score", type=float, default=0.5)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+def _generate(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], list[tuple[int, int]]]:
     rng = random.Random(args.seed)
-
-    t0 = time.perf_counter()
     raw: list[tuple[str, dict[str, Any]]] = []
     planted: list[tuple[int, int]] = []
     originals: list[int] = []
@@ -124,32 +125,115 @@ def main() -> None:
         else:
             raw.append((str(uuid.UUID(int=rng.getrandbits(128))), _victim(rng)))
             originals.append(i)
+    return raw, planted
+
+
+def _store(vault: Vault, features: list[VictimFeatures]) -> None:
+    """Put features where DuplicateFinder keeps them, as refresh() would (no testimonies)."""
+    with vault.transaction() as tx:
+        tx.executemany(
+            "INSERT INTO duplicate_indexed (testimony_id, version_no, updated, scheme)"
+            " VALUES (?, 1, '2024-01-01T00:00:00Z', ?)",
+            [(f.testimony_id, FEATURES_SCHEME) for f in features],
+        )
+        tx.executemany(
+            "INSERT INTO duplicate_victims (testimony_id, position, features) VALUES (?, 1, ?)",
+            [(f.testimony_id, f.to_json()) for f in features],
+        )
+
+
+def _proc_mib(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak since the last reset) in MiB, from Linux's /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(folder: Path, min_score: float) -> dict[str, Any]:
+    """Run in a fresh process: open the vault and find candidates (time, pairs, peak RSS)."""
+    vault = Vault.open(folder, PASSPHRASE)
+    try:
+        base = _proc_mib("VmRSS")  # after imports and the key derivation's memory
+        Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM (the peak) to now
+        finder = DuplicateFinder(vault)
+        t0 = time.perf_counter()
+        found = finder.candidates(min_score, refresh=False)
+        seconds = time.perf_counter() - t0
+        stats = finder.last_stats
+    finally:
+        vault.close()
+    assert stats is not None
+    return {
+        "seconds": seconds,
+        "rss_before_mib": base,
+        "rss_peak_mib": _proc_mib("VmHWM"),
+        "blocks": stats.blocks,
+        "pairs": stats.pairs,
+        "skipped_blocks": stats.skipped_blocks,
+        "skipped_pairs": stats.skipped_pairs,
+        "found": [[c.a, c.b] for c in found],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--victims", type=int, default=100_000)
+    parser.add_argument("--dup-share", type=float, default=0.05)
+    parser.add_argument("--min-score", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.measure:
+        json.dump(measure(args.measure, args.min_score), sys.stdout)
+        return
+
+    t0 = time.perf_counter()
+    raw, planted = _generate(args)
     t1 = time.perf_counter()
     features = [victim_features(tid, 1, v) for tid, v in raw]
     t2 = time.perf_counter()
-    stored = [f.to_json() for f in features]
-    t3 = time.perf_counter()
-    loaded = [VictimFeatures.from_json(s) for s in stored]
-    t4 = time.perf_counter()
-    del stored, raw
-    found, stats = scored_pairs(loaded, args.min_score)
-    t5 = time.perf_counter()
+    refs = [f.ref for f in features]
+    del raw
+    print(f"victims: {len(features):,} (generated in {t1 - t0:.1f} s)")
+    print(f"features: {t2 - t1:.1f} s ({(t2 - t1) / len(features) * 1e6:.0f} µs/victim, once)")
 
-    refs = {(loaded[i].ref, loaded[j].ref) for i, j, _ in found}
-    hits = sum(1 for a, b in planted if (loaded[min(a, b)].ref, loaded[max(a, b)].ref) in refs)
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"victims: {len(loaded):,} (generated in {t1 - t0:.1f} s)")
-    print(f"features: {t2 - t1:.1f} s ({(t2 - t1) / len(loaded) * 1e6:.0f} µs/victim, once)")
-    print(f"stored features: serialize {t3 - t2:.1f} s, load {t4 - t3:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:  # synthetic data only
+        folder = Path(tmp) / "vault"
+        params = Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS)
+        vault = Vault.create(folder, PASSPHRASE, "coordinator", "Bench", params)
+        try:
+            t3 = time.perf_counter()
+            _store(vault, features)
+            print(f"stored in the vault: {time.perf_counter() - t3:.1f} s")
+        finally:
+            vault.close()
+        del features
+        child = subprocess.run(
+            [
+                *(sys.executable, "-m", "bench.duplicates", "--measure", str(folder)),
+                *("--min-score", str(args.min_score)),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    result = json.loads(child.stdout)
     print(
-        f"candidates: {t5 - t4:.1f} s; blocks {stats.blocks:,}, pairs compared {stats.pairs:,}, "
-        f"skipped blocks {stats.skipped_blocks} ({stats.skipped_pairs:,} pairs)"
+        f"candidates: {result['seconds']:.1f} s (a fresh process: load from the vault, block, "
+        f"score); blocks {result['blocks']:,}, pairs compared {result['pairs']:,}, "
+        f"skipped blocks {result['skipped_blocks']} ({result['skipped_pairs']:,} pairs)"
     )
+    found = result["found"]
     print(f"candidates >= {args.min_score}: {len(found):,}")
+    got = {(a, b) for a, b in found} | {(b, a) for a, b in found}
+    hits = sum(1 for a, b in planted if (refs[a], refs[b]) in got)
     recall = hits / len(planted) if planted else 1.0
     print(f"planted duplicates found: {hits:,} of {len(planted):,} ({recall:.1%})")
-    print(f"peak RSS: {rss_mib:.0f} MiB")
-    sys.stdout.flush()
+    print(
+        f"peak RSS while finding candidates: {result['rss_peak_mib']:.0f} MiB "
+        f"({result['rss_before_mib']:.0f} MiB before: Python, libraries and the open vault)"
+    )
 
 
 if __name__ == "__main__":

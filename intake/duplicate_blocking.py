@@ -21,6 +21,7 @@ never candidates: a testifier lists different people. Pairs are produced victim 
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -89,6 +90,10 @@ def name_counts(features: Sequence[VictimFeatures]) -> NameCounts:
     )
 
 
+def _interned(keys: set[str]) -> tuple[str, ...]:
+    return tuple(sys.intern(k) for k in keys)  # one copy of each key, not one per victim
+
+
 class _Blocks:
     """Block key -> victim indexes; a member-only index i is stored as ~i (negative)."""
 
@@ -99,7 +104,7 @@ class _Blocks:
         self.keys: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for i, f in enumerate(features):
             full, member = block_keys(f)
-            self.keys.append((tuple(full), tuple(member)))
+            self.keys.append((_interned(full), _interned(member)))
             for key in full:
                 self.members[key].append(i)
             for key in member:

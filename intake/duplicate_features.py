@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -93,6 +94,16 @@ class VictimFeatures:
     prc_valid: bool
     gender: str | None
     hometown: Mapping[str, frozenset[str]]  # "county/zh", "village/local"… -> name keys
+    places: tuple[tuple[str, str, frozenset[str]], ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The hometown as (level, key, name keys), deepest level first, for quick comparison.
+        order = {level: n for n, level in enumerate(reversed(HOMETOWN_LEVELS))}
+        places = sorted(
+            ((k.split("/", 1)[0], k, v) for k, v in self.hometown.items()),
+            key=lambda p: (order.get(p[0], len(order)), p[1]),
+        )
+        object.__setattr__(self, "places", tuple(places))
 
     @property
     def birth_year(self) -> int | None:
@@ -134,16 +145,30 @@ class VictimFeatures:
             ref=ref,
             testimony_id=parsed[0],
             label=str(data["label"]),
-            scripts=tuple(data["scripts"]),
-            exact_keys=tuple(data["exact"]),
-            loose_keys=tuple(data["loose"]),
+            scripts=_shared_tuple(tuple(data["scripts"])),
+            exact_keys=_shared_tuple(tuple(data["exact"])),
+            loose_keys=_shared_tuple(tuple(data["loose"])),
             birth=(year, month, day),
             birth_from_id=bool(data["birth_from_id"]),
             prc_id=data["prc_id"],
             prc_valid=bool(data["prc_valid"]),
-            gender=data["gender"],
-            hometown={str(k): frozenset(v) for k, v in data["hometown"].items()},
+            gender=None if data["gender"] is None else sys.intern(str(data["gender"])),
+            hometown={
+                sys.intern(str(k)): _shared_set(tuple(v)) for k, v in data["hometown"].items()
+            },
         )
+
+
+# Most victims of an archive share their names, places and keys with others: loading 100,000
+# stored features keeps one copy of each distinct tuple and set instead of one per victim.
+@lru_cache(maxsize=1 << 16)
+def _shared_tuple(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sys.intern(str(i)) for i in items)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shared_set(items: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(sys.intern(str(i)) for i in items)
 
 
 def _label(names: Mapping[str, Any]) -> str:

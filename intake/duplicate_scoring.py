@@ -295,26 +295,25 @@ def _birth_fact(a: VictimFeatures, b: VictimFeatures) -> str | None:
 
 
 _GENDERS = frozenset({"female", "male"})
-_LEVELS_DEEPEST_FIRST = tuple(
-    (level, f"{level}/local", f"{level}/zh")
-    for level in ("village", "township", "county", "prefecture", "region")
-)
 
 
 def _hometown_fact(a: VictimFeatures, b: VictimFeatures) -> Fact | None:
     """The deepest level where both name the place the same way (local or Chinese) decides."""
-    if not a.hometown or not b.hometown:
+    if not a.places or not b.hometown:
         return None
-    for level, *keys in _LEVELS_DEEPEST_FIRST:
-        compared = False
-        for key in keys:
-            x, y = a.hometown.get(key), b.hometown.get(key)
-            if x and y:
-                if not x.isdisjoint(y):
-                    return ("hometown_equal", HOMETOWN_MATCH[level], level)
-                compared = True
-        if compared:
-            return ("hometown_differs", HOMETOWN_MISMATCH[level], level)
+    current, compared = "", False
+    for level, key, names in a.places:  # deepest level first
+        if level != current:
+            if compared:
+                return ("hometown_differs", HOMETOWN_MISMATCH.get(current, 0.0), current)
+            current = level
+        other = b.hometown.get(key)
+        if other:
+            if not names.isdisjoint(other):
+                return ("hometown_equal", HOMETOWN_MATCH.get(level, 0.0), level)
+            compared = True
+    if compared:
+        return ("hometown_differs", HOMETOWN_MISMATCH.get(current, 0.0), current)
     return None
 
 

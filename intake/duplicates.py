@@ -191,7 +191,8 @@ class DuplicateFinder:
             px = persons.get(x)
             return px is not None and px == persons.get(y)
 
-        found, self.last_stats = scored_pairs(features, min_score, decided)
+        skip = decided if dismissed or persons else None
+        found, self.last_stats = scored_pairs(features, min_score, skip)
         return [
             Candidate(
                 features[i].ref,

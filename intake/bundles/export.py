@@ -30,6 +30,7 @@ from intake.attachments import AttachmentStore
 from intake.audit import AuditLog
 from intake.bundles import files, seal
 from intake.bundles.errors import (
+    BundleLimitExceeded,
     ExportTooLarge,
     NoRecipients,
     NotExportable,
@@ -39,6 +40,7 @@ from intake.bundles.errors import (
 )
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
+    MAX_MANIFEST_SIZE,
     MAX_RECIPIENTS,
     MAX_RECORDS,
     MAX_TOTAL_SIZE,
@@ -269,7 +271,11 @@ def export_bundle(
     clock: Callable[[], datetime] | None = None,
     random: Random = default_random,
 ) -> ExportResult:
-    """Write one bundle to ``output`` (a file name, or a folder for a random name)."""
+    """Write one bundle to ``output`` (a file name, or a folder for a random name).
+
+    ``progress(done, total)`` is called as the plaintext stream grows; raising from it cancels
+    the export (nothing is kept). ``clock`` and ``random`` are injectable for tests.
+    """
     cards = resolve_recipients(vault, recipients)
     fingerprints = [k.fingerprint for k in cards]
     ages = [X25519Recipient(k.card.x25519_public) for k in cards]
@@ -354,9 +360,17 @@ def _stream(
 ) -> None:
     """Second pass: the bundle itself."""
     store, attachments = TestimonyStore(vault), AttachmentStore(vault)
-    writer = BundleWriter(
-        sink, manifest, vault.identity.signing_seed, recipients, random=random, progress=progress
-    )
+    try:
+        writer = BundleWriter(
+            sink,
+            manifest,
+            vault.identity.signing_seed,
+            recipients,
+            random=random,
+            progress=progress,
+        )
+    except BundleLimitExceeded:  # the manifest itself: too many attachments per testimony
+        raise ExportTooLarge(what=tr("the list of contents"), limit=MAX_MANIFEST_SIZE) from None
     for entry in manifest.records:
         data = cache.take(entry.id, entry.version)
         if data is None:

@@ -147,3 +147,25 @@ def test_history(make_vault: VaultFactory, tmp_path: Path) -> None:
         (first.bundle_id, "new"),
         (third.bundle_id, "unchanged"),
     ]
+
+
+def test_identical_attachments_are_stored_once(make_vault: VaultFactory, tmp_path: Path) -> None:
+    pair = make_pair(make_vault)
+    same = photo(9)
+    first = add_final(pair.volunteer, (same,))
+    second = add_final(pair.volunteer, (same, photo(10)))
+    one = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "1.age", ids=[first], selection="ids"
+    )
+    assert one.attachments == 1
+    both = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "2.age", selection="all-final"
+    )
+    assert both.attachments == 2  # the shared photo once, though two testimonies use it
+    assert import_bundle(pair.coordinator, one.path).attachments_new == 1
+    report = import_bundle(pair.coordinator, both.path)
+    assert report.attachments_new == 1 and report.outcomes == {"unchanged": 1, "new": 1}
+    conn = pair.coordinator.conn
+    assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 2
+    links = conn.execute("SELECT testimony_id FROM testimony_attachments ORDER BY 1").fetchall()
+    assert sorted(r[0] for r in links) == sorted([first, second, second])

@@ -11,7 +11,7 @@ from importlib import metadata
 from importlib import resources as importlib_resources
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
+from ui.fonts import monospace_font
 
 # (component, licence name, package, file)
 COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
@@ -57,7 +58,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("About Amanat"))
-        self.resize(760, 560)
+        self.resize(900, 600)
         layout = QVBoxLayout(self)
         title = QLabel(f"Amanat {app_version()}")
         title.setObjectName("pageTitle")
@@ -81,10 +82,13 @@ class AboutDialog(QDialog):
         self.components = QListWidget()
         for component, licence, _folder, _name in COMPONENTS:
             self.components.addItem(f"{component} — {licence}")
-        self.components.setMaximumWidth(280)
+        self.components.setMinimumWidth(self.components.sizeHintForColumn(0) + 24)
         row.addWidget(self.components)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setFont(monospace_font(9))
+        self.text.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # the texts are English
         row.addWidget(self.text, 1)
         layout.addLayout(row, 1)
         buttons = QDialogButtonBox()

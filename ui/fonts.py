@@ -40,11 +40,23 @@ def register_bundled_fonts() -> list[str]:
     return list(_registered)
 
 
-def interface_font(point_size: float = 10.0) -> QFont:
+BASE_POINT_SIZE = 10.0
+# Naskh has a small x-height next to Noto Sans: Arabic-script text gets a larger size.
+ARABIC_SCRIPT_SCALE = 1.25
+
+
+def interface_font(point_size: float = BASE_POINT_SIZE) -> QFont:
     """The application font: bundled families in script order, at ``point_size``."""
     font = QFont()
     font.setFamilies([f for f in FAMILIES if f in _registered] or list(FAMILIES))
     font.setPointSizeF(point_size)
+    return font
+
+
+def arabic_script_font(base: QFont) -> QFont:
+    """``base`` enlarged for a field or window whose text is in Arabic script (Uyghur)."""
+    font = QFont(base)
+    font.setPointSizeF(base.pointSizeF() * ARABIC_SCRIPT_SCALE)
     return font
 
 

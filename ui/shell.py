@@ -14,6 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, set_language
+from ui.fonts import arabic_script_font, interface_font
 from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
@@ -45,6 +46,8 @@ def apply_language(code: str) -> None:
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
     )
+    base = interface_font()
+    app.setFont(arabic_script_font(base) if is_rtl(code) else base)
     if _qt_translator is not None:
         app.removeTranslator(_qt_translator)
         _qt_translator = None

@@ -9,8 +9,8 @@ from __future__ import annotations
 STYLE_SHEET = """
 QLabel#pageTitle { font-size: 16pt; font-weight: bold; padding: 4px 0; }
 QLabel#errorText { color: #b3261e; }
-QLabel#helpText { color: palette(dark); font-size: 9pt; }
-QLabel#partLabel { color: palette(dark); }
+QLabel#helpText { color: #555555; }
+QLabel#partLabel { color: #444444; }
 QLabel#banner { background: #fff4ce; color: #3d2e00; padding: 6px; border-radius: 4px; }
-QLabel#saveState { color: palette(dark); padding: 0 8px; }
+QLabel#saveState { color: #444444; padding: 0 8px; }
 """

@@ -35,7 +35,7 @@ class UnlockPage(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QWidget()
-        box.setMaximumWidth(520)
+        box.setFixedWidth(560)  # a fixed width lets wrapped labels get their full height
         layout = QVBoxLayout(box)
         title = QLabel(tr("Amanat is locked"))
         title.setObjectName("pageTitle")

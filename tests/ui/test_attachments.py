@@ -14,13 +14,20 @@ from intake.attachments import AttachmentStore
 from tests.ui.conftest import type_text
 from ui.editor.attachments_panel import AttachmentsPanel, format_size
 from ui.shell import AppShell
+from ui.table_rows import select_row
 
 
 def _png(path: Path) -> bytes:
     image = QImage(64, 48, QImage.Format.Format_RGB32)
     image.fill(QColor("#2e7d32"))
-    assert image.save(str(path), "PNG")
+    assert image.save(str(path))  # PNG, from the suffix
     return path.read_bytes()
+
+
+def _cell(panel: AttachmentsPanel, column: int) -> str:
+    item = panel.table.item(0, column)
+    assert item is not None
+    return item.text()
 
 
 def _panel(shell: AppShell) -> AttachmentsPanel:
@@ -50,19 +57,19 @@ def test_dropped_image_is_stored_listed_and_previewed(
     assert panel.job is not None  # the copy runs on a worker thread
     qtbot.waitUntil(lambda: panel.job is None and panel.table.rowCount() == 1, timeout=10_000)
     sha = hashlib.sha256(data).hexdigest()
-    assert panel.table.item(0, 0).text() == "photo.png"
-    assert panel.table.item(0, 1).text() == "image/png"
-    assert panel.table.item(0, 2).text() == format_size(len(data))
-    assert panel.table.item(0, 3).text() == sha
+    assert _cell(panel, 0) == "photo.png"
+    assert _cell(panel, 1) == "image/png"
+    assert _cell(panel, 2) == format_size(len(data))
+    assert _cell(panel, 3) == sha
     assert panel.testimony_id is not None  # the new draft was saved first
     infos = AttachmentStore(volunteer_shell.session.vault).list(panel.testimony_id)
     assert [i.sha256 for i in infos] == [sha]
 
-    panel.table.selectRow(0)
+    select_row(panel.table, 0)
     pixmap = panel.preview.pixmap()
     assert not pixmap.isNull() and pixmap.width() > 0
 
-    panel.table.selectRow(0)
+    select_row(panel.table, 0)
     panel.remove_selected()
     assert recorder.confirms and panel.table.rowCount() == 0
 

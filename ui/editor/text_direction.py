@@ -11,7 +11,9 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from ui.fonts import arabic_script_font
 
 RTL_PARTS = frozenset({"arabic"})  # name parts written right to left
 
@@ -35,6 +37,8 @@ def direction_for_part(part: str) -> Qt.LayoutDirection:
 def fix_direction(edit: QLineEdit, direction: Qt.LayoutDirection) -> None:
     edit.setLayoutDirection(direction)
     edit.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+    if direction == Qt.LayoutDirection.RightToLeft and QApplication.layoutDirection() != direction:
+        edit.setFont(arabic_script_font(QApplication.font()))  # already large in a Uyghur UI
 
 
 def follow_text(edit: QLineEdit) -> None:

@@ -37,7 +37,7 @@ class StrengthMeter(QWidget):
         self.verdict = QLabel()
         self.advice = QLabel()
         self.advice.setWordWrap(True)
-        self.advice.setStyleSheet("color: palette(mid);")
+        self.advice.setObjectName("helpText")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)

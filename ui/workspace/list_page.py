@@ -25,6 +25,7 @@ from intake.i18n import tr
 from intake.testimonies import TestimonyStore
 from ui import dialogs
 from ui.session import VaultSession
+from ui.table_rows import select_row
 from ui.workspace.testimony_model import (
     ID_ROLE,
     STATUS_ROLE,
@@ -139,7 +140,7 @@ class ListPage(QWidget):
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
             if index.data(ID_ROLE) == testimony_id:
-                self.table.selectRow(row)
+                select_row(self.table, row)
                 return
 
     def _refresh_buttons(self) -> None:

@@ -49,9 +49,14 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
+def left_to_right(text: str) -> str:
+    """Isolate ``text`` as left-to-right, so "2024-05-01 10:20" keeps its order in Uyghur."""
+    return f"\u2066{text}\u2069" if text else ""
+
+
 def short_time(stamp: str) -> str:
-    """'2024-05-01T10:20:30Z' → '2024-05-01 10:20' (UTC; no locale surprises)."""
-    return stamp.replace("T", " ")[:16] if stamp else ""
+    """'2024-05-01T10:20:30Z' → '2024-05-01 10:20' (UTC; no locale surprises), isolated LTR."""
+    return left_to_right(stamp.replace("T", " ")[:16]) if stamp else ""
 
 
 class TestimonyTableModel(QAbstractTableModel):
@@ -109,7 +114,7 @@ class TestimonyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "status": status_label(display_status(summary)),
-                "date": summary.interview_date or "",
+                "date": left_to_right(summary.interview_date or ""),
                 "victims": ", ".join(summary.victim_names) or tr("(no name yet)"),
                 "updated": short_time(summary.updated or ""),
             }[column]

@@ -216,8 +216,10 @@ def main() -> None:
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if child.returncode != 0:
+            sys.exit(child.stderr)
     result = json.loads(child.stdout)
     print(
         f"candidates: {result['seconds']:.1f} s (a fresh process: load from the vault, block, "

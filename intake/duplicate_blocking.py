@@ -12,7 +12,8 @@ Only victims that share a *block* are scored (``intake.duplicate_scoring``):
   and the same year; longer names are not compared with each other there.
 
 A name block larger than ``SPLIT_AT`` (a common pair of names) compares only victims born at
-most one year apart, and those without a birth year while that stays small. Any other block
+most one year apart (a single year holding more than ``max_block`` of them is not compared),
+and those without a birth year while that stays small. Any other block
 that would make more pairs than a block of ``max_block`` is not compared and is counted in
 ``BlockingStats.skipped_pairs`` so the coordinator can be told. Pairs within one testimony are
 never candidates: a testifier lists different people. Pairs are produced victim by victim
@@ -113,6 +114,7 @@ class _Blocks:
 
         self.probes: dict[str, list[int]] = {}  # one-word victims of each n1: block
         self.too_big: set[str] = set()
+        self.skipped_blocks = 0
         self.skipped_pairs = 0
         limit = max_block * (max_block - 1) // 2
         for key, members in self.members.items():
@@ -124,14 +126,16 @@ class _Blocks:
             pairs = probes * (probes - 1) // 2 + probes * (len(members) - probes)
             if pairs > limit:
                 self.too_big.add(key)
+                self.skipped_blocks += 1
                 self.skipped_pairs += pairs
 
     def skipped(self, stats: BlockingStats) -> None:
-        stats.skipped_blocks += len(self.too_big)
-        stats.skipped_pairs += self.skipped_pairs
+        stats.skipped_blocks = self.skipped_blocks
+        stats.skipped_pairs = self.skipped_pairs
 
     def years(self, key: str) -> tuple[dict[int, list[int]], list[int], bool]:
-        """A large name block by birth year: (year -> members, no year, compare those?)."""
+        """A large name block by birth year: (year -> members, no year, compare those?).
+        A year holding more than ``max_block`` victims of the block is left out (counted)."""
         cached = self._by_year.get(key)
         if cached is None:
             by_year: dict[int, list[int]] = defaultdict(list)
@@ -140,11 +144,18 @@ class _Blocks:
             for i in members:
                 year = self.features[i].birth_year
                 (unknown if year is None else by_year[year]).append(i)
+            for year in [y for y, group in by_year.items() if len(group) > self.max_block]:
+                n = len(by_year.pop(year))
+                self.skipped_blocks += 1
+                self.skipped_pairs += n * (n - 1) // 2
             allowed = len(unknown) * len(members) <= MAX_PAIRS_UNKNOWN_YEAR
+            if not allowed and len(unknown) > 1:
+                self.skipped_blocks += 1
+                self.skipped_pairs += len(unknown) * (len(members) - 1)
             cached = self._by_year[key] = (by_year, unknown, allowed)
         return cached
 
-    def neighbours(self, i: int, stats: BlockingStats) -> set[int]:
+    def neighbours(self, i: int) -> set[int]:
         """Victims after ``i`` that share a block with it under the rules above."""
         found: set[int] = set()
         full, member = self.keys[i]
@@ -158,8 +169,6 @@ class _Blocks:
                 if year is None:
                     if allowed:
                         found.update(members[bisect_right(members, i) :])
-                    else:
-                        stats.skipped_pairs += len(members) - 1
                     continue
                 for y in (year - 1, year, year + 1):
                     group = by_year.get(y, ())
@@ -186,10 +195,11 @@ def candidate_pairs(
 
     def generate() -> Iterator[tuple[int, int]]:
         for i, f in enumerate(features):
-            for j in sorted(blocks.neighbours(i, stats)):
+            for j in sorted(blocks.neighbours(i)):
                 if features[j].testimony_id != f.testimony_id:
                     stats.pairs += 1
                     yield i, j
+            blocks.skipped(stats)  # large name blocks are split (and counted) as they are met
 
     return generate(), stats
 

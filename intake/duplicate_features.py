@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -95,6 +95,7 @@ class VictimFeatures:
     gender: str | None
     hometown: Mapping[str, frozenset[str]]  # "county/zh", "village/local"… -> name keys
     places: tuple[tuple[str, str, frozenset[str]], ...] = field(init=False, compare=False)
+    tokens: tuple[tuple[str, ...], ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         # The hometown as (level, key, name keys), deepest level first, for quick comparison.
@@ -104,15 +105,19 @@ class VictimFeatures:
             key=lambda p: (order.get(p[0], len(order)), p[1]),
         )
         object.__setattr__(self, "places", tuple(places))
+        words = (
+            tuple(w for w in key.split() if len(w) >= MIN_TOKEN)[:MAX_TOKENS]
+            for key in dict.fromkeys(self.exact_keys + self.loose_keys)
+        )
+        object.__setattr__(self, "tokens", tuple(dict.fromkeys(words)))
 
     @property
     def birth_year(self) -> int | None:
         return self.birth[0]
 
-    def name_tokens(self) -> Iterator[tuple[str, ...]]:
-        """The words of each exact and loose key (at most MAX_TOKENS, initials left out)."""
-        for key in dict.fromkeys(self.exact_keys + self.loose_keys):
-            yield tuple(w for w in key.split() if len(w) >= MIN_TOKEN)[:MAX_TOKENS]
+    def name_tokens(self) -> tuple[tuple[str, ...], ...]:
+        """The words of each distinct exact and loose key (at most MAX_TOKENS, no initials)."""
+        return self.tokens
 
     def to_json(self) -> str:
         return json.dumps(

@@ -209,24 +209,26 @@ class DuplicateFinder:
 
     def resolve(self, text: str) -> str:
         """The victim ref meant by ``text``: ``ID#N``, or a testimony id with one victim."""
-        self.refresh()
+        found = self._lookup(text)
+        if found is None and self.refresh():  # a testimony added or changed since
+            found = self._lookup(text)
+        if found is None:
+            raise VictimNotFound(ref=text.strip()[:80])
+        return found
+
+    def _lookup(self, text: str) -> str | None:
         parsed = parse_victim_ref(text)
         conn = self.vault.conn
         if parsed is not None:
-            ref = victim_ref(*parsed)
             row = conn.execute(
                 "SELECT 1 FROM duplicate_victims WHERE testimony_id = ? AND position = ?", parsed
             ).fetchone()
-            if row is not None:
-                return ref
-        else:
-            rows = conn.execute(
-                "SELECT position FROM duplicate_victims WHERE testimony_id = ?",
-                (text.strip().lower(),),
-            ).fetchall()
-            if len(rows) == 1:
-                return victim_ref(text.strip().lower(), int(rows[0][0]))
-        raise VictimNotFound(ref=text.strip()[:80])
+            return victim_ref(*parsed) if row is not None else None
+        testimony_id = text.strip().lower()
+        rows = conn.execute(
+            "SELECT position FROM duplicate_victims WHERE testimony_id = ?", (testimony_id,)
+        ).fetchall()
+        return victim_ref(testimony_id, int(rows[0][0])) if len(rows) == 1 else None
 
     def _version(self, ref: str) -> int | None:
         row = self.vault.conn.execute(

@@ -159,3 +159,17 @@ def test_large_name_blocks_compare_only_neighbouring_years() -> None:
 def test_logit_of_edges() -> None:
     assert logit_of(0.0) == -math.inf and logit_of(1.0) == math.inf
     assert logit_of(0.5) == 0.0
+
+
+def test_a_year_too_crowded_to_compare_is_counted_not_compared() -> None:
+    people = [
+        _f({"names": {"latin": f"Tursun Ablimit{n}"}, "birth_date": "1962"})
+        for n in range(SPLIT_AT + 10)
+    ]
+    pairs, stats = candidate_pairs(people, max_block=10)
+    assert list(pairs) == []
+    n = len(people)
+    assert (stats.skipped_blocks, stats.skipped_pairs) == (1, n * (n - 1) // 2)
+    small, small_stats = candidate_pairs(people[:20], max_block=10)
+    assert len(list(small)) == 20 * 19 // 2  # under SPLIT_AT: one block, all compared
+    assert small_stats.skipped_pairs == 0

@@ -123,7 +123,7 @@ QUERIES: list[tuple[str, dict[str, str]]] = [
     ("Ablim", {}),  # a prefix while typing
     ("Нұрлан", {}),
     ("Abdurakhim", {}),  # another spelling of Abdurehim
-    ("Kashgar", {}),
+    ("Qeshqer", {}),  # a place (ULY) written in Arabic script in the data
     ("Zulpiye", {"ethnicity": "uyghur"}),
     ("Serik", {"status": "draft", "date_from": "2019", "date_to": "2021"}),
     ("", {"hometown": "喀什", "victim_status": "prison"}),

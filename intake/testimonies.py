@@ -6,8 +6,9 @@ the content fully, freezes it and signs it: the author's Ed25519 key signs the S
 canonical record (intake/canonical.py, docs/testimony-format.md). Editing a final testimony
 starts a new draft version whose ``prev_hash`` names the final version's hash, so the history
 is a hash chain and every version stays readable. Every change appends to the audit trail in
-the same transaction, and refreshes the search index (intake/testimony_index.py). Import and
-export of signed versions for bundles are in intake/testimony_exchange.py.
+the same transaction and refreshes the search index (intake/testimony_index.py; queries in
+intake/testimony_query.py). Import and export of signed versions for bundles are in
+intake/testimony_exchange.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from crypto.keys import signing_public_key
 from crypto.signing import sign
 from intake import testimony_index as index
+from intake import testimony_query as query
 from intake.attachments import drop_orphans
 from intake.audit import AuditLog
 from intake.canonical import VersionRecord, created_now, signing_message
@@ -72,6 +74,7 @@ class TestimonyStore:
         self.audit = AuditLog(vault, clock)
         self._own: tuple[bytes, str] | None = None
         self._flags: bool | None = None
+        self._vocabulary = query.NameVocabulary()
 
     # ---- helpers ------------------------------------------------------------------------
 
@@ -403,7 +406,7 @@ class TestimonyStore:
 
     def list(self) -> Summaries:
         """Every testimony (newest version), most recently changed first."""
-        return index.list_all(self.vault.conn)
+        return query.list_all(self.vault.conn)
 
     def search(
         self,
@@ -415,7 +418,7 @@ class TestimonyStore:
         hometown: str | None = None,
         ethnicity: str | None = None,
         victim_status: str | None = None,
-        limit: int = index.DEFAULT_LIMIT,
+        limit: int = query.DEFAULT_LIMIT,
     ) -> Summaries:
         """Search names (any script), places and narrative, with optional filters.
 
@@ -423,7 +426,7 @@ class TestimonyStore:
         interview date; ``hometown``: any spelling of any hometown level; ``ethnicity`` and
         ``victim_status``: vocabulary codes of at least one victim.
         """
-        return index.search(
+        return query.search(
             self.vault.conn,
             text,
             status=status,
@@ -433,6 +436,7 @@ class TestimonyStore:
             ethnicity=ethnicity,
             victim_status=victim_status,
             limit=limit,
+            vocabulary=self._vocabulary,
         )
 
     # ---- bundles (intake/testimony_exchange.py) -----------------------------------------

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from intake import testimony_query
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import InvalidContent
-from intake.testimony_index import match_expression
+from intake.testimony_query import match_expression
 from intake.vault import Vault
 from tests.intake.testimony_fixtures import Clock, example_content, one_victim
 
@@ -105,6 +106,36 @@ def test_filters(store: TestimonyStore, people: dict[str, str]) -> None:
         store.search("", date_from="last year")
 
 
+@pytest.mark.parametrize(("rank_max", "set_max"), [(2000, 5000), (0, 5000), (2000, 0), (0, 0)])
+def test_every_query_plan_gives_the_same_results(
+    store: TestimonyStore,
+    people: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    rank_max: int,
+    set_max: int,
+) -> None:
+    """Few/many full-text hits, rare/common filter codes: each picks other SQL."""
+    monkeypatch.setattr(testimony_query, "RANK_MAX", rank_max)
+    monkeypatch.setattr(testimony_query, "SET_MAX", set_max)
+    tursun = {people["arabic"], people["cyrillic"], people["chinese"]}
+    assert _found(store, "Tursun") == tursun
+    assert _found(store, "Tursun", ethnicity="kazakh") == {people["cyrillic"]}
+    assert _found(store, "Tursun", ethnicity="kazakh", victim_status="missing") == {
+        people["cyrillic"]
+    }
+    assert _found(store, "Tursun", victim_status="missing") == {
+        people["arabic"],
+        people["cyrillic"],
+    }
+    assert _found(store, "", victim_status="missing", date_from="2020") == set(people.values()) - {
+        people["chinese"]
+    }
+    assert _found(store, "Tursun", hometown="Ile", ethnicity="kazakh") == {people["cyrillic"]}
+    assert _found(store, "Tursun", ethnicity="tatar") == set()
+    assert [s.id for s in store.search("Tursun", limit=1)] != []
+    assert len(store.search("", limit=2)) == 2
+
+
 def test_index_follows_edits_and_deletes(store: TestimonyStore, people: dict[str, str]) -> None:
     tid = people["other"]
     store.update_draft(tid, one_victim({"latin": "Gulnar Memet"}))
@@ -113,6 +144,15 @@ def test_index_follows_edits_and_deletes(store: TestimonyStore, people: dict[str
     store.delete_draft(tid)
     assert _found(store, "Gulnar") == set()
     assert tid not in {s.id for s in store.list()}
+
+
+def test_rebuild_index(vault: Vault, store: TestimonyStore, people: dict[str, str]) -> None:
+    vault.conn.execute("DELETE FROM testimony_search")
+    vault.conn.execute("DELETE FROM testimony_victims")
+    assert _found(store, "Tursun") == set()
+    assert store.rebuild_index() == len(people)
+    assert len(_found(store, "Tursun")) == 3
+    assert _found(store, "", ethnicity="kazakh") == {people["cyrillic"]}
 
 
 def test_list_shows_names_and_dates(store: TestimonyStore, people: dict[str, str]) -> None:

@@ -162,7 +162,8 @@ def _print_candidates(finder: DuplicateFinder, min_score: float, as_json: bool) 
         out(f"{c.score:.2f}  {c.a}  {c.label_a}")
         out(f"      {c.b}  {c.label_b}")
         for reason in c.reasons:
-            out(f"        {'+' if reason.weight > 0 else '-'} {reason.text()}")
+            sign = "+" if reason.weight > 0 else "-" if reason.weight < 0 else "·"
+            out(f"        {sign} {reason.text()}")
     if stats is not None and stats.skipped_pairs:
         err(
             "amanat: "

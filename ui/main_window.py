@@ -30,9 +30,9 @@ from ui.workspace.workspace import Workspace
 
 
 def bundles_available() -> bool:
-    """Export needs intake.bundles.export and its dialog; until both exist it is disabled."""
+    """Export needs intake.bundles.export (the bundles work); until it exists it is disabled."""
     return (
-        find_spec("intake.bundles.export") is not None and find_spec("ui.export_dialog") is not None
+        find_spec("intake.bundles") is not None and find_spec("intake.bundles.export") is not None
     )
 
 
@@ -223,10 +223,17 @@ class MainWindow(QMainWindow):
             self.workspace.delete_selected()
 
     def export(self) -> None:
-        """Hook for the export dialog of the bundles work (ui/export_dialog.py, later)."""
-        dialogs.show_info(
-            self, tr("Export"), tr("Export will be available in a later version of Amanat.")
-        )
+        """The export dialog (imported here: intake.bundles may be missing in a build)."""
+        if not self.session.is_unlocked or not bundles_available():
+            return
+        from ui.export_dialog import ExportDialog
+
+        if self.workspace is not None:
+            self.workspace.save()
+        selected = self.workspace.list_page.selected_id() if self.workspace else None
+        ExportDialog(self.session, selected, self).exec()
+        if self.workspace is not None and self.session.is_unlocked:
+            self.workspace.list_page.reload()
 
     def add_card(self) -> None:
         if not self.session.is_unlocked:

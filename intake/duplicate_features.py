@@ -98,18 +98,8 @@ class VictimFeatures:
     tokens: tuple[tuple[str, ...], ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The hometown as (level, key, name keys), deepest level first, for quick comparison.
-        order = {level: n for n, level in enumerate(reversed(HOMETOWN_LEVELS))}
-        places = sorted(
-            ((k.split("/", 1)[0], k, v) for k, v in self.hometown.items()),
-            key=lambda p: (order.get(p[0], len(order)), p[1]),
-        )
-        object.__setattr__(self, "places", tuple(places))
-        words = (
-            tuple(w for w in key.split() if len(w) >= MIN_TOKEN)[:MAX_TOKENS]
-            for key in dict.fromkeys(self.exact_keys + self.loose_keys)
-        )
-        object.__setattr__(self, "tokens", tuple(dict.fromkeys(words)))
+        object.__setattr__(self, "places", _places(tuple(self.hometown.items())))
+        object.__setattr__(self, "tokens", _tokens(self.exact_keys + self.loose_keys))
 
     @property
     def birth_year(self) -> int | None:
@@ -162,6 +152,31 @@ class VictimFeatures:
                 sys.intern(str(k)): _shared_set(tuple(v)) for k, v in data["hometown"].items()
             },
         )
+
+
+_DEPTH = {level: n for n, level in enumerate(reversed(HOMETOWN_LEVELS))}
+
+
+@lru_cache(maxsize=1 << 16)
+def _places(
+    items: tuple[tuple[str, frozenset[str]], ...],
+) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """The hometown as (level, key, name keys), deepest level first, for quick comparison."""
+    places = sorted(
+        ((k.split("/", 1)[0], k, v) for k, v in items),
+        key=lambda p: (_DEPTH.get(p[0], len(_DEPTH)), p[1]),
+    )
+    return tuple(places)
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The words of each distinct key (at most MAX_TOKENS, initials left out)."""
+    words = (
+        tuple(w for w in key.split() if len(w) >= MIN_TOKEN)[:MAX_TOKENS]
+        for key in dict.fromkeys(keys)
+    )
+    return tuple(dict.fromkeys(words))
 
 
 # Most victims of an archive share their names, places and keys with others: loading 100,000

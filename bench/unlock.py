@@ -18,7 +18,7 @@ from pathlib import Path
 from crypto.kdf import calibrate, derive_key
 from intake.vault import Vault
 
-PASSPHRASE = "bench passphrase with several words"
+PASSPHRASE = "bench passphrase with several words"  # noqa: S105 - throwaway bench vault
 
 
 def main() -> None:

@@ -102,6 +102,7 @@ class ExportDialog(QDialog):
         where_layout = QHBoxLayout(where)
         self.folder = QLineEdit()
         self.folder.setReadOnly(True)
+        self.folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path
         self.folder.setPlaceholderText(tr("For example a USB stick"))
         choose = QPushButton(tr("Choose folder…"))
         choose.clicked.connect(self.choose_folder)

@@ -327,11 +327,19 @@ class TestimonyEditor(QWidget):
         self.finalize_button.setVisible(not self.read_only)
         self.edit_button.setVisible(self.read_only and self.testimony_id is not None)
         self.banner.setVisible(self.read_only)
-        self.banner.setText(
-            tr("This version is final and signed. To change it, start a new version.")
-            if self.read_only
-            else ""
-        )
+        if testimony is not None and testimony.sealed:
+            self.banner.setText(
+                tr(
+                    "This testimony was exported and sealed: its content is no longer kept on "
+                    "this computer. Only the coordinators can read it."
+                )
+            )
+        elif self.read_only:
+            self.banner.setText(
+                tr("This version is final and signed. To change it, start a new version.")
+            )
+        else:
+            self.banner.setText("")
 
     def close_editor(self) -> None:
         if self.save_now():

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from intake.forms import FieldDef, FormDefinition
 from intake.i18n import tr
-from ui.editor.text_direction import fix_direction, follow_text
+from ui.editor.text_direction import fix_direction, follow_text, isolate_numbers
 from ui.fonts import monospace_font
 
 WARNING_COLOUR = "#8a5a00"
@@ -50,7 +50,7 @@ class FieldEditor(QWidget):
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         self.problem_label.setVisible(False)
-        self.help_label = QLabel(fdef.help_in())
+        self.help_label = QLabel(isolate_numbers(fdef.help_in()))
         self.help_label.setWordWrap(True)
         self.help_label.setObjectName("helpText")
         self.help_label.setVisible(bool(fdef.help_in()))
@@ -106,7 +106,7 @@ class FieldEditor(QWidget):
             return
         colour = ERROR_COLOUR if any(s == "error" for s, _ in problems) else WARNING_COLOUR
         self.problem_label.setStyleSheet(f"color: {colour};")
-        self.problem_label.setText("\n".join(message for _, message in problems))
+        self.problem_label.setText("\n".join(isolate_numbers(m) for _, m in problems))
         self.problem_label.setVisible(True)
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from intake.i18n import tr
 from intake.testimonies import VersionInfo
-from ui.workspace.testimony_model import short_time, status_label
+from ui.workspace.testimony_model import left_to_right, short_time, status_label
 
 
 class HistoryPanel(QWidget):
@@ -60,7 +60,7 @@ class HistoryPanel(QWidget):
                 str(info.version_no),
                 status_label(status),
                 short_time(when),
-                record_hash[:16] + "…" if record_hash else "—",
+                left_to_right(record_hash[:16] + "…") if record_hash else "—",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from intake.i18n import tr
 from intake.validation import Problem, has_errors
 from ui.editor.field_widgets import ERROR_COLOUR, WARNING_COLOUR
+from ui.editor.text_direction import isolate_numbers
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -51,7 +52,7 @@ class ProblemsDialog(QDialog):
         self.list = QListWidget()
         for problem in problems:
             prefix = tr("Error") if problem.severity == "error" else tr("Warning")
-            item = QListWidgetItem(f"{prefix}: {problem.message}")
+            item = QListWidgetItem(f"{prefix}: {isolate_numbers(problem.message)}")
             item.setData(PATH_ROLE, problem.path)
             colour = ERROR_COLOUR if problem.severity == "error" else WARNING_COLOUR
             item.setForeground(QColor(colour))

@@ -31,7 +31,7 @@ class StrengthMeter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bar = QProgressBar()
-        self.bar.setRange(0, 4)
+        self.bar.setRange(0, 5)  # 0 = nothing typed, 1–5 = zxcvbn score 0–4
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
         self.verdict = QLabel()
@@ -49,7 +49,7 @@ class StrengthMeter(QWidget):
     def update_for(self, passphrase: str, user_inputs: tuple[str, ...] = ()) -> Strength:
         """Re-assess ``passphrase`` and redraw; returns the assessment."""
         self.strength = strength = assess(passphrase, user_inputs)
-        self.bar.setValue(strength.score if passphrase else 0)
+        self.bar.setValue(strength.score + 1 if passphrase else 0)
         colour = COLOURS[strength.score]
         self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
         if not passphrase:

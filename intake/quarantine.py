@@ -1,0 +1,287 @@
+"""Receiving bundles on a coordinator vault, with a quarantine for unknown senders.
+
+``receive_bundle`` is what the coordinator's import does with each file: a bundle from an
+enrolled, verified volunteer is imported (intake/bundles/importer.py, all or nothing); a bundle
+whose sender is not enrolled (or enrolled but not yet verified) is checked completely (age
+decryption, manifest signature, every member's hash) and then kept *inside the vault*, still
+age-encrypted, in ``quarantine`` / ``quarantine_chunks`` (schema 6): nothing from it enters
+the archive. The coordinator compares the sender's fingerprint with the volunteer, enrolls the
+card the bundle carries (``enroll_sender``) and imports it (``import_quarantined``), which
+re-checks every byte and removes the bundle from the quarantine in the same transaction.
+Tampered, foreign, revoked or misaddressed bundles raise their typed error and change nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from crypto import card as cardfmt
+from intake.audit import AuditLog
+from intake.bundles.errors import SenderNotVerified, UnknownSender
+from intake.bundles.importer import (
+    DISK_MARGIN,
+    BundleReport,
+    _CheckingSink,
+    _report,
+    _StoringSink,
+    import_bundle,
+)
+from intake.bundles.reader import BundleReader, Progress
+from intake.canonical import created_now
+from intake.cards import CardRegistry, KnownCard
+from intake.errors import AmanatError, InvalidInput, StorageFull
+from intake.i18n import tr
+from intake.vault import Vault
+
+CHUNK_SIZE = 1 << 20  # bytes per stored chunk of a waiting bundle (bounded memory)
+
+
+class NotInQuarantine(AmanatError):
+    msgid = "This bundle is no longer waiting in the quarantine."
+    exit_code = 8
+
+
+class FingerprintNotCompared(AmanatError):
+    msgid = (
+        "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
+    )
+    exit_code = 10
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What happened to one received bundle: ``imported``, ``already`` or ``quarantined``."""
+
+    outcome: str
+    report: BundleReport
+
+
+@dataclass(frozen=True)
+class WaitingBundle:
+    """A bundle in the quarantine, as its signed manifest describes it."""
+
+    bundle_id: str
+    sender_fingerprint: str
+    sender_name: str
+    sender_card: cardfmt.Card
+    sequence: int
+    created: str
+    received_at: str
+    records: int
+    attachments: int
+    size: int
+
+
+class _ChunkReader(io.RawIOBase):
+    """Reads a quarantined bundle back from its chunks, one chunk in memory at a time."""
+
+    def __init__(self, conn: Any, bundle_id: str) -> None:
+        super().__init__()
+        self._conn, self._id, self._seq = conn, bundle_id, 0
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        if not self._buf:
+            row = self._conn.execute(
+                "SELECT data FROM quarantine_chunks WHERE bundle_id = ? AND seq = ?",
+                (self._id, self._seq),
+            ).fetchone()
+            if row is None:
+                return 0
+            self._buf, self._seq = bytes(row[0]), self._seq + 1
+        size = min(len(target), len(self._buf))
+        target[:size] = self._buf[:size]
+        self._buf = self._buf[size:]
+        return size
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
+
+
+def receive_bundle(
+    vault: Vault,
+    path: Path,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Receipt:
+    """Import ``path``, or keep it in the quarantine when its sender is not enrolled."""
+    try:
+        report = import_bundle(vault, path, progress, clock)
+    except (UnknownSender, SenderNotVerified):
+        return Receipt("quarantined", _quarantine(vault, path, progress, clock))
+    return Receipt("already" if report.already_imported else "imported", report)
+
+
+def _quarantine(
+    vault: Vault, path: Path, progress: Progress | None, clock: Callable[[], datetime] | None
+) -> BundleReport:
+    """Copy the bundle into the vault and check it completely there; all or nothing."""
+    size = path.stat().st_size
+    if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
+        raise StorageFull
+    now = created_now(clock() if clock else None)
+    with vault.transaction() as conn, _open(path) as src:
+        staging = "incoming"
+        conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
+        seq = 0
+        while chunk := src.read(CHUNK_SIZE):
+            conn.execute(
+                "INSERT INTO quarantine_chunks (bundle_id, seq, data) VALUES (?, ?, ?)",
+                (staging, seq, chunk),
+            )
+            seq += 1
+        # Checked from the stored bytes, so what waits is exactly what was verified.
+        reader = BundleReader(_ChunkReader(conn, staging), vault.identity.x25519_private)
+        manifest = reader.read_head().manifest
+        report = _report(vault, manifest)
+        reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+        if not isinstance(report.problem, UnknownSender | SenderNotVerified):
+            raise report.problem or UnknownSender(fingerprint=manifest.sender.fingerprint)
+        exists = conn.execute(
+            "SELECT 1 FROM quarantine WHERE bundle_id = ?", (manifest.bundle,)
+        ).fetchone()
+        if exists:  # the same bundle received twice: keep the first copy
+            conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
+            return report
+        conn.execute(
+            "INSERT INTO quarantine (bundle_id, sender_fingerprint, sender_name, sender_card,"
+            " sequence, created, received_at, records, attachments, size)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                manifest.bundle,
+                manifest.sender.fingerprint,
+                manifest.sender.name,
+                cardfmt.serialize_card(manifest.sender),
+                manifest.sequence,
+                manifest.created,
+                now,
+                len(manifest.records),
+                len(manifest.attachments),
+                size,
+            ),
+        )
+        conn.execute(
+            "UPDATE quarantine_chunks SET bundle_id = ? WHERE bundle_id = ?",
+            (manifest.bundle, staging),
+        )
+    return report
+
+
+def _waiting(row: Any) -> WaitingBundle:
+    return WaitingBundle(
+        bundle_id=str(row[0]),
+        sender_fingerprint=str(row[1]),
+        sender_name=str(row[2]),
+        sender_card=cardfmt.parse_card(bytes(row[3])),
+        sequence=int(row[4]),
+        created=str(row[5]),
+        received_at=str(row[6]),
+        records=int(row[7]),
+        attachments=int(row[8]),
+        size=int(row[9]),
+    )
+
+
+_COLUMNS = (
+    "SELECT bundle_id, sender_fingerprint, sender_name, sender_card, sequence, created,"
+    " received_at, records, attachments, size FROM quarantine"
+)
+
+
+def waiting_bundles(vault: Vault) -> list[WaitingBundle]:
+    """Every bundle in the quarantine, oldest first."""
+    rows = vault.conn.execute(_COLUMNS + " ORDER BY received_at, bundle_id").fetchall()
+    return [_waiting(r) for r in rows]
+
+
+def waiting_bundle(vault: Vault, bundle_id: str) -> WaitingBundle:
+    row = vault.conn.execute(_COLUMNS + " WHERE bundle_id = ?", (bundle_id,)).fetchone()
+    if row is None:
+        raise NotInQuarantine()
+    return _waiting(row)
+
+
+def enroll_sender(vault: Vault, bundle_id: str, *, fingerprint_compared: bool) -> KnownCard:
+    """Enroll (and mark verified) the card of a waiting bundle's sender. The caller states
+    that the fingerprint was compared with the volunteer; without that nothing is changed."""
+    if not fingerprint_compared:
+        raise FingerprintNotCompared()
+    waiting = waiting_bundle(vault, bundle_id)
+    registry = CardRegistry(vault)
+    known, _new = registry.add(waiting.sender_card, verified=True)
+    return registry.mark_verified(known.fingerprint)
+
+
+def discard(vault: Vault, bundle_id: str) -> None:
+    """Delete a waiting bundle without importing it."""
+    with vault.transaction() as conn:
+        conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (bundle_id,))
+        if not conn.execute("DELETE FROM quarantine WHERE bundle_id = ?", (bundle_id,)).rowcount:
+            raise NotInQuarantine()
+
+
+def import_quarantined(
+    vault: Vault,
+    bundle_id: str,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> BundleReport:
+    """Import a waiting bundle whose sender is now enrolled; all or nothing, and it leaves
+    the quarantine in the same transaction. Raises the sender problem if still unknown."""
+    waiting_bundle(vault, bundle_id)
+    now = created_now(clock() if clock else None)
+    audit = AuditLog(vault, clock)
+    with vault.transaction() as conn:
+        reader = BundleReader(_ChunkReader(conn, bundle_id), vault.identity.x25519_private)
+        manifest = reader.read_head().manifest
+        report = _report(vault, manifest)
+        if report.problem is not None:
+            raise report.problem
+        if report.already_imported:
+            reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+        else:
+            conn.execute(
+                "INSERT INTO bundles_received (bundle_id, sender_fingerprint, sequence, created,"
+                " imported_at, records, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    manifest.bundle,
+                    manifest.sender.fingerprint,
+                    manifest.sequence,
+                    manifest.created,
+                    now,
+                    len(manifest.records),
+                    len(manifest.attachments),
+                ),
+            )
+            sink = _StoringSink(vault, conn, manifest, now, audit)
+            reader.read_body(sink, progress)
+            sink.link_attachments(audit)
+            audit.append(
+                conn,
+                "import",
+                manifest.bundle,
+                {
+                    "sender": manifest.sender.fingerprint,
+                    "sequence": manifest.sequence,
+                    "records": len(manifest.records),
+                    "attachments": len(manifest.attachments),
+                },
+            )
+            report.outcomes = dict(sink.outcomes)
+            report.attachments_new = sink.attachments_new
+        conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (bundle_id,))
+        conn.execute("DELETE FROM quarantine WHERE bundle_id = ?", (bundle_id,))
+    return report

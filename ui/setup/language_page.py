@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import LANGUAGES, current_language, is_rtl, tr
+from ui.fonts import arabic_script_font
 
 
 class LanguagePage(QWidget):
@@ -50,6 +51,8 @@ class LanguagePage(QWidget):
             button.setLayoutDirection(
                 Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
             )
+            if is_rtl(code):
+                button.setFont(arabic_script_font(button.font()))
             button.setChecked(code == current_language())
             button.clicked.connect(lambda _checked=False, c=code: self._pick(c))
             self.group.addButton(button)

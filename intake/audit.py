@@ -46,6 +46,9 @@ ACTIONS = frozenset(
         "card_add",
         "card_verify",
         "card_revoke",
+        "person_link",  # a coordinator linked two victims as the same person
+        "person_dismiss",  # a coordinator dismissed a possible duplicate pair
+        "person_undo",  # a coordinator took back a link or dismissal
     }
 )
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")

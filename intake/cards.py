@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from crypto import card as cardfmt
 from crypto.errors import CardError
 from crypto.keys import signing_public_key, x25519_public_key
+from intake.audit import AuditLog
 from intake.errors import AmanatError
 from intake.i18n import tr
 from intake.vault import Vault
@@ -127,6 +128,7 @@ class CardRegistry:
                         now if verified else None,
                     ),
                 )
+                AuditLog(self.vault).append(conn, "card_add", card.fingerprint, {"role": card.role})
             else:
                 if card.created > existing.card.created:  # a newer card: new name or role
                     conn.execute(
@@ -145,6 +147,7 @@ class CardRegistry:
                         "UPDATE cards SET verified_at = ? WHERE fingerprint = ?",
                         (now, card.fingerprint),
                     )
+                    AuditLog(self.vault).append(conn, "card_verify", card.fingerprint)
         stored = self.get(card.fingerprint)
         assert stored is not None
         return stored, existing is None
@@ -193,6 +196,8 @@ class CardRegistry:
                 "UPDATE cards SET verified_at = coalesce(verified_at, ?) WHERE fingerprint = ?",
                 (_now(), known.fingerprint),
             )
+            if not known.verified:
+                AuditLog(self.vault).append(conn, "card_verify", known.fingerprint)
         return self.require(known.fingerprint)
 
     def revoke(self, fingerprint: str) -> KnownCard:
@@ -203,6 +208,8 @@ class CardRegistry:
                 "UPDATE cards SET revoked_at = coalesce(revoked_at, ?) WHERE fingerprint = ?",
                 (_now(), known.fingerprint),
             )
+            if not known.revoked:
+                AuditLog(self.vault).append(conn, "card_revoke", known.fingerprint)
         return self.require(known.fingerprint)
 
     def usable_coordinators(self) -> list[KnownCard]:

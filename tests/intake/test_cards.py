@@ -120,3 +120,18 @@ def test_export_age_identity_warns_and_is_private(tmp_path: Path) -> None:
     assert "AGE-SECRET-KEY-1" in out.read_text()
     r = amanat("keys", "export-age-identity", "--vault", coord, "-o", str(out))
     assert r.returncode == 8  # never overwrites
+
+
+def test_card_decisions_are_audited(make_vault: VaultFactory) -> None:
+    from intake.audit import AuditLog
+
+    vol = make_vault(name="Vol", role="volunteer")
+    coord = make_vault(name="Coord", role="coordinator")
+    reg = CardRegistry(vol)
+    known, _ = reg.add(own_card(coord))
+    reg.mark_verified(known.fingerprint)
+    reg.revoke(known.fingerprint)
+    reg.revoke(known.fingerprint)  # a second revoke changes nothing and is not audited again
+    actions = [e.action for e in AuditLog(vol).entries(subject=known.fingerprint)]
+    assert sorted(actions) == ["card_add", "card_revoke", "card_verify"]
+    assert AuditLog(vol).verify().ok

@@ -19,6 +19,7 @@ from intake.app_settings import autolock_minutes
 from intake.i18n import LANGUAGES, current_language, tr
 from ui import dialogs
 from ui.about import AboutDialog
+from ui.coordinator.workspace import CoordinatorWorkspace
 from ui.idle_lock import IdleLock
 from ui.preferences import Preferences
 from ui.session import VaultSession
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.first_run: FirstRunFlow | None = None
         self.unlock_page: UnlockPage | None = None
         self.workspace: Workspace | None = None
+        self.coordinator: CoordinatorWorkspace | None = None
         self._build_menus()
         session.unlocked.connect(self._unlocked)
         session.locking.connect(self._locking)
@@ -142,6 +144,9 @@ class MainWindow(QMainWindow):
             if bundles_available()
             else tr("Export will be available in a later version of Amanat.")
         )
+        if self.coordinator is not None and self.session.is_unlocked:
+            self.lock_action.setEnabled(True)
+            self.settings_action.setEnabled(True)
         self.statusBar().showMessage(self.session.describe())
 
     # ---- pages ----------------------------------------------------------------------------
@@ -157,6 +162,7 @@ class MainWindow(QMainWindow):
         self.first_run = widget if isinstance(widget, FirstRunFlow) else None
         self.unlock_page = widget if isinstance(widget, UnlockPage) else None
         self.workspace = widget if isinstance(widget, Workspace) else None
+        self.coordinator = widget if isinstance(widget, CoordinatorWorkspace) else None
         self._refresh_actions()
 
     def show_first_run(self, step: str) -> None:
@@ -175,7 +181,10 @@ class MainWindow(QMainWindow):
             self.show_unlock()
             return
         self.idle.set_minutes(autolock_minutes(self.session.vault))
-        self._show(Workspace(self.session))
+        if self.session.role == "coordinator":
+            self._show(CoordinatorWorkspace(self.session))
+        else:
+            self._show(Workspace(self.session))
 
     @property
     def first_run_step(self) -> str:
@@ -193,6 +202,8 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.save()
             self.workspace.clear()
+        if self.coordinator is not None:
+            self.coordinator.clear()
 
     def _locked(self) -> None:
         if self.quit_after_lock:
@@ -204,6 +215,8 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Stop following the session (this window is being replaced)."""
         self.replacing = True
+        if self.coordinator is not None:
+            self.coordinator.clear()
         self.session.unlocked.disconnect(self._unlocked)
         self.session.locking.disconnect(self._locking)
         self.session.locked.disconnect(self._locked)

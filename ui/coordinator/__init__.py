@@ -1,0 +1,1 @@
+"""The coordinator's workspace: import and quarantine, volunteers, archive, duplicates, sharing."""

@@ -1,0 +1,172 @@
+"""Sharing selected testimonies as CSV or JSON, and printing one testimony as a PDF.
+
+By default the export leaves out sensitive fields and the names (and narratives) of people
+who did not consent to publication (intake.sharing). Ticking either "include" box shows the
+service's risk warnings in a confirmation dialog whose safe answer is the default; only then
+is the file written (on a worker thread, atomically). The PDF is rendered by intake.pdf from
+the vault's record and written atomically as well.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.bundles import files
+from intake.forms import builtin_form
+from intake.i18n import current_language, tr
+from intake.pdf.filled import render_testimony
+from intake.pdf.vault_view import testimony_view_from_vault
+from intake.sharing import ShareOptions, ShareReport, export_file, risk_warnings
+from ui import dialogs
+from ui.coordinator.common import help_label, start_job
+from ui.session import VaultSession
+from ui.workers import Progress
+
+
+class ShareDialog(QDialog):
+    """Format, what to include, file name; warnings before anything risky."""
+
+    def __init__(self, session: VaultSession, ids: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.ids = ids
+        self.report: ShareReport | None = None
+        self.setWindowTitle(tr("Share testimonies"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            help_label(
+                tr(
+                    "{count} selected testimonies. Drafts are never shared. By default "
+                    "sensitive fields and the names of people who did not consent to "
+                    "publication are left out.",
+                    count=len(ids),
+                )
+            )
+        )
+        self.format = QComboBox()
+        self.format.addItem("CSV", "csv")
+        self.format.addItem("JSON", "json")
+        layout.addWidget(self.format)
+        self.sensitive = QCheckBox(tr("Also include fields marked sensitive"))
+        self.unconsented = QCheckBox(tr("Also include names without consent to publish"))
+        layout.addWidget(self.sensitive)
+        layout.addWidget(self.unconsented)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(tr("Save…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.choose_file)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def options(self) -> ShareOptions:
+        return ShareOptions(
+            include_sensitive=self.sensitive.isChecked(),
+            include_unconsented_names=self.unconsented.isChecked(),
+        )
+
+    def choose_file(self) -> None:
+        fmt = str(self.format.currentData())
+        name, _f = QFileDialog.getSaveFileName(self, tr("Save shared data"), f"amanat-shared.{fmt}")
+        if name:
+            self.save(Path(name))
+
+    def save(self, path: Path) -> bool:
+        """Export to ``path`` after the warnings were accepted; False when cancelled."""
+        options = self.options()
+        warnings = risk_warnings(options)
+        if warnings and not dialogs.confirm(
+            self,
+            tr("Include more than the safe default?"),
+            "\n\n".join(warnings),
+            tr("Include and save"),
+            tr("Cancel"),
+            dangerous=True,
+        ):
+            return False
+        fmt = str(self.format.currentData())
+        vault, ids = self.session.vault, list(self.ids)
+        self.save_button.setEnabled(False)
+        self.progress.setVisible(True)
+
+        def job(progress: Progress) -> ShareReport:
+            def step(done: int, total: int) -> None:
+                self.session.check_cancel()
+                progress(int(100 * done / max(total, 1)))
+
+            return export_file(vault, path, fmt, ids, options, step)  # type: ignore[arg-type]
+
+        self.job = start_job(self.session, job, self._done, self._failed, self.progress.setValue)
+        return True
+
+    def _done(self, report: ShareReport) -> None:
+        self.report = report
+        self.progress.setVisible(False)
+        self.save_button.setEnabled(True)
+        self.message.setText(
+            tr(
+                "Saved {records} testimonies ({victims} victims). Names left out: {withheld}. "
+                "Drafts skipped: {drafts}.",
+                records=report.records,
+                victims=report.victims,
+                withheld=report.names_withheld,
+                drafts=report.skipped_drafts,
+            )
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        self.progress.setVisible(False)
+        self.save_button.setEnabled(True)
+        self.message.setText(dialogs.error_text(exc))
+
+
+def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: bool) -> int:
+    """Render the testimony's newest version to ``path`` atomically; returns the page count."""
+    view = testimony_view_from_vault(session.vault, testimony_id)
+    form = builtin_form(view.form.id, view.form.version)
+    buffer = io.BytesIO()
+    pages = render_testimony(form, view, current_language(), buffer, redacted=redacted)
+    part = files.open_part(path)
+    try:
+        part.write(buffer.getvalue())
+        files.flush(part, path)
+    except BaseException:
+        files.discard(part, path)
+        raise
+    files.publish(path)
+    return pages
+
+
+def ask_pdf(session: VaultSession, testimony_id: str, parent: QWidget) -> None:
+    name, _f = QFileDialog.getSaveFileName(parent, tr("Save PDF"), "testimony.pdf")
+    if not name:
+        return
+    redacted = dialogs.confirm(
+        parent,
+        tr("Save PDF"),
+        tr("Leave out sensitive fields and names without consent (for sharing)?"),
+        tr("Leave them out"),
+        tr("Full record"),
+    )
+    try:
+        save_pdf(session, testimony_id, Path(name), redacted)
+    except Exception as exc:
+        dialogs.show_error(parent, exc)

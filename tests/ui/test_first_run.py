@@ -132,5 +132,6 @@ def test_coordinator_skips_the_card_step(qtbot: QtBot, tmp_path: Path, make_shel
     type_text(page.passphrase, STRONG)
     type_text(page.repeat, STRONG)
     page.create_button.click()
-    qtbot.waitUntil(lambda: shell.window.workspace is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shell.session.is_unlocked, timeout=10_000)
     assert shell.session.role == "coordinator"
+    assert shell.window.first_run is None and shell.window.workspace is None  # no card step

@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
     def _locking(self) -> None:
         if self.workspace is not None:
             self.workspace.save()
+        for dialog in self.findChildren(QDialog):  # open dialogs would outlive the vault
+            if dialog.isVisible():
+                dialog.reject()
+        if self.workspace is not None:
             self.workspace.clear()
         if self.coordinator is not None:
             self.coordinator.clear()

@@ -118,3 +118,17 @@ def test_vault_in_use_is_explained(qtbot: QtBot, make_vault: Any, make_shell: An
     qtbot.waitUntil(lambda: page.job is None, timeout=10_000)
     assert "already open in another Amanat window" in page.message.text()
     assert not shell.session.is_unlocked
+
+
+def test_locking_closes_open_dialogs(qtbot: QtBot, volunteer_shell: AppShell) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog
+
+    from ui.export_dialog import ExportDialog
+
+    window = volunteer_shell.window
+    dialog = ExportDialog(volunteer_shell.session, None, window)
+    QTimer.singleShot(50, volunteer_shell.session.lock)  # e.g. the idle timer, while modal
+    result = dialog.exec()
+    assert result == QDialog.DialogCode.Rejected
+    assert not volunteer_shell.session.is_unlocked and not dialog.isVisible()

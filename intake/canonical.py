@@ -106,8 +106,72 @@ def _write(value: object, out: list[str], depth: int) -> None:
         _reject(f"values of type {type(value).__name__} are not allowed")
 
 
+def _plain(value: object, depth: int) -> bool:
+    """True when ``value`` can take the fast path: only exact dict/list/tuple/str/int/bool/None,
+    every string NFC, every integer in range, depth within the limit, and every object key in
+    the Basic Multilingual Plane (where code-point order is UTF-16 order). False means "let the
+    exact writer decide" (it also raises the precise error); lone surrogates are caught by the
+    final UTF-8 encoding."""
+    if depth > MAX_DEPTH:
+        return False
+    if type(value) is dict:
+        if value and depth == MAX_DEPTH:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or not (
+                key.isascii() or (_is_nfc(key) and max(key) <= _BMP_MAX)
+            ):
+                return False
+            if not _plain_scalar(item) and not _plain(item, depth + 1):
+                return False
+        return True
+    if type(value) is list or type(value) is tuple:
+        if value and depth == MAX_DEPTH:
+            return False
+        for element in value:
+            if not _plain_scalar(element) and not _plain(element, depth + 1):
+                return False
+        return True
+    if type(value) is str:
+        return value.isascii() or _is_nfc(value)
+    return _plain_scalar(value)
+
+
+def _plain_scalar(value: object) -> bool:
+    """Scalars that need no further check (non-ASCII strings are checked by ``_plain``)."""
+    if type(value) is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if type(value) is str:
+        return value.isascii()
+    return value is None or type(value) is bool
+
+
+def _is_nfc(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text)
+
+
+_BMP_MAX = "\uffff"
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, sort_keys=True, separators=(",", ":")
+).encode
+
+
 def canonical_bytes(value: object) -> bytes:
-    """The canonical UTF-8 serialization of a JSON-like value; raises NotCanonical."""
+    """The canonical UTF-8 serialization of a JSON-like value; raises NotCanonical.
+
+    Plain values (see ``_plain``) are serialized by the C JSON encoder, which writes exactly
+    what ``_write`` writes for them; anything else goes through ``_write``.
+    """
+    if _plain(value, 0):
+        try:
+            return _dumps(value).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: ``_write`` names the problem
+            pass
+    return canonical_bytes_exact(value)
+
+
+def canonical_bytes_exact(value: object) -> bytes:
+    """``canonical_bytes`` by the reference writer only (tests compare the two)."""
     out: list[str] = []
     _write(value, out, 0)
     return "".join(out).encode("utf-8")

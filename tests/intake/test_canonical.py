@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from intake import canonical
 from intake.canonical import (
     MAX_DEPTH,
     MAX_SAFE_INTEGER,
@@ -19,6 +20,7 @@ from intake.canonical import (
     NotCanonical,
     VersionRecord,
     canonical_bytes,
+    canonical_bytes_exact,
     created_now,
     parse_canonical,
     signing_message,
@@ -228,3 +230,69 @@ def test_created_timestamp_is_utc_to_the_second() -> None:
     )
     assert created_now().endswith("Z")
     assert created_now(datetime(2019, 4, 16, 10, 20, 30, tzinfo=UTC)) == "2019-04-16T10:20:30Z"
+
+
+# ---- the fast path (C encoder) must agree with the reference writer -------------------------
+
+any_text = st.text(alphabet=st.characters(codec=None)) | nfc_text  # also non-NFC, surrogates
+tricky_text = st.sampled_from(["\U0001f600", "\uffff", "\ue000", "a", "é", "e\u0301", "\ud800"])
+tricky_int = st.sampled_from([MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER, 2**53, -(2**53), 10**20])
+any_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | tricky_int | st.floats() | any_text | tricky_text,
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(tricky_text | any_text, children, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+def _outcome(serialize: Any, value: object) -> bytes | str:
+    try:
+        return bytes(serialize(value))
+    except NotCanonical as exc:
+        return exc.message()
+
+
+@settings(max_examples=400)
+@given(any_values)
+def test_fast_path_equals_reference_writer(value: object) -> None:
+    assert _outcome(canonical_bytes, value) == _outcome(canonical_bytes_exact, value)
+
+
+@given(
+    st.dictionaries(
+        st.text("\U0001f600\uffff\ue000aé\u0301\ud800", max_size=2), st.integers(), min_size=2
+    )
+)
+def test_fast_path_sorts_keys_in_utf16_order(value: dict[str, int]) -> None:
+    assert _outcome(canonical_bytes, value) == _outcome(canonical_bytes_exact, value)
+
+
+@given(json_values)
+def test_fast_path_equals_reference_writer_on_canonical_values(value: Any) -> None:
+    assert canonical_bytes(value) == canonical_bytes_exact(value)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+@pytest.mark.parametrize("leaf", [None, 1, "a", "é", [], {}])
+def test_fast_path_keeps_the_depth_limit(depth: int, leaf: object) -> None:
+    deep: Any = leaf
+    for i in range(depth):
+        deep = [deep] if i % 2 else {"k": deep}
+    assert _outcome(canonical_bytes, deep) == _outcome(canonical_bytes_exact, deep)
+
+
+def test_plain_values_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("reference writer used")
+
+    monkeypatch.setattr(canonical, "_write", refuse)
+    assert (
+        canonical_bytes({"b": ["é", 1, None], "a": (True,)})
+        == '{"a":[true],"b":["é",1,null]}'.encode()
+    )
+    assert first_version().canonical() == VECTOR_BYTES
+    with pytest.raises(AssertionError):  # keys outside the BMP need UTF-16 order
+        canonical_bytes({"\U0001f600": 1})

@@ -3,8 +3,8 @@
 ``prepare_content`` tidies content (intake/normalization.py), validates it against its form
 (fully for a final version, only shape and size limits for a draft) and returns its canonical
 JSON text. ``record_of`` rebuilds the signed ``VersionRecord`` of a stored final version from
-its database columns and ``row_is_intact`` checks it against the stored hash and signature, so a
-changed byte in any column of a final version is detected.
+its database columns and ``row_is_intact`` (``intact_record_bytes``) checks it against the
+stored hash and signature, so a changed byte in any column of a final version is detected.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from intake.canonical import (
     VersionRecord,
     canonical_bytes,
     parse_canonical,
+    sha256_hex,
     signing_message,
 )
 from intake.forms import DEFAULT_FORM, FormDefinition, FormDefinitionError, FormRef, builtin_form
@@ -93,16 +94,24 @@ def record_of(row: Any) -> VersionRecord:
     )
 
 
+def intact_record_bytes(row: Any) -> bytes | None:
+    """The canonical bytes of a final row's signed record when they hash to its stored hash
+    and its signature verifies; None when any stored byte was changed."""
+    try:
+        data = record_of(row).canonical()
+    except (NotCanonical, ValueError, TypeError):
+        return None
+    digest = sha256_hex(data)
+    if digest != row["hash"]:
+        return None
+    if not verify(bytes(row["author"]), signing_message(digest), bytes(row["signature"])):
+        return None
+    return data
+
+
 def row_is_intact(row: Any) -> bool:
     """True when a final row's record hashes to its stored hash and its signature verifies."""
-    try:
-        record = record_of(row)
-    except (NotCanonical, ValueError, TypeError):
-        return False
-    digest = record.hash()
-    if digest != row["hash"]:
-        return False
-    return verify(bytes(row["author"]), signing_message(digest), bytes(row["signature"]))
+    return intact_record_bytes(row) is not None
 
 
 def canonical_content(row: Any) -> dict[str, Any]:

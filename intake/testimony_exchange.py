@@ -14,12 +14,15 @@ Whether the signer is enrolled, verified or revoked is the bundle importer's dec
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Literal
 
 from crypto.signing import verify
+from intake import testimony_index as index
 from intake.canonical import NotCanonical, VersionRecord, canonical_bytes, signing_message
+from intake.forms import FormDefinition
 from intake.i18n import tr
-from intake.testimony_content import DRAFT_BLOCKING, form_for, record_of, row_is_intact
+from intake.testimony_content import DRAFT_BLOCKING, form_for, intact_record_bytes
 from intake.testimony_errors import (
     BadSignature,
     ImportRejected,
@@ -58,15 +61,17 @@ def export_version(
     row = store.version_row(conn, testimony_id, version_no)
     if row["status"] != "final":
         raise NotFinal()
-    if not row_is_intact(row):
+    data = intact_record_bytes(row)
+    if data is None:
         raise VersionDamaged(version=version_no, id=testimony_id)
-    return record_of(row).canonical(), bytes(row["signature"]), str(row["hash"])
+    return data, bytes(row["signature"]), str(row["hash"])
 
 
 def _checked_record(
     record: dict[str, Any], signature: bytes, author_public: bytes
-) -> tuple[VersionRecord, str, str]:
-    """The record, the canonical text of its content and its hash; raises ImportRejected."""
+) -> tuple[VersionRecord, str, str, FormDefinition]:
+    """The record, the canonical text of its content, its hash and its form; raises
+    ImportRejected."""
     try:
         parsed = VersionRecord.from_record(record)
     except NotCanonical as exc:
@@ -90,7 +95,7 @@ def _checked_record(
     problems = validate_content(form, parsed.content)
     if any(p.severity == "error" and p.code in DRAFT_BLOCKING for p in problems):
         raise ImportRejected(reason=tr("its content does not fit the form it names."))
-    return parsed, canonical_bytes(parsed.content).decode("utf-8"), digest
+    return parsed, canonical_bytes(parsed.content).decode("utf-8"), digest, form
 
 
 def import_version(
@@ -101,7 +106,7 @@ def import_version(
     conn: Any,
 ) -> ImportOutcome:
     """Store a final version signed elsewhere, inside the caller's open transaction."""
-    parsed, text, digest = _checked_record(record, signature, author_public)
+    parsed, text, digest, form = _checked_record(record, signature, author_public)
     tid, number = parsed.testimony_id, parsed.version
     same = conn.execute(
         "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
@@ -147,7 +152,8 @@ def import_version(
             "UPDATE testimonies SET head_version = ?, updated = ? WHERE id = ?",
             (number, parsed.created, tid),
         )
-        store.reindex(conn, tid)
+        # What ``store.reindex`` would read back: this version, its form and stored content.
+        index.index_testimony(conn, tid, number, "final", parsed.created, form, json.loads(text))
     store.audit.append(conn, "import", tid, {"version": number, "hash": digest, "outcome": outcome})
     return outcome
 

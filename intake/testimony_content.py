@@ -66,7 +66,7 @@ def prepare_content(
     problems (``DRAFT_BLOCKING``).
     """
     tidy = normalize_content(form, content)
-    problems = validate_content(form, tidy, lang=lang, today=today)
+    problems = validate_content(form, tidy, lang=lang, today=today, shape_only=not final)
     blocking = [
         p for p in problems if p.severity == "error" and (final or p.code in DRAFT_BLOCKING)
     ]

@@ -92,7 +92,7 @@ def _checked_record(
         raise ImportRejected(reason=exc.message()) from None
     # Stored exactly as signed (never re-normalized: rules may differ between Amanat
     # versions); only the shape and size limits are checked, as for a draft.
-    problems = validate_content(form, parsed.content)
+    problems = validate_content(form, parsed.content, shape_only=True)
     if any(p.severity == "error" and p.code in DRAFT_BLOCKING for p in problems):
         raise ImportRejected(reason=tr("its content does not fit the form it names."))
     return parsed, canonical_bytes(parsed.content).decode("utf-8"), digest, form

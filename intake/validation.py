@@ -80,6 +80,7 @@ class _Validator:
         self.today = today
         self.problems: list[Problem] = []
         self.chars = 0
+        self.shape_only = False  # only the problems in DRAFT_BLOCKING's list of codes
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -128,6 +129,8 @@ class _Validator:
         return True
 
     def script(self, path: str, label: str, value: str, part: str) -> None:
+        if self.shape_only:
+            return
         expected = _EXPECTED_SCRIPT[part]
         found = scripts_in(value)
         if found and expected not in found:
@@ -211,7 +214,7 @@ class _Validator:
             label = f"{where}{SEPARATOR}{fdef.label_in(self.lang)}"
             value = values.get(fdef.id)
             fpath = f"{path}/{fdef.id}"
-            if fdef.required and is_empty(value):
+            if fdef.required and not self.shape_only and is_empty(value):
                 msg = tr("{field}: this field is required.", lang=self.lang, field=label)
                 self.add(fpath, "required", "error", msg)
             # Blank values are simply absent; a non-empty object or list is still checked for
@@ -239,7 +242,7 @@ class _Validator:
         if not isinstance(value, str):
             self.wrong_type(path, label)
             return
-        if not self.string(path, label, value, 40, False):
+        if not self.string(path, label, value, 40, False) or self.shape_only:
             return
         if fdef.type == "date":
             try:
@@ -296,6 +299,8 @@ class _Validator:
             return
         if len(chosen) > max(fdef.max_items, 1):
             self.too_many(path, label, len(chosen), fdef.max_items)
+            return
+        if self.shape_only:
             return
         if not all(isinstance(c, str) and c in codes for c in chosen):
             msg = tr("{field}: not one of the allowed choices.", lang=self.lang, field=label)
@@ -377,7 +382,7 @@ class _Validator:
         if not isinstance(value, str):
             self.wrong_type(path, label)
             return
-        if not self.string(path, label, value, 40, False):
+        if not self.string(path, label, value, 40, False) or self.shape_only:
             return
         born = entry.get(fdef.cross_check.get("birth_date", ""))
         year = month = day = None
@@ -475,11 +480,15 @@ def validate_content(
     *,
     lang: str | None = None,
     today: date | None = None,
+    shape_only: bool = False,
 ) -> list[Problem]:
     """Every problem of ``content`` against ``form``; messages in ``lang`` (default: current).
 
     ``today`` (injected, so tests are stable) enables the "date in the future" warning.
+    ``shape_only``: only shape and size problems (wrong type, unknown field, too long, too
+    many, control characters, too large), which is all a draft or an import is refused for.
     """
     validator = _Validator(form, lang, today)
+    validator.shape_only = shape_only
     validator.content(content)
     return validator.problems

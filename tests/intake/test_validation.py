@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intake.forms import builtin_form
 from intake.normalization import normalize_content
+from intake.testimony_content import DRAFT_BLOCKING
 from intake.validation import MAX_PROBLEMS, Problem, has_errors, validate_content
 from tests.conftest import REPO
 
@@ -330,3 +333,36 @@ def test_normalization_leaves_nonsense_for_validation() -> None:
     assert normalize_content(FORM, [1, 2]) == [1, 2]
     odd = {"victims": "Tursun", "unknown": {"a": 1}, "interview": {"date": 5}}
     assert normalize_content(FORM, odd) == odd
+
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=60)
+    | st.sampled_from(
+        ["2019-13", "2019 .. 2018", "65010119800101001X", "uyghur", "x" * 300, "a\nb", "\x07"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["latin", "cyrillic", "zh", "local", "county", "aliases", "bad"]), inner
+        )
+    ),
+    max_leaves=8,
+)
+_TARGETS = [(section.id, fdef.id) for section in FORM.sections for fdef in section.fields]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TARGETS), _VALUES), max_size=6))
+def test_shape_only_finds_exactly_the_shape_problems(edits: list[Any]) -> None:
+    content = example()
+    for (section, field), value in edits:
+        entry = content.get(section)
+        entry = entry[0] if isinstance(entry, list) else entry
+        if isinstance(entry, dict):
+            entry[field] = value
+    full = validate_content(FORM, content, lang="en", today=TODAY)
+    assert len(full) < MAX_PROBLEMS
+    shape = validate_content(FORM, content, lang="en", today=TODAY, shape_only=True)
+    assert shape == [p for p in full if p.code in DRAFT_BLOCKING]

@@ -5,10 +5,16 @@ slow for the GUI thread. ``run_in_thread`` moves a ``Worker`` to a new ``QThread
 reports progress, the result or the exception through typed signals, and a ``_Relay`` living in
 the GUI thread calls the given callbacks there (queued connections), so callbacks may touch
 widgets. Exceptions are passed as objects, never printed: they may concern testimony content.
+
+Python's cyclic garbage collector runs in whichever thread happens to allocate; if it ran in a
+worker it could destroy a discarded widget there, and Qt crashes when a widget dies outside the
+GUI thread. So the collector is paused while any job runs: pending garbage is collected on the
+GUI thread just before a job starts, and again when the last job has ended.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +24,7 @@ Progress = Callable[[int], None]
 Job = Callable[[Progress], Any]
 
 _running: set[WorkerHandle] = set()  # keeps threads alive until they finish
+_gc_was_enabled = True
 
 
 class Worker(QObject):
@@ -99,6 +106,11 @@ def run_in_thread(
     on_progress: Callable[[int], None] | None = None,
 ) -> WorkerHandle:
     """Start ``job`` on a new thread; callbacks run later on the calling (GUI) thread."""
+    global _gc_was_enabled
+    if not _running:
+        _gc_was_enabled = gc.isenabled()
+        gc.collect()  # here, on the GUI thread
+        gc.disable()
     thread = QThread()
     worker = Worker(job)
     relay = _Relay(on_success, on_failure, on_progress)
@@ -113,6 +125,9 @@ def run_in_thread(
         handle.thread.wait()
         handle.running = False
         _running.discard(handle)
+        if not _running and _gc_was_enabled:
+            gc.enable()
+            gc.collect()
 
     relay.on_finished = finished
     thread.finished.connect(relay.finished)

@@ -31,7 +31,9 @@ def help_label(text: str) -> QLabel:
 
 def ltr(text: str) -> str:
     """Isolate ``text`` as left to right (fingerprints, dates, ids inside Uyghur sentences)."""
-    return f"\u2066{text}\u2069" if text else ""
+    # LRE…PDF, not only an isolate: Qt's item views ignore LRI…PDI, and a fingerprint's
+    # space-separated groups would be shown in reverse order in a right-to-left paragraph.
+    return f"\u2066\u202a{text}\u202c\u2069" if text else ""
 
 
 def fingerprint_label(fingerprint: str) -> QLabel:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -148,6 +149,7 @@ class ImportPage(QWidget):
         row = QHBoxLayout()
         self.choose_button = QPushButton(tr("Choose bundles…"))
         self.choose_button.clicked.connect(self.choose)
+        self.choose_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.choose_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -161,6 +163,7 @@ class ImportPage(QWidget):
         self.reports.setAlternatingRowColors(True)
         splitter.addWidget(self.reports)
         splitter.addWidget(self._quarantine_box())
+        splitter.setSizes([360, 300])
         layout.addWidget(splitter, 1)
         self.reload_quarantine()
 
@@ -320,7 +323,8 @@ class ImportPage(QWidget):
         self.progress.setVisible(False)
         for outcome in outcomes:
             item = QListWidgetItem(report_text(outcome))
-            item.setData(256, "error" if outcome.error else "ok")
+            if outcome.error is not None:
+                item.setForeground(QColor("#b3261e"))
             self.reports.insertItem(0, item)
         if self.session.is_unlocked:
             self.reload_quarantine()

@@ -187,8 +187,27 @@ class RecordDialog(QDialog):
         found = differences(before, after)
         self.diff.setRowCount(len(found))
         for r, d in enumerate(found):
-            for c, value in enumerate((d.path, d.before, d.after)):
+            for c, value in enumerate((self.path_label(d.path), d.before, d.after)):
                 self.diff.setItem(r, c, QTableWidgetItem(value))
+        self.diff.resizeColumnsToContents()
+
+    def path_label(self, path: str) -> str:
+        """'victims/1/names/latin' → 'Victims 1 · Names · Latin' with the form's labels."""
+        form = form_for(self._infos[-1].form_ref)
+        parts = path.split("/")
+        section = form.section(parts[0])
+        if section is None:
+            return path
+        words = [section.label_in()]
+        rest = parts[1:]
+        if section.repeatable and rest and rest[0].isdigit():
+            words[0] += f" {rest[0]}"
+            rest = rest[1:]
+        if rest:
+            fdef = section.field(rest[0])
+            words.append(fdef.label_in() if fdef else rest[0])
+            words += [form.part_label(p) for p in rest[1:]]
+        return " · ".join(words)
 
 
 class VictimDialog(QDialog):

@@ -176,6 +176,7 @@ class VolunteersPage(QWidget):
             )
             for col, value in enumerate(values):
                 self.bundles.setItem(row, col, QTableWidgetItem(value))
+        self.bundles.resizeColumnsToContents()
 
     def choose_card(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, tr("Choose a volunteer's card"))

@@ -7,13 +7,17 @@ Advice strings come from zxcvbn in English; the GUI shows a translated summary b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from zxcvbn import zxcvbn
 
+from intake.i18n import tr
+
 MIN_LENGTH = 10  # short passphrases fall to offline guessing even behind Argon2id
 MIN_SCORE = 3  # zxcvbn 3 = "safely unguessable: moderate protection from offline attacks"
 MAX_ESTIMATED = 128  # zxcvbn is slow on long input; the tail adds strength anyway
+MIN_DISTINCT = 8  # characters left after dropping the user's own name and repeated words
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,25 @@ def assess(passphrase: str, user_inputs: tuple[str, ...] = ()) -> Strength:
     if len(passphrase) >= 20 and score >= 2:
         score = max(score, 3)  # zxcvbn underrates long multi-word passphrases slightly
     feedback = result.get("feedback", {})
+    warning = str(feedback.get("warning") or "")
+    if _distinct_length(passphrase, user_inputs) < MIN_DISTINCT:
+        # zxcvbn's Python port rates "aigul aigul" as strong; repeats and names add nothing
+        score = min(score, 1)
+        warning = tr("Do not use your own name, and do not repeat words.")
     acceptable = len(passphrase) >= MIN_LENGTH and score >= MIN_SCORE
     return Strength(
         score=score,
         acceptable=acceptable,
-        warning=str(feedback.get("warning") or ""),
+        warning=warning,
         suggestions=tuple(str(s) for s in feedback.get("suggestions", [])),
     )
+
+
+def _distinct_length(passphrase: str, user_inputs: tuple[str, ...]) -> int:
+    """Length of the passphrase's words after removing repeats and words of ``user_inputs``."""
+    known = {w for text in user_inputs for w in re.split(r"\W+", text.casefold()) if w}
+    seen: list[str] = []
+    for word in re.split(r"\W+", passphrase.casefold()):
+        if word and word not in known and word not in seen:
+            seen.append(word)
+    return sum(len(w) for w in seen)

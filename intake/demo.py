@@ -21,6 +21,12 @@ from intake.vault import Vault
 
 DEMO_PASSPHRASE = "demo only apricot lantern river"  # noqa: S105 - shown on screen, demo only
 DEMO_NOTE = "FICTIONAL DEMO DATA: these people do not exist."
+DEMO_MARKER = "AMANAT-DEMO.txt"  # beside the demo vaults: lets the app show the passphrase
+
+
+def demo_passphrase_for(vault_path: Path) -> str | None:
+    """The demo passphrase if ``vault_path`` is one of the demo vaults, else None."""
+    return DEMO_PASSPHRASE if (vault_path.parent / DEMO_MARKER).is_file() else None
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,10 @@ def demo_photo_png() -> bytes:
 def create_demo(folder: Path, kdf_params: Argon2Params | None = None) -> Demo:
     """Create the demo vaults in ``folder`` (must not contain vaults yet)."""
     demo = Demo(folder, folder / "volunteer", folder / "coordinator", DEMO_PASSPHRASE)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text(
+        f"Amanat demo vaults with FICTIONAL data. Passphrase: {DEMO_PASSPHRASE}\n", "utf-8"
+    )
     with (
         Vault.create(
             demo.coordinator, DEMO_PASSPHRASE, "coordinator", "Demo Coordinator", kdf_params

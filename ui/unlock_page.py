@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.demo import demo_passphrase_for
 from intake.i18n import tr
 from intake.vault import Vault
 from ui.dialogs import error_text
@@ -79,6 +80,14 @@ class UnlockPage(QWidget):
             )
         else:
             self.notice.setText(tr("Enter your passphrase to open your testimonies."))
+        demo = demo_passphrase_for(self.session.path)
+        if demo:
+            self.notice.setText(
+                tr(
+                    "This is a demo vault with fictional people. Its passphrase is: {passphrase}",
+                    passphrase=demo,
+                )
+            )
 
     def focus_passphrase(self) -> None:
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)

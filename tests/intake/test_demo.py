@@ -38,3 +38,11 @@ def test_demo_command_without_gui(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "FICTIONAL" in r.stdout and "demo only apricot lantern river" in r.stdout
     assert (tmp_path / "d" / "volunteer" / "vault.json").is_file()
+
+
+def test_demo_marker_names_the_passphrase(tmp_path: Path) -> None:
+    from intake.demo import demo_passphrase_for
+
+    demo = create_demo(tmp_path / "demo", FAST_KDF)
+    assert demo_passphrase_for(demo.volunteer) == demo.passphrase
+    assert demo_passphrase_for(tmp_path / "elsewhere" / "vault") is None

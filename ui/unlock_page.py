@@ -29,6 +29,8 @@ from ui.workers import Progress, WorkerHandle, run_in_thread
 class UnlockPage(QWidget):
     """Passphrase → ``Vault.open`` in the background → ``session.attach``."""
 
+    NOTICE_WIDTH = 530  # the fixed box width minus its layout margins
+
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -88,6 +90,8 @@ class UnlockPage(QWidget):
                     passphrase=demo,
                 )
             )
+        # wrapped text set after layout: reserve its full height so no line is clipped
+        self.notice.setMinimumHeight(self.notice.heightForWidth(self.NOTICE_WIDTH))
 
     def focus_passphrase(self) -> None:
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -16,6 +16,8 @@ from intake.errors import StorageFull, UnsupportedFormat, VaultDamaged
 from intake.vault.migrations import all_migrations
 
 DB_NAME = "vault.db"
+PAGE_SIZE = 16384  # cipher_page_size of new databases: faster attachments and open check
+LEGACY_PAGE_SIZE = 4096  # SQLCipher 4's default, which vaults made before used
 Connection = Any  # sqlcipher3's Connection has no type stubs
 
 DatabaseError = sqlcipher.DatabaseError
@@ -24,12 +26,39 @@ OperationalError = sqlcipher.OperationalError
 Row = sqlcipher.Row
 
 
-def connect(folder: Path, data_key: bytes) -> Connection:
-    """A configured connection to ``folder/vault.db`` (created if missing), schema migrated."""
-    conn = sqlcipher.connect(str(folder / DB_NAME), isolation_level=None, check_same_thread=False)
+def _keyed(path: Path, data_key: bytes, page_size: int) -> Connection:
+    """A connection with the key and page size set; the first page authenticated unless the
+    file is new (raises DatabaseError when it does not)."""
+    conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect(folder: Path, data_key: bytes) -> Connection:
+    """A configured connection to ``folder/vault.db`` (created if missing), schema migrated.
+
+    A new database gets PAGE_SIZE pages; an existing one is tried with PAGE_SIZE, then with
+    LEGACY_PAGE_SIZE (docs/vault-format.md, "Database").
+    """
+    path = folder / DB_NAME
+    existing = path.is_file() and path.stat().st_size > 0
+    try:
+        try:
+            conn = _keyed(path, data_key, PAGE_SIZE)
+        except DatabaseError:
+            if not existing:
+                raise
+            conn = _keyed(path, data_key, LEGACY_PAGE_SIZE)
+    except DatabaseError as exc:
+        raise translate_error(exc) from None
+    try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
         conn.execute("PRAGMA secure_delete = ON")

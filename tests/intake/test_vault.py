@@ -6,6 +6,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,42 @@ def test_canary_never_in_plaintext(make_vault: VaultFactory) -> None:
     db_bytes = (path / "vault.db").read_bytes()
     assert not db_bytes.startswith(b"SQLite format 3\x00")
     assert {p.name for p in files_after} <= {"vault.json", "vault.db", "vault.lock"}
+
+
+_LEGACY_WRITER = """
+import os, sys
+from sqlcipher3 import dbapi2 as sqlcipher
+conn = sqlcipher.connect(sys.argv[1], isolation_level=None)
+conn.execute(f"PRAGMA key = \\"x'{sys.argv[2]}'\\"")  # SQLCipher's default 4096-byte pages
+conn.execute("PRAGMA journal_mode = WAL")
+conn.execute("CREATE TABLE old (x TEXT)")
+conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+for i in range(40):
+    conn.execute("INSERT INTO old VALUES (?)", (f"row {i}" * 50,))
+os._exit(0)  # a crash: the rows are only in the write-ahead log
+"""
+
+
+def test_new_databases_use_large_pages_and_old_ones_still_open(tmp_path: Path) -> None:
+    key = os.urandom(32)
+    new = tmp_path / "new"
+    new.mkdir()
+    conn = db.connect(new, key)
+    assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.PAGE_SIZE == 16384
+    conn.close()
+    conn = db.connect(new, key)
+    assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.PAGE_SIZE
+    conn.close()
+    old = tmp_path / "old"
+    old.mkdir()
+    subprocess.run(
+        [sys.executable, "-c", _LEGACY_WRITER, str(old / "vault.db"), key.hex()], check=True
+    )
+    assert (old / "vault.db-wal").stat().st_size > 40 * 4096
+    for _ in range(2):  # the log is kept through the first, failed try with large pages
+        conn = db.connect(old, key)
+        assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.LEGACY_PAGE_SIZE
+        assert conn.execute("SELECT count(*) FROM old").fetchone()[0] == 40
+        conn.close()
+    with pytest.raises(VaultDamaged):
+        db.connect(old, os.urandom(32))

@@ -377,8 +377,8 @@ def _stream(
             data, _, _ = store.export_version(entry.id, entry.version)
         writer.add_record(data)
     for attachment in manifest.attachments:
-        with attachments.open(attachment.sha256) as src:
-            writer.add_attachment(src)
+        with attachments.open(attachment.sha256) as src:  # checks the hash as it is read
+            writer.add_attachment(src, verifies=src.sha256)
     writer.finish()
 
 

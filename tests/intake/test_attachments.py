@@ -161,6 +161,27 @@ def test_reader_seeks_and_detects_damage(vault: Vault, tid: str) -> None:
             r.read(1)
 
 
+def test_whole_chunk_reads_mix_with_partial_reads_and_check_the_hash(
+    vault: Vault, tid: str
+) -> None:
+    store = AttachmentStore(vault)
+    data = os.urandom(3 * CHUNK_SIZE + 5)
+    info = store.add(tid, io.BytesIO(data), "x")
+    with store.open(info.sha256) as r:
+        assert r.read(CHUNK_SIZE) == data[:CHUNK_SIZE]
+        assert r.read(3) == data[CHUNK_SIZE : CHUNK_SIZE + 3]
+        assert r.read(CHUNK_SIZE) == data[CHUNK_SIZE + 3 : 2 * CHUNK_SIZE + 3]
+        r.seek(2 * CHUNK_SIZE)
+        assert r.read(4 * CHUNK_SIZE) == data[2 * CHUNK_SIZE : 3 * CHUNK_SIZE]
+        assert r.read(4 * CHUNK_SIZE) == data[3 * CHUNK_SIZE :] and r.read(CHUNK_SIZE) == b""
+    vault.conn.execute("UPDATE attachment_chunks SET data = zeroblob(length(data)) WHERE seq = 1")
+    with store.open(info.sha256) as r:
+        for _ in range(3):
+            assert len(r.read(CHUNK_SIZE)) == CHUNK_SIZE
+        with pytest.raises(AttachmentDamaged):  # before the last piece is handed out
+            r.read(CHUNK_SIZE)
+
+
 def test_empty_file_and_unknown_testimony(vault: Vault, tid: str) -> None:
     store = AttachmentStore(vault)
     info = store.add(tid, io.BytesIO(b""), "empty.txt")

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources as importlib_resources
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, cast
@@ -123,7 +123,11 @@ class SectionDef:
     max: int = 1
 
     def field(self, field_id: str) -> FieldDef | None:
-        return next((f for f in self.fields if f.id == field_id), None)
+        return self._by_id.get(field_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, FieldDef]:
+        return {f.id: f for f in reversed(self.fields)}  # the first of a repeated id wins
 
     def label_in(self, lang: str | None = None) -> str:
         return localized(self.label, lang)
@@ -164,7 +168,11 @@ class FormDefinition:
         return section.field(field_id) if section else None
 
     def codes(self, vocabulary: str) -> tuple[str, ...]:
-        return tuple(entry.code for entry in self.vocabularies.get(vocabulary, ()))
+        return self._codes.get(vocabulary, ())
+
+    @cached_property
+    def _codes(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(e.code for e in entries) for name, entries in self.vocabularies.items()}
 
     def choice_label(self, vocabulary: str, code: str, lang: str | None = None) -> str:
         """The label of ``code``; the code itself when the vocabulary does not have it."""

@@ -294,6 +294,16 @@ class VersionRecord:
         """SHA-256 of the canonical bytes, lower-case hex: what ``previous`` and signatures name."""
         return sha256_hex(self.canonical())
 
+    def canonical_with_content(self) -> tuple[bytes, bytes]:
+        """``canonical()`` and ``canonical_bytes(self.content)``, checking the content once."""
+        record = self.to_record()
+        if _plain(record, 0):
+            try:
+                return _dumps(record).encode("utf-8"), _dumps(record["content"]).encode("utf-8")
+            except UnicodeEncodeError:
+                pass
+        return canonical_bytes(record), canonical_bytes(self.content)
+
     @classmethod
     def from_record(cls, record: object) -> VersionRecord:
         """Check and build from a parsed record (e.g. from ``parse_canonical``)."""

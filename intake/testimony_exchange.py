@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from crypto.signing import verify
 from intake import testimony_index as index
-from intake.canonical import NotCanonical, VersionRecord, canonical_bytes, signing_message
+from intake.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
 from intake.forms import FormDefinition
 from intake.i18n import tr
 from intake.testimony_content import DRAFT_BLOCKING, form_for, intact_record_bytes
@@ -81,9 +81,10 @@ def _checked_record(
     if parsed.author != author_public.hex():
         raise BadSignature()
     try:
-        digest = parsed.hash()
+        data, content = parsed.canonical_with_content()
     except NotCanonical as exc:
         raise ImportRejected(reason=exc.message()) from None
+    digest = sha256_hex(data)
     if not verify(author_public, signing_message(digest), signature):
         raise BadSignature()
     try:
@@ -95,7 +96,7 @@ def _checked_record(
     problems = validate_content(form, parsed.content, shape_only=True)
     if any(p.severity == "error" and p.code in DRAFT_BLOCKING for p in problems):
         raise ImportRejected(reason=tr("its content does not fit the form it names."))
-    return parsed, canonical_bytes(parsed.content).decode("utf-8"), digest, form
+    return parsed, content.decode("utf-8"), digest, form
 
 
 def import_version(

@@ -152,11 +152,10 @@ class BundleReader:
             total = head.total
             self._source.progress = lambda done: progress(done, total)
         manifest = head.manifest
+        mtime = manifest.mtime
         entries: list[RecordEntry | AttachmentEntry] = [*manifest.records, *manifest.attachments]
         for expected, entry in zip(head.plan[2:-1], entries, strict=True):
-            pieces = _hash_checked(
-                self._tar.iter_member(expected, manifest.mtime), entry.sha256, expected
-            )
+            pieces = _hash_checked(self._tar.iter_member(expected, mtime), entry.sha256, expected)
             if isinstance(entry, RecordEntry):
                 sink.record(expected.number, entry, b"".join(pieces))
             else:
@@ -164,7 +163,7 @@ class BundleReader:
                 for _ in pieces:  # whatever the sink left unread is still checked
                     pass
         padding = head.plan[-1]
-        for piece in self._tar.iter_member(padding, manifest.mtime):
+        for piece in self._tar.iter_member(padding, mtime):
             if piece.count(0) != len(piece):  # C speed, unlike any()
                 raise BundleMalformed(number=padding.number, name=padding.name)
         self._tar.finish(padding.number + 1)

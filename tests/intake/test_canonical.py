@@ -296,3 +296,22 @@ def test_plain_values_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> Non
     assert first_version().canonical() == VECTOR_BYTES
     with pytest.raises(AssertionError):  # keys outside the BMP need UTF-16 order
         canonical_bytes({"\U0001f600": 1})
+
+
+@pytest.mark.parametrize(
+    "content", [CONTENT, {"narrative": {"\U0001f600": "a", "\uffff": "b"}}, {"a": [[]] * 3}]
+)
+def test_canonical_with_content_equals_the_two_serializations(content: dict[str, Any]) -> None:
+    record = first_version(content=content)
+    assert record.canonical_with_content() == (record.canonical(), canonical_bytes(content))
+    assert record.canonical_with_content() == (
+        canonical_bytes_exact(record.to_record()),
+        canonical_bytes_exact(content),
+    )
+
+
+def test_canonical_with_content_refuses_what_canonical_refuses() -> None:
+    with pytest.raises(NotCanonical, match="NFC"):
+        first_version(content={"narrative": {"text": "e\u0301"}}).canonical_with_content()
+    with pytest.raises(NotCanonical, match="surrogate"):
+        first_version(content={"narrative": {"text": "\ud800"}}).canonical_with_content()

@@ -205,8 +205,12 @@ def cmd_export_age_identity(args: argparse.Namespace) -> int:
         secret = str(X25519Identity(ident.x25519_private))
         recipient = str(X25519Identity(ident.x25519_private).recipient())
     err("!" * 72)
-    err(tr("WARNING: this file is your SECRET key. Anyone who has it can read every bundle"))
-    err(tr("sent to you. Keep it on an encrypted disk, never send it, delete it after use."))
+    err(
+        tr(
+            "WARNING: this file is your SECRET key. Anyone who has it can read every bundle "
+            "sent to you. Keep it on an encrypted disk, never send it, delete it after use."
+        )
+    )
     err("!" * 72)
     text = f"# created by amanat\n# public key: {recipient}\n{secret}\n"
     _write_new(args.output, text.encode("ascii"), mode=0o600)

@@ -14,9 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from crypto.keys import x25519_public_key
 from crypto.minisign import sign
-from crypto.x25519 import X25519Recipient
 from intake.bundles import errors
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
@@ -27,7 +25,7 @@ from intake.bundles.manifest import (
     parse_manifest,
 )
 from intake.bundles.tarstream import member_header
-from intake.bundles.writer import BundleWriter, sign_manifest
+from intake.bundles.writer import sign_manifest
 from intake.canonical import canonical_bytes
 from tests.intake.bundles.synthetic import (
     COORDINATOR,
@@ -488,23 +486,3 @@ def test_manifest_round_trip(content: Content) -> None:
     manifest = manifest_for(content)
     assert parse_manifest(manifest.encode()) == manifest
     assert isinstance(manifest, Manifest)
-
-
-@pytest.mark.parametrize("mode", ["other hash", "vouched, short", "vouched, long"])
-def test_writer_checks_attachments_it_does_not_hash_itself(content: Content, mode: str) -> None:
-    manifest = manifest_for(content)
-    writer = BundleWriter(
-        io.BytesIO(),
-        manifest,
-        VOLUNTEER.seed,
-        [X25519Recipient(x25519_public_key(COORDINATOR.x25519))],
-        random=seeded(7).randbytes,
-    )
-    for _, _, data in content.records:
-        writer.add_record(data)
-    entry, (data, _, _) = manifest.attachments[0], content.attachments[0]
-    changed = bytes([data[0] ^ 1]) + data[1:]
-    src = {"other hash": changed, "vouched, short": data[:-1], "vouched, long": data + b"x"}
-    vouched = "0" * 64 if mode == "other hash" else entry.sha256
-    with pytest.raises(errors.ExportInconsistent):
-        writer.add_attachment(io.BytesIO(src[mode]), verifies=vouched)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def make_vault(tmp_path: Path) -> Iterator[VaultFactory]:
         return vault
 
     yield factory
+    if "ui.workers" in sys.modules:  # a GUI test may leave a background job on the vault
+        sys.modules["ui.workers"].wait_for_all()
     for vault in opened:
         vault.close()
 

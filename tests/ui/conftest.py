@@ -21,6 +21,7 @@ from ui import dialogs
 from ui.app import build_shell
 from ui.preferences import Preferences
 from ui.shell import AppShell, apply_language
+from ui.workers import wait_for_all
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -96,6 +97,7 @@ def make_shell(qapp: QApplication, prefs: Preferences, recorder: DialogRecorder)
         return shell
 
     yield factory
+    wait_for_all()  # no background job may outlive the vault it reads
     for shell in shells:
         shell.window.close()
         shell.shutdown()

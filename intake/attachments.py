@@ -16,7 +16,7 @@ import hashlib
 import io
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -66,7 +66,7 @@ class AttachmentInfo:
     sha256: str
     size: int
     media_type: str
-    filename: str
+    filename: str = field(repr=False)  # a file name can name a person
     added: str = ""
 
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, NoReturn, cast
 
@@ -239,7 +239,7 @@ class VersionRecord:
     author: str  # Ed25519 public key of the author, 64 lower-case hex digits
     created: str  # "2019-04-16T10:20:30Z"
     status: Status
-    content: Mapping[str, Any]
+    content: Mapping[str, Any] = field(repr=False)  # never in logs or tracebacks
 
     def __post_init__(self) -> None:
         self._check()

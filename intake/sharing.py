@@ -111,7 +111,7 @@ class _Shared:
     hash: str
     finalized: str
     form: FormRef
-    content: dict[str, Any]
+    content: dict[str, Any] = field(repr=False)
     names_withheld: bool
 
 

@@ -48,7 +48,7 @@ class Testimony:
     id: str
     version_no: int
     status: Status
-    content: dict[str, Any]
+    content: dict[str, Any] = field(repr=False)  # testimony content never in logs
     form_ref: FormRef
     created: str
     updated: str
@@ -87,5 +87,5 @@ class TestimonySummary:
     status: Status
     version_no: int
     interview_date: str | None
-    victim_names: list[str]
+    victim_names: list[str] = field(repr=False)
     updated: str

@@ -11,6 +11,7 @@ so tests drive the same code.
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from intake.cli.common import default_vault_dir
 from ui.fonts import interface_font, register_bundled_fonts
 from ui.preferences import Preferences
+from ui.session import forget_file_dialog_history
 from ui.shell import AppShell, apply_language, choose_language
 from ui.style import STYLE_SHEET
 from ui.workers import wait_for_all
@@ -55,14 +57,30 @@ def build_shell(vault: Path | None, lang: str | None, prefs: Preferences) -> App
     return AppShell(vault or default_vault_dir(), prefs)
 
 
+def _quiet_excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """Unexpected errors: print only the exception's type, never its message or locals.
+
+    A desktop session may send stderr to a log file on disk; a message or traceback could
+    carry testimony content there.
+    """
+    print(f"amanat: unexpected error ({kind.__name__})", file=sys.stderr)
+
+
+def _quiet_thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    _quiet_excepthook(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
+
+
 def run(vault: Path | None, lang: str | None) -> int:
     """Start the desktop app on ``vault`` in ``lang``; returns the exit status."""
+    sys.excepthook = _quiet_excepthook
+    threading.excepthook = _quiet_thread_excepthook
     app = create_application()
     shell = build_shell(vault, lang, Preferences())
     shell.window.show()
     status = int(app.exec())
     shell.shutdown()
     wait_for_all()
+    forget_file_dialog_history()
     return status
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 
 from intake.errors import AmanatError, VaultLocked
@@ -86,6 +86,7 @@ class VaultSession(QObject):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None and clipboard.ownsClipboard():
             clipboard.clear()
+        forget_file_dialog_history()
         self.locked.emit()
 
     @property
@@ -118,3 +119,13 @@ class VaultSession(QObject):
         identity = self.vault.identity
         role = tr("Coordinator") if identity.role == "coordinator" else tr("Volunteer")
         return tr("{name} · {role}", name=identity.name, role=role)
+
+
+def forget_file_dialog_history() -> None:
+    """Qt's own file dialog remembers visited folders in QtProject.conf; drop that history.
+
+    Folder names such as ``Interviews/Tursun`` could say whom the volunteer met.
+    """
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.remove("FileDialog")
+    settings.sync()

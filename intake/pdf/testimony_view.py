@@ -12,7 +12,7 @@ testimony content in memory only; nothing here writes anywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from intake.forms import DEFAULT_FORM, FormRef
@@ -61,7 +61,7 @@ class TestimonyView:
     id: str
     version: int
     status: str  # "draft" | "final"
-    content: Mapping[str, Any]
+    content: Mapping[str, Any] = field(repr=False)  # never in logs or tracebacks
     hash: str | None = None  # record hash of this version (final versions only)
     author_fingerprint: str | None = None
     signature: SignatureStatus = "unknown"

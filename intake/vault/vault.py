@@ -134,6 +134,9 @@ class Vault:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
+            from intake.memory import forget_cached_content
+
+            forget_cached_content()
         self._lock.release()
 
     lock = close

@@ -262,3 +262,12 @@ def test_new_databases_use_large_pages_and_old_ones_still_open(tmp_path: Path) -
         conn.close()
     with pytest.raises(VaultDamaged):
         db.connect(old, os.urandom(32))
+
+
+def test_lock_forgets_cached_names(vault: Vault) -> None:
+    from intake import names
+
+    names.search_keys("Tursun Ablimit")
+    assert names._keys_of.cache_info().currsize > 0
+    vault.close()
+    assert names._keys_of.cache_info().currsize == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -132,3 +133,17 @@ def test_locking_closes_open_dialogs(qtbot: QtBot, volunteer_shell: AppShell) ->
     result = dialog.exec()
     assert result == QDialog.DialogCode.Rejected
     assert not volunteer_shell.session.is_unlocked and not dialog.isVisible()
+
+
+def test_lock_forgets_qt_file_dialog_history(
+    volunteer_shell: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    qt = QSettings(QSettings.Scope.UserScope, "QtProject")
+    qt.setValue("FileDialog/history", ["/home/v/Interviews/Tursun"])
+    qt.sync()
+    volunteer_shell.session.lock()
+    assert not QSettings(QSettings.Scope.UserScope, "QtProject").contains("FileDialog/history")
+    assert "Tursun" not in "".join(p.read_text() for p in tmp_path.rglob("*.conf"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -99,19 +100,22 @@ class TestimonyStore:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def _bundle_flags(self, testimony_id: str) -> tuple[bool, bool]:
-        """(exported, sealed) from the view ``testimony_flags`` that schema 4 may define."""
-        conn = self.vault.conn
+    def _bundle_flags_known(self) -> bool:
+        """True when the view ``testimony_flags`` (schema 4) exists."""
         if self._flags is None:
             self._flags = (
-                conn.execute(
+                self.vault.conn.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'testimony_flags'"
                 ).fetchone()
                 is not None
             )
-        if not self._flags:
+        return self._flags
+
+    def _bundle_flags(self, testimony_id: str) -> tuple[bool, bool]:
+        """(exported, sealed) from the view ``testimony_flags`` that schema 4 may define."""
+        if not self._bundle_flags_known():
             return False, False
-        row = conn.execute(
+        row = self.vault.conn.execute(
             "SELECT exported, sealed FROM testimony_flags WHERE testimony_id = ?",
             (testimony_id,),
         ).fetchone()
@@ -405,8 +409,21 @@ class TestimonyStore:
             raise VersionDamaged(version=version_no, id=testimony_id)
 
     def list(self) -> Summaries:
-        """Every testimony (newest version), most recently changed first."""
-        return query.list_all(self.vault.conn)
+        """Every testimony (newest version), most recently changed first, with bundle flags."""
+        summaries = query.list_all(self.vault.conn)
+        if not summaries or not self._bundle_flags_known():
+            return summaries
+        flags = {
+            str(row[0]): (bool(row[1]), bool(row[2]))
+            for row in self.vault.conn.execute(
+                "SELECT testimony_id, exported, sealed FROM testimony_flags"
+                " WHERE exported OR sealed"
+            )
+        }
+        return [
+            replace(s, exported=flags[s.id][0], sealed=flags[s.id][1]) if s.id in flags else s
+            for s in summaries
+        ]
 
     def search(
         self,

@@ -89,3 +89,5 @@ class TestimonySummary:
     interview_date: str | None
     victim_names: list[str] = field(repr=False)
     updated: str
+    exported: bool = False  # every final version has left in a bundle (schema 4)
+    sealed: bool = False  # some version's content was removed after export

@@ -2,12 +2,13 @@
 
 A vault setting, off by default. When it is on, a successful export also, in the same
 transaction: deletes the exported final versions (content and all) from the testimony tables,
-removes their search-index rows and the attachments nothing else uses, and keeps only the
-testimony id, version number, version hash and bundle id (``sealed_versions``) plus the
-encrypted bundle file itself (``sealed_bundle_chunks``), which only the coordinators can open.
-A volunteer made to unlock the vault can then show nothing of what was already sent, and
-``resend`` writes the kept bundle out again if the USB stick is lost. Deleted pages are
-overwritten (``secure_delete``) and the write-ahead log is truncated after sealing.
+removes their search-index and duplicate-finder rows and the attachments nothing else uses,
+and keeps only the testimony id, version number, version hash and bundle id
+(``sealed_versions``) plus the encrypted bundle file itself (``sealed_bundle_chunks``), which
+only the coordinators can open. A volunteer made to unlock the vault can then show nothing of
+what was already sent, and ``resend`` writes the kept bundle out again if the USB stick is
+lost. Deleted pages are overwritten (``secure_delete``) and the write-ahead log is truncated
+after sealing.
 """
 
 from __future__ import annotations
@@ -126,6 +127,10 @@ def seal_versions(
             touched[entry.id] = None
     store = TestimonyStore(vault)
     for testimony_id in touched:
+        # the duplicate finder's derived victim features (names, birth dates, ID numbers) have
+        # no foreign key to the testimony: drop them; a refresh re-reads what is left
+        conn.execute("DELETE FROM duplicate_victims WHERE testimony_id = ?", (testimony_id,))
+        conn.execute("DELETE FROM duplicate_indexed WHERE testimony_id = ?", (testimony_id,))
         newest = conn.execute(
             "SELECT max(version_no) FROM testimony_versions WHERE testimony_id = ?",
             (testimony_id,),

@@ -136,6 +136,14 @@ class SenderRevoked(BundleError):
     exit_code = 10
 
 
+class BundleIdReused(BundleError):
+    code = "id-reused"
+    msgid = (
+        "A bundle with the same id was already received from another sender. This one may be "
+        "forged or copied. Nothing was imported."
+    )
+
+
 class SenderNotVerified(BundleError):
     code = "sender-unverified"
     msgid = (

@@ -6,8 +6,9 @@ problem. ``import_bundle`` does the same checks and stores the records (through 
 store, which refuses to let an older version replace a newer one) and attachments (streamed in
 1 MiB chunks, stored once per content), the provenance of every version (bundle, sender, time)
 and audit entries, all inside one transaction that commits only after the last byte of the
-bundle was authenticated. A bundle already imported is checked and reported, and changes
-nothing. Sequence gaps and reused sequence numbers of a sender are reported.
+bundle was authenticated. A bundle already imported (the same id from the same sender) is
+checked and reported, and changes nothing; the same id from another sender is refused.
+Sequence gaps and reused sequence numbers of a sender are reported.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from intake.attachments import CHUNK_SIZE, drop_orphans
 from intake.audit import AuditLog
 from intake.bundles.errors import (
     BundleError,
+    BundleIdReused,
     BundleNotAddressed,
     RecordInvalid,
     SenderNotVerified,
@@ -89,9 +91,12 @@ def _report(vault: Vault, manifest: Manifest) -> BundleReport:
     if problem is None and not addressed:
         problem = BundleNotAddressed()
     conn = vault.conn
-    already = conn.execute(
-        "SELECT 1 FROM bundles_received WHERE bundle_id = ?", (manifest.bundle,)
+    earlier = conn.execute(
+        "SELECT sender_fingerprint FROM bundles_received WHERE bundle_id = ?", (manifest.bundle,)
     ).fetchone()
+    already = earlier is not None and str(earlier[0]) == manifest.sender.fingerprint
+    if earlier is not None and not already and not isinstance(problem, SenderRevoked):
+        problem = BundleIdReused()  # the same id from another sender: never "already imported"
     report = BundleReport(
         bundle_id=manifest.bundle,
         sender_fingerprint=manifest.sender.fingerprint,
@@ -104,7 +109,7 @@ def _report(vault: Vault, manifest: Manifest) -> BundleReport:
         attachments=len(manifest.attachments),
         data_size=manifest.data_size,
         addressed_to_us=addressed,
-        already_imported=already is not None,
+        already_imported=already,
         problem=problem,
     )
     seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)

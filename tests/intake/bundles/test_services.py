@@ -13,7 +13,13 @@ from intake.bundles.export import export_bundle
 from intake.bundles.importer import gaps, import_bundle, verify_bundle
 from intake.testimonies import TestimonyStore
 from tests.conftest import VaultFactory
-from tests.intake.bundles.vaults import add_final, logical_dump, make_pair, photo
+from tests.intake.bundles.vaults import (
+    add_final,
+    exchange_cards,
+    logical_dump,
+    make_pair,
+    photo,
+)
 
 
 def test_testimony_with_photo_travels(make_vault: VaultFactory, tmp_path: Path) -> None:
@@ -48,6 +54,32 @@ def test_testimony_with_photo_travels(make_vault: VaultFactory, tmp_path: Path) 
     again = import_bundle(pair.coordinator, result.path)
     assert again.already_imported
     assert logical_dump(pair.coordinator) == before
+
+
+def test_same_bundle_id_from_another_sender_is_refused(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    pair = make_pair(make_vault)
+    other = make_vault("Second Volunteer", "volunteer")
+    exchange_cards(other, pair.coordinator)
+    add_final(pair.volunteer)
+    add_final(other)
+
+    def fixed(n: int) -> bytes:
+        return b"\x11" * n
+
+    first = export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path / "a.age", random=fixed)
+    second = export_bundle(other, [pair.coordinator_fp], tmp_path / "b.age", random=fixed)
+    assert first.bundle_id == second.bundle_id
+    import_bundle(pair.coordinator, first.path)
+    before = logical_dump(pair.coordinator)
+    with pytest.raises(errors.BundleIdReused) as caught:
+        import_bundle(pair.coordinator, second.path)
+    assert caught.value.message("ru") != caught.value.message("en")
+    assert isinstance(verify_bundle(pair.coordinator, second.path).problem, errors.BundleIdReused)
+    assert not verify_bundle(pair.coordinator, second.path).already_imported
+    assert logical_dump(pair.coordinator) == before
+    assert import_bundle(pair.coordinator, first.path).already_imported
 
 
 def test_new_selection_sequence_and_gaps(make_vault: VaultFactory, tmp_path: Path) -> None:

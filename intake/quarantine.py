@@ -14,6 +14,7 @@ Tampered, foreign, revoked or misaddressed bundles raise their typed error and c
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,13 @@ from typing import Any, BinaryIO
 
 from crypto import card as cardfmt
 from intake.audit import AuditLog
-from intake.bundles.errors import SenderNotVerified, UnknownSender
+from intake.bundles.errors import (
+    BundleError,
+    BundleIdReused,
+    BundleNotAddressed,
+    SenderNotVerified,
+    UnknownSender,
+)
 from intake.bundles.importer import (
     DISK_MARGIN,
     BundleReport,
@@ -40,6 +47,9 @@ from intake.i18n import tr
 from intake.vault import Vault
 
 CHUNK_SIZE = 1 << 20  # bytes per stored chunk of a waiting bundle (bounded memory)
+MAX_BUNDLE = 2 << 30  # the largest bundle from an unknown sender kept in the quarantine
+MAX_TOTAL = 8 << 30  # all bundles waiting in the quarantine together
+MB = 1 << 20
 
 
 class NotInQuarantine(AmanatError):
@@ -52,6 +62,28 @@ class FingerprintNotCompared(AmanatError):
         "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
     )
     exit_code = 10
+
+
+class QuarantineBundleTooLarge(AmanatError):
+    msgid = (
+        "This bundle from an unknown sender is too large to wait in the quarantine ({size} MB; "
+        "the limit is {limit} MB). Nothing was kept. Enroll the sender's card first, then "
+        "import the bundle."
+    )
+    exit_code = 10
+
+
+class QuarantineFull(AmanatError):
+    msgid = (
+        "The quarantine is full: bundles from unknown senders already take {used} MB (the limit "
+        "is {limit} MB). Nothing was kept. Enroll or discard the waiting bundles first."
+    )
+    exit_code = 10
+
+
+class BundleChanged(BundleError):
+    code = "changed"
+    msgid = "This bundle file changed while it was being read. Nothing was kept. Copy it again."
 
 
 @dataclass(frozen=True)
@@ -125,58 +157,101 @@ def receive_bundle(
     return Receipt("already" if report.already_imported else "imported", report)
 
 
+def _admit(vault: Vault, report: BundleReport, size: int) -> None:
+    """Refuse, before anything is copied, what the quarantine must not keep: a bundle not
+    addressed to this vault, one larger than MAX_BUNDLE, or one that would fill it."""
+    if not report.addressed_to_us:
+        raise BundleNotAddressed()
+    if isinstance(report.problem, BundleIdReused):
+        raise report.problem
+    largest = max(size, report.data_size)
+    if largest > MAX_BUNDLE:
+        raise QuarantineBundleTooLarge(size=-(-largest // MB), limit=MAX_BUNDLE // MB)
+    used = int(
+        vault.conn.execute(
+            "SELECT coalesce(sum(size), 0) FROM quarantine WHERE bundle_id != ?",
+            (report.bundle_id,),
+        ).fetchone()[0]
+    )
+    if used + size > MAX_TOTAL:
+        raise QuarantineFull(used=-(-used // MB), limit=MAX_TOTAL // MB)
+
+
+def _copy(conn: Any, src: BinaryIO, staging: str, size: int) -> None:
+    """Store at most ``size`` bytes of ``src`` (its size when opened); refuse a file that grew."""
+    seq, left = 0, size
+    while left > 0 and (chunk := src.read(min(CHUNK_SIZE, left))):
+        conn.execute(
+            "INSERT INTO quarantine_chunks (bundle_id, seq, data) VALUES (?, ?, ?)",
+            (staging, seq, chunk),
+        )
+        seq, left = seq + 1, left - len(chunk)
+    if src.read(1):
+        raise BundleChanged()
+
+
 def _quarantine(
     vault: Vault, path: Path, progress: Progress | None, clock: Callable[[], datetime] | None
 ) -> BundleReport:
-    """Copy the bundle into the vault and check it completely there; all or nothing."""
-    size = path.stat().st_size
-    if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
-        raise StorageFull
+    """Copy the bundle into the vault and check it completely there; all or nothing. What the
+    signed head says (addressee, size) is checked first, so nothing large is copied blindly."""
     now = created_now(clock() if clock else None)
-    with vault.transaction() as conn, _open(path) as src:
-        staging = "incoming"
-        conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
-        seq = 0
-        while chunk := src.read(CHUNK_SIZE):
-            conn.execute(
-                "INSERT INTO quarantine_chunks (bundle_id, seq, data) VALUES (?, ?, ?)",
-                (staging, seq, chunk),
-            )
-            seq += 1
-        # Checked from the stored bytes, so what waits is exactly what was verified.
-        reader = BundleReader(_ChunkReader(conn, staging), vault.identity.x25519_private)
-        manifest = reader.read_head().manifest
-        report = _report(vault, manifest)
-        reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
-        if not isinstance(report.problem, UnknownSender | SenderNotVerified):
-            raise report.problem or UnknownSender(fingerprint=manifest.sender.fingerprint)
-        exists = conn.execute(
-            "SELECT 1 FROM quarantine WHERE bundle_id = ?", (manifest.bundle,)
-        ).fetchone()
-        if exists:  # the same bundle received twice: keep the first copy
+    with _open(path) as src:
+        size = os.fstat(src.fileno()).st_size
+        head = BundleReader(src, vault.identity.x25519_private).read_head().manifest
+        _admit(vault, _report(vault, head), size)
+        if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
+            raise StorageFull
+        src.seek(0)
+        with vault.transaction() as conn:
+            staging = "incoming"
             conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
-            return report
-        conn.execute(
-            "INSERT INTO quarantine (bundle_id, sender_fingerprint, sender_name, sender_card,"
-            " sequence, created, received_at, records, attachments, size)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                manifest.bundle,
-                manifest.sender.fingerprint,
-                manifest.sender.name,
-                cardfmt.serialize_card(manifest.sender),
-                manifest.sequence,
-                manifest.created,
-                now,
-                len(manifest.records),
-                len(manifest.attachments),
-                size,
-            ),
-        )
-        conn.execute(
-            "UPDATE quarantine_chunks SET bundle_id = ? WHERE bundle_id = ?",
-            (manifest.bundle, staging),
-        )
+            _copy(conn, src, staging, size)
+            return _check_and_keep(vault, conn, staging, size, now, progress)
+
+
+def _check_and_keep(
+    vault: Vault, conn: Any, staging: str, size: int, now: str, progress: Progress | None
+) -> BundleReport:
+    """Inside the copy's transaction: check the stored bytes completely, then keep them."""
+    # Checked from the stored bytes, so what waits is exactly what was verified.
+    reader = BundleReader(_ChunkReader(conn, staging), vault.identity.x25519_private)
+    manifest = reader.read_head().manifest
+    report = _report(vault, manifest)
+    reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+    if not report.addressed_to_us:
+        raise BundleNotAddressed()
+    if not isinstance(report.problem, UnknownSender | SenderNotVerified):
+        raise report.problem or UnknownSender(fingerprint=manifest.sender.fingerprint)
+    exists = conn.execute(
+        "SELECT sender_fingerprint FROM quarantine WHERE bundle_id = ?", (manifest.bundle,)
+    ).fetchone()
+    if exists and str(exists[0]) != manifest.sender.fingerprint:
+        raise BundleIdReused()
+    if exists:  # the same bundle received twice: keep the first copy
+        conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
+        return report
+    conn.execute(
+        "INSERT INTO quarantine (bundle_id, sender_fingerprint, sender_name, sender_card,"
+        " sequence, created, received_at, records, attachments, size)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            manifest.bundle,
+            manifest.sender.fingerprint,
+            manifest.sender.name,
+            cardfmt.serialize_card(manifest.sender),
+            manifest.sequence,
+            manifest.created,
+            now,
+            len(manifest.records),
+            len(manifest.attachments),
+            size,
+        ),
+    )
+    conn.execute(
+        "UPDATE quarantine_chunks SET bundle_id = ? WHERE bundle_id = ?",
+        (manifest.bundle, staging),
+    )
     return report
 
 

@@ -18,6 +18,7 @@ from intake.vault.migrations import all_migrations
 DB_NAME = "vault.db"
 PAGE_SIZE = 16384  # cipher_page_size of new databases: faster attachments and open check
 LEGACY_PAGE_SIZE = 4096  # SQLCipher 4's default, which vaults made before used
+WAL_SIZE_LIMIT = 64 << 20  # bytes of write-ahead log left on disk after a large transaction
 Connection = Any  # sqlcipher3's Connection has no type stubs
 
 DatabaseError = sqlcipher.DatabaseError
@@ -66,6 +67,7 @@ def connect(folder: Path, data_key: bytes) -> Connection:
         if str(mode).lower() != "wal":
             raise VaultDamaged(part="database")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise VaultDamaged(part="database")

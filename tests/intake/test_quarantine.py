@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from intake import quarantine
-from intake.bundles.errors import BundleError
+from intake.bundles import importer
+from intake.bundles.errors import BundleError, BundleNotAddressed
 from intake.testimonies import TestimonyStore
+from intake.vault import Vault
 from tests.conftest import VaultFactory
 from tests.ui.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 
@@ -51,3 +54,82 @@ def test_tampered_bundle_from_unknown_sender_is_not_kept(
     assert quarantine.waiting_bundles(coordinator) == []
     count = coordinator.conn.execute("SELECT count(*) FROM quarantine_chunks").fetchone()[0]
     assert count == 0
+
+
+def _unknown_bundle(make_vault: VaultFactory, coordinator: Vault, folder: Path, name: str) -> Path:
+    volunteer = make_vault(name=name)
+    finalized(volunteer, victim_testimony({"latin": "Tursun Ablimit"}, True))
+    return send(volunteer, coordinator, folder, enroll=False)
+
+
+def _nothing_kept(coordinator: Vault) -> bool:
+    chunks = coordinator.conn.execute("SELECT count(*) FROM quarantine_chunks").fetchone()[0]
+    return quarantine.waiting_bundles(coordinator) == [] and chunks == 0
+
+
+def test_bundle_above_the_cap_is_refused_before_copying(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coordinator = make_vault(name="Dana", role="coordinator")
+    bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
+    monkeypatch.setattr(quarantine, "MAX_BUNDLE", bundle.stat().st_size - 1)
+    with pytest.raises(quarantine.QuarantineBundleTooLarge) as caught:
+        quarantine.receive_bundle(coordinator, bundle)
+    assert caught.value.message("kk") != caught.value.message("en")
+    assert _nothing_kept(coordinator)
+
+
+def test_quarantine_total_is_limited(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coordinator = make_vault(name="Dana", role="coordinator")
+    first = _unknown_bundle(make_vault, coordinator, tmp_path / "a", "Aigul")
+    second = _unknown_bundle(make_vault, coordinator, tmp_path / "b", "Gulnar")
+    total = first.stat().st_size + second.stat().st_size
+    monkeypatch.setattr(quarantine, "MAX_TOTAL", total - 1)
+    assert quarantine.receive_bundle(coordinator, first).outcome == "quarantined"
+    assert quarantine.receive_bundle(coordinator, first).outcome == "quarantined"  # same again
+    with pytest.raises(quarantine.QuarantineFull) as caught:
+        quarantine.receive_bundle(coordinator, second)
+    assert caught.value.message("zh") != caught.value.message("en")
+    assert len(quarantine.waiting_bundles(coordinator)) == 1
+
+
+def test_bundle_not_addressed_to_this_vault_is_not_kept(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coordinator = make_vault(name="Dana", role="coordinator")
+    bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
+    # the signed recipient list names another coordinator (age still lets this vault read it)
+    monkeypatch.setattr(importer, "own_fingerprint", lambda identity: "0" * 64)
+    with pytest.raises(BundleNotAddressed):
+        quarantine.receive_bundle(coordinator, bundle)
+    assert _nothing_kept(coordinator)
+
+
+def test_file_that_grows_while_copied_is_refused(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coordinator = make_vault(name="Dana", role="coordinator")
+    bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
+
+    class Growing(io.FileIO):
+        grown = False
+
+        def seek(self, pos: int, whence: int = 0, /) -> int:
+            if not self.grown:  # after the size was taken and the head read, before the copy
+                self.grown = True
+                with open(bundle, "ab") as f:
+                    f.write(b"\0" * 4096)
+            return super().seek(pos, whence)
+
+    monkeypatch.setattr(quarantine, "_open", lambda path: Growing(path, "rb"))
+    with pytest.raises(quarantine.BundleChanged):
+        quarantine.receive_bundle(coordinator, bundle)
+    assert _nothing_kept(coordinator)
+
+
+def test_write_ahead_log_is_bounded(make_vault: VaultFactory) -> None:
+    coordinator = make_vault(name="Dana", role="coordinator")
+    limit = int(coordinator.conn.execute("PRAGMA journal_size_limit").fetchone()[0])
+    assert 0 <= limit <= 64 << 20

@@ -18,7 +18,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from typing import Any, BinaryIO, Literal
 
 from intake.audit import AuditLog
 from intake.bundles import files
-from intake.bundles.errors import OutputExists, OutputFailed
 from intake.canonical import created_now, parse_canonical
 from intake.forms import (
     DEFAULT_FORM,
@@ -263,22 +261,6 @@ class _Hashing(io.RawIOBase):
         return len(view)
 
 
-def _open_part(path: Path) -> BinaryIO:
-    """Create ``path.part`` exclusively (never through a planted file or link), readable by
-    the owner only: shared data is plaintext about people at risk."""
-    if path.exists():
-        raise OutputExists(path=str(path))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(files.part_path(path), flags, 0o600)
-    except FileExistsError:
-        raise OutputExists(path=str(files.part_path(path))) from None
-    except OSError:
-        raise OutputFailed(path=str(path)) from None
-    return os.fdopen(fd, "wb", buffering=files.WRITE_BUFFER)
-
-
 def export_file(
     vault: Vault,
     path: Path,
@@ -292,7 +274,7 @@ def export_file(
     existing ``path`` is never overwritten (OutputExists); on any failure nothing is left."""
     options = options or ShareOptions()
     now = created_now(clock() if clock else None)
-    part = _open_part(path)
+    part = files.open_part(path, private=True)
     try:
         hashing = _Hashing(part)
         writer = io.BufferedWriter(hashing, buffer_size=1 << 16)
@@ -311,8 +293,8 @@ def export_file(
             "sha256": report.sha256,
         }
         AuditLog(vault, clock).record("export", report.export_id, details)
+        files.publish(path)
     except BaseException:
         files.discard(part, path)
         raise
-    files.publish(path)
     return report

@@ -33,13 +33,19 @@ def part_path(path: Path) -> Path:
     return path.with_name(path.name + PART_SUFFIX)
 
 
-def open_part(path: Path) -> BinaryIO:
-    """Create ``path.part`` exclusively for writing; refuses when ``path`` already exists."""
+def open_part(path: Path, *, private: bool = False) -> BinaryIO:
+    """Create ``path.part`` exclusively for writing; refuses when ``path`` already exists.
+
+    ``private`` is for plaintext (shared data, PDFs): the file is readable by the owner only
+    and never opened through a planted link. Bundles are age-encrypted and may be readable.
+    """
     if path.exists():
         raise OutputExists(path=str(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    if private:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(part_path(path), flags, 0o644)
+        fd = os.open(part_path(path), flags, 0o600 if private else 0o644)
     except FileExistsError:
         raise OutputExists(path=str(part_path(path))) from None
     except OSError:

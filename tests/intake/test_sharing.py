@@ -7,13 +7,14 @@ import csv
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from intake.audit import AuditLog
-from intake.bundles.errors import OutputExists
+from intake.bundles.errors import OutputExists, OutputFailed
 from intake.sharing import ShareOptions, export_data, export_file, risk_warnings
 from intake.sharing_content import cell
 from intake.testimonies import TestimonyStore
@@ -233,3 +234,17 @@ def test_warnings_and_cells() -> None:
     assert cell(["a", "b"]) == "a; b"
     assert (cell(True), cell(None), cell(3)) == ("true", "", "3")
     assert cell("@SUM(A1)") == "'@SUM(A1)" and cell("2018-01 .. 2018-03") == "2018-01 .. 2018-03"
+
+
+def test_failed_rename_leaves_no_plaintext_part(
+    coordinator: Vault, records: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError(str(dst))
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputFailed):
+        export_file(coordinator, folder / "shared.csv", "csv")
+    assert list(folder.iterdir()) == []

@@ -188,6 +188,35 @@ def test_sharing_leaves_out_names_without_consent(
     assert not (tmp_path / "risky.csv").exists()
 
 
+def test_saved_pdf_is_owner_only_and_never_left_half_written(
+    coordinator_shell: AppShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from intake.bundles.errors import OutputExists, OutputFailed
+    from ui.coordinator.share_dialog import save_pdf
+
+    session = coordinator_shell.session
+    (tid,) = finalized(session.vault, victim_testimony({"latin": "Tursun Ablimit"}, True))
+    out = tmp_path / "t.pdf"
+    assert save_pdf(session, tid, out, redacted=False) >= 1
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_mode & 0o077 == 0
+
+    planted = tmp_path / "planted.pdf"
+    (tmp_path / "planted.pdf.part").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputExists):  # a planted link is never followed
+        save_pdf(session, tid, planted, redacted=False)
+    assert not (tmp_path / "elsewhere").exists() and not planted.exists()
+
+    def refuse(src: Any, dst: Any) -> None:
+        raise PermissionError(dst)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputFailed):  # the rename fails: no plaintext .part stays behind
+        save_pdf(session, tid, tmp_path / "late.pdf", redacted=False)
+    assert not (tmp_path / "late.pdf.part").exists() and not (tmp_path / "late.pdf").exists()
+
+
 def test_archive_model_fetches_lazily(
     qtbot: QtBot,
     coordinator_shell: AppShell,

@@ -144,14 +144,14 @@ def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: boo
     form = builtin_form(view.form.id, view.form.version)
     buffer = io.BytesIO()
     pages = render_testimony(form, view, current_language(), buffer, redacted=redacted)
-    part = files.open_part(path)
+    part = files.open_part(path, private=True)  # plaintext: owner only, no planted link
     try:
         part.write(buffer.getvalue())
         files.flush(part, path)
+        files.publish(path)
     except BaseException:
         files.discard(part, path)
         raise
-    files.publish(path)
     return pages
 
 

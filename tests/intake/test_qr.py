@@ -39,10 +39,9 @@ def test_card_qr_png_is_a_plausible_png() -> None:
 
 def test_card_qr_decodes_to_the_card(tmp_path: Path) -> None:
     zbarimg = shutil.which("zbarimg")
+    # CI installs zbar-tools (.ci/run): without a decoder this test fails, never passes weakly.
+    assert zbarimg is not None, "apt-get install zbar-tools"
     png = card_qr_png(CARD)
-    if zbarimg is None:  # no decoder here: the shape test above is what remains
-        assert len(png) > 500
-        return
     path = tmp_path / "card.png"  # a public card, not user data
     path.write_bytes(png)
     done = subprocess.run(

@@ -87,7 +87,8 @@ class UnlockPage(QWidget):
             self.notice.setText(
                 tr(
                     "This is a demo vault with fictional people. Its passphrase is: {passphrase}",
-                    passphrase=demo,
+                    # one left-to-right unit that never wraps, also inside Uyghur text
+                    passphrase="\u2066" + demo.replace(" ", "\u00a0") + "\u2069",
                 )
             )
         # wrapped text set after layout: reserve its full height so no line is clipped

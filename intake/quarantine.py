@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crypto import card as cardfmt
-from intake.audit import AuditLog
 from intake.bundles.errors import (
     BundleError,
     BundleIdReused,
@@ -34,12 +33,12 @@ from intake.bundles.errors import (
 from intake.bundles.importer import (
     DISK_MARGIN,
     BundleReport,
-    _CheckingSink,
-    _report,
-    _StoringSink,
     import_bundle,
+    import_stream,
+    report_head,
+    verify_stream,
 )
-from intake.bundles.reader import BundleReader, Progress
+from intake.bundles.reader import Progress
 from intake.canonical import created_now
 from intake.cards import CardRegistry, KnownCard
 from intake.errors import AmanatError, InvalidInput, StorageFull
@@ -198,8 +197,7 @@ def _quarantine(
     now = created_now(clock() if clock else None)
     with _open(path) as src:
         size = os.fstat(src.fileno()).st_size
-        head = BundleReader(src, vault.identity.x25519_private).read_head().manifest
-        _admit(vault, _report(vault, head), size)
+        _admit(vault, report_head(vault, src), size)
         if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
             raise StorageFull
         src.seek(0)
@@ -215,18 +213,15 @@ def _check_and_keep(
 ) -> BundleReport:
     """Inside the copy's transaction: check the stored bytes completely, then keep them."""
     # Checked from the stored bytes, so what waits is exactly what was verified.
-    reader = BundleReader(_ChunkReader(conn, staging), vault.identity.x25519_private)
-    manifest = reader.read_head().manifest
-    report = _report(vault, manifest)
-    reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+    report = verify_stream(vault, _ChunkReader(conn, staging), progress)
     if not report.addressed_to_us:
         raise BundleNotAddressed()
     if not isinstance(report.problem, UnknownSender | SenderNotVerified):
-        raise report.problem or UnknownSender(fingerprint=manifest.sender.fingerprint)
+        raise report.problem or UnknownSender(fingerprint=report.sender_fingerprint)
     exists = conn.execute(
-        "SELECT sender_fingerprint FROM quarantine WHERE bundle_id = ?", (manifest.bundle,)
+        "SELECT sender_fingerprint FROM quarantine WHERE bundle_id = ?", (report.bundle_id,)
     ).fetchone()
-    if exists and str(exists[0]) != manifest.sender.fingerprint:
+    if exists and str(exists[0]) != report.sender_fingerprint:
         raise BundleIdReused()
     if exists:  # the same bundle received twice: keep the first copy
         conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
@@ -236,21 +231,21 @@ def _check_and_keep(
         " sequence, created, received_at, records, attachments, size)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            manifest.bundle,
-            manifest.sender.fingerprint,
-            manifest.sender.name,
-            cardfmt.serialize_card(manifest.sender),
-            manifest.sequence,
-            manifest.created,
+            report.bundle_id,
+            report.sender_fingerprint,
+            report.sender_name,
+            cardfmt.serialize_card(report.sender_card),
+            report.sequence,
+            report.created,
             now,
-            len(manifest.records),
-            len(manifest.attachments),
+            report.records,
+            report.attachments,
             size,
         ),
     )
     conn.execute(
         "UPDATE quarantine_chunks SET bundle_id = ? WHERE bundle_id = ?",
-        (manifest.bundle, staging),
+        (report.bundle_id, staging),
     )
     return report
 
@@ -317,46 +312,8 @@ def import_quarantined(
     """Import a waiting bundle whose sender is now enrolled; all or nothing, and it leaves
     the quarantine in the same transaction. Raises the sender problem if still unknown."""
     waiting_bundle(vault, bundle_id)
-    now = created_now(clock() if clock else None)
-    audit = AuditLog(vault, clock)
     with vault.transaction() as conn:
-        reader = BundleReader(_ChunkReader(conn, bundle_id), vault.identity.x25519_private)
-        manifest = reader.read_head().manifest
-        report = _report(vault, manifest)
-        if report.problem is not None:
-            raise report.problem
-        if report.already_imported:
-            reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
-        else:
-            conn.execute(
-                "INSERT INTO bundles_received (bundle_id, sender_fingerprint, sequence, created,"
-                " imported_at, records, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    manifest.bundle,
-                    manifest.sender.fingerprint,
-                    manifest.sequence,
-                    manifest.created,
-                    now,
-                    len(manifest.records),
-                    len(manifest.attachments),
-                ),
-            )
-            sink = _StoringSink(vault, conn, manifest, now, audit)
-            reader.read_body(sink, progress)
-            sink.link_attachments(audit)
-            audit.append(
-                conn,
-                "import",
-                manifest.bundle,
-                {
-                    "sender": manifest.sender.fingerprint,
-                    "sequence": manifest.sequence,
-                    "records": len(manifest.records),
-                    "attachments": len(manifest.attachments),
-                },
-            )
-            report.outcomes = dict(sink.outcomes)
-            report.attachments_new = sink.attachments_new
+        report = import_stream(vault, _ChunkReader(conn, bundle_id), progress, clock, conn=conn)
         conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (bundle_id,))
         conn.execute("DELETE FROM quarantine WHERE bundle_id = ?", (bundle_id,))
     return report

@@ -8,7 +8,9 @@ store, which refuses to let an older version replace a newer one) and attachment
 and audit entries, all inside one transaction that commits only after the last byte of the
 bundle was authenticated. A bundle already imported (the same id from the same sender) is
 checked and reported, and changes nothing; the same id from another sender is refused.
-Sequence gaps and reused sequence numbers of a sender are reported.
+Sequence gaps and reused sequence numbers of a sender are reported. ``verify_stream`` and
+``import_stream`` do the same for a bundle read from any binary stream (the quarantine's
+stored copy); ``report_head`` checks and reports only the signed head.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from crypto import card as cardfmt
+from crypto.bufread import BinaryReader
 from crypto.signing import verify as verify_signature
 from intake.attachments import CHUNK_SIZE, drop_orphans
 from intake.audit import AuditLog
@@ -71,6 +75,7 @@ class BundleReport:
     gaps: list[tuple[int, int]] = field(default_factory=list)
     reused_sequence: bool = False
     problem: BundleError | None = None
+    sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
 
 
 def _sender_problem(vault: Vault, manifest: Manifest) -> tuple[str, BundleError | None]:
@@ -111,6 +116,7 @@ def _report(vault: Vault, manifest: Manifest) -> BundleReport:
         addressed_to_us=addressed,
         already_imported=already,
         problem=problem,
+        sender_card=manifest.sender,
     )
     seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)
     report.reused_sequence = manifest.sequence in seen
@@ -282,14 +288,101 @@ def _open(path: Path) -> BinaryIO:
         raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
 
 
+def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
+    reader = BundleReader(src, vault.identity.x25519_private)
+    manifest = reader.read_head().manifest
+    return reader, manifest, _report(vault, manifest)
+
+
+def report_head(vault: Vault, src: BinaryReader) -> BundleReport:
+    """Read only the signed head of the bundle in ``src`` (manifest, signature, sender card,
+    all checked) and report it against the vault; nothing after the head is read or checked."""
+    return _read_head(vault, src)[2]
+
+
+def verify_stream(
+    vault: Vault, src: BinaryReader, progress: Progress | None = None
+) -> BundleReport:
+    """``verify_bundle`` for the bundle read from ``src``: checked completely, nothing stored."""
+    reader, manifest, report = _read_head(vault, src)
+    reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+    return report
+
+
 def verify_bundle(vault: Vault, path: Path, progress: Progress | None = None) -> BundleReport:
     """Check a bundle completely; store nothing. Structural failures raise; a sender or
     addressing problem is returned in ``report.problem`` after the rest was checked."""
     with _open(path) as f:
-        reader = BundleReader(f, vault.identity.x25519_private)
-        manifest = reader.read_head().manifest
-        report = _report(vault, manifest)
+        return verify_stream(vault, f, progress)
+
+
+def import_stream(
+    vault: Vault,
+    src: BinaryReader,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    conn: Any | None = None,
+) -> BundleReport:
+    """``import_bundle`` for the bundle read from ``src``. Without ``conn`` the free disk space
+    is checked and the import commits in its own transaction; with ``conn`` (an open
+    transaction of ``vault``) it happens inside that one and the caller commits."""
+    reader, manifest, report = _read_head(vault, src)
+    if report.problem is not None:
+        raise report.problem
+    if report.already_imported:
         reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+        return report
+    if conn is not None:
+        return _store(vault, conn, reader, manifest, report, progress, clock)
+    free = shutil.disk_usage(vault.path).free
+    if free < 2 * manifest.data_size + DISK_MARGIN:
+        raise StorageFull
+    with vault.transaction() as own:
+        return _store(vault, own, reader, manifest, report, progress, clock)
+
+
+def _store(
+    vault: Vault,
+    conn: Any,
+    reader: BundleReader,
+    manifest: Manifest,
+    report: BundleReport,
+    progress: Progress | None,
+    clock: Callable[[], datetime] | None,
+) -> BundleReport:
+    """Inside the open transaction ``conn``: the bundle, its body and the audit entries."""
+    now = created_now(clock() if clock else None)
+    audit = AuditLog(vault, clock)
+    conn.execute(
+        "INSERT INTO bundles_received (bundle_id, sender_fingerprint, sequence, created,"
+        " imported_at, records, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            manifest.bundle,
+            manifest.sender.fingerprint,
+            manifest.sequence,
+            manifest.created,
+            now,
+            len(manifest.records),
+            len(manifest.attachments),
+        ),
+    )
+    sink = _StoringSink(vault, conn, manifest, now, audit)
+    reader.read_body(sink, progress)
+    sink.link_attachments(audit)
+    audit.append(
+        conn,
+        "import",
+        manifest.bundle,
+        {
+            "sender": manifest.sender.fingerprint,
+            "sequence": manifest.sequence,
+            "records": len(manifest.records),
+            "attachments": len(manifest.attachments),
+        },
+    )
+    report.outcomes = dict(sink.outcomes)
+    report.attachments_new = sink.attachments_new
     return report
 
 
@@ -301,47 +394,4 @@ def import_bundle(
 ) -> BundleReport:
     """Import one bundle, all or nothing; raises the first problem, changing nothing."""
     with _open(path) as f:
-        reader = BundleReader(f, vault.identity.x25519_private)
-        manifest = reader.read_head().manifest
-        report = _report(vault, manifest)
-        if report.problem is not None:
-            raise report.problem
-        if report.already_imported:
-            reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
-            return report
-        free = shutil.disk_usage(vault.path).free
-        if free < 2 * manifest.data_size + DISK_MARGIN:
-            raise StorageFull
-        now = created_now(clock() if clock else None)
-        audit = AuditLog(vault, clock)
-        with vault.transaction() as conn:
-            conn.execute(
-                "INSERT INTO bundles_received (bundle_id, sender_fingerprint, sequence, created,"
-                " imported_at, records, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    manifest.bundle,
-                    manifest.sender.fingerprint,
-                    manifest.sequence,
-                    manifest.created,
-                    now,
-                    len(manifest.records),
-                    len(manifest.attachments),
-                ),
-            )
-            sink = _StoringSink(vault, conn, manifest, now, audit)
-            reader.read_body(sink, progress)
-            sink.link_attachments(audit)
-            audit.append(
-                conn,
-                "import",
-                manifest.bundle,
-                {
-                    "sender": manifest.sender.fingerprint,
-                    "sequence": manifest.sequence,
-                    "records": len(manifest.records),
-                    "attachments": len(manifest.attachments),
-                },
-            )
-    report.outcomes = dict(sink.outcomes)
-    report.attachments_new = sink.attachments_new
-    return report
+        return import_stream(vault, f, progress, clock)

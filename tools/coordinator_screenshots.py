@@ -14,11 +14,12 @@ DIR/usb (plus one tampered copy), a copy of the coordinator vault before any imp
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+from gui_screenshots import run_app, run_tool  # tools/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -83,7 +84,7 @@ def seed(folder: Path) -> None:
 
 
 def show(folder: Path, lang: str, screen: str) -> int:
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QDialog
 
     from intake.demo import DEMO_PASSPHRASE
     from intake.testimonies import TestimonyStore
@@ -138,27 +139,8 @@ def show(folder: Path, lang: str, screen: str) -> int:
         share.unconsented.setChecked(True)
         share.resize(640, 320)
         alone = share
-    if alone is not None:
-        alone.show()
-    else:
-        window.show()
-    app = QApplication.instance()
-    assert app is not None
-    return int(app.exec())
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=("seed", "show"))
-    parser.add_argument("--vault", type=Path, required=True, help="folder of the demo vaults")
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--screen", choices=SCREENS, default="archive")
-    args = parser.parse_args()
-    if args.action == "seed":
-        seed(args.vault)
-        return 0
-    return show(args.vault, args.lang, args.screen)
+    return run_app(window, alone)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_tool(__doc__, SCREENS, "archive", seed, show))

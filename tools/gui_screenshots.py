@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,8 +46,6 @@ def seed(folder: Path) -> None:
 
 
 def show(folder: Path, lang: str, screen: str) -> int:
-    from PySide6.QtWidgets import QApplication, QDialog
-
     from crypto.card import serialize_card
     from intake.attachments import AttachmentStore
     from intake.cards import own_card
@@ -96,6 +99,13 @@ def show(folder: Path, lang: str, screen: str) -> int:
             workspace.editor.tabs.setCurrentIndex(EDITOR_TABS[screen])
             if screen == "attachments":
                 select_row(workspace.editor.attachments.table, 0)
+    return run_app(window, alone)
+
+
+def run_app(window: QWidget, alone: QDialog | None) -> int:
+    """Show ``alone`` if given, else ``window``, and run the app until it is killed."""
+    from PySide6.QtWidgets import QApplication
+
     if alone is not None:
         alone.show()
     else:
@@ -105,12 +115,20 @@ def show(folder: Path, lang: str, screen: str) -> int:
     return int(app.exec())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def run_tool(
+    doc: str | None,
+    screens: tuple[str, ...],
+    default_screen: str,
+    seed: Callable[[Path], None],
+    show: Callable[[Path, str, str], int],
+) -> int:
+    """The command line of a screenshot tool: ``seed --vault DIR`` or ``show --vault DIR
+    --lang L --screen S``."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("action", choices=("seed", "show"))
     parser.add_argument("--vault", type=Path, required=True, help="folder of the demo vaults")
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--screen", choices=SCREENS, default="list")
+    parser.add_argument("--screen", choices=screens, default=default_screen)
     args = parser.parse_args()
     if args.action == "seed":
         seed(args.vault)
@@ -119,4 +137,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_tool(__doc__, SCREENS, "list", seed, show))

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from intake.duplicate_features import VictimFeatures, skeleton
 from intake.forms import builtin_form
 from intake.i18n import tr
-from intake.names import LOOSE_WEIGHT, PARTIAL_WEIGHT
+from intake.names import name_keys_similarity
 
 PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
 NAME_ALL_PARTS = 4.0  # every part of both names agrees
@@ -110,25 +110,9 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
-def _score(a: str, b: str) -> float:
-    """The similarity of two keys, as ``intake.names.name_similarity`` computes it."""
-    best = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
-    if min(len(a), len(b)) >= 4:
-        partial = max(fuzz.partial_ratio(a, b), fuzz.token_set_ratio(a, b))
-        best = max(best, PARTIAL_WEIGHT * partial)
-    return float(best) / 100.0
-
-
 def keys_similarity(a: VictimFeatures, b: VictimFeatures) -> float:
     """``name_similarity`` on keys computed once (same result, no transliteration per pair)."""
-    best = 0.0
-    for x in a.exact_keys:
-        for y in b.exact_keys:
-            best = max(best, 1.0 if x == y else _score(x, y))
-    for x in a.loose_keys:
-        for y in b.loose_keys:
-            best = max(best, LOOSE_WEIGHT * (1.0 if x == y else _score(x, y)))
-    return round(best, 4)
+    return name_keys_similarity(a.exact_keys, a.loose_keys, b.exact_keys, b.loose_keys)
 
 
 def _same_word(x: str, y: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -352,11 +352,22 @@ def name_similarity(a: NameInput, b: NameInput) -> float:
     About 0.85 and above: probably the same name; 0.7-0.85: worth a human look.
     """
     keys_a, keys_b = name_keys(a), name_keys(b)
+    return name_keys_similarity(keys_a.exact, keys_a.loose, keys_b.exact, keys_b.loose)
+
+
+def name_keys_similarity(
+    exact_a: Collection[str],
+    loose_a: Collection[str],
+    exact_b: Collection[str],
+    loose_b: Collection[str],
+) -> float:
+    """``name_similarity`` from keys already computed (``name_keys``: exact and loose keys of
+    a, then of b), for callers that compare the same names many times."""
     best = 0.0
-    for x in keys_a.exact:
-        for y in keys_b.exact:
-            best = max(best, _score(x, y))
-    for x in keys_a.loose:
-        for y in keys_b.loose:
-            best = max(best, LOOSE_WEIGHT * _score(x, y))
+    for x in exact_a:
+        for y in exact_b:
+            best = max(best, 1.0 if x == y else _score(x, y))
+    for x in loose_a:
+        for y in loose_b:
+            best = max(best, LOOSE_WEIGHT * (1.0 if x == y else _score(x, y)))
     return round(best, 4)

@@ -8,9 +8,12 @@ cards in their own screens). ``finished`` means the vault is open and the main s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QStackedWidget, QWidget
+import sys
 
+from PySide6.QtCore import QProcess, Signal
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+
+from intake.i18n import current_language
 from ui.session import VaultSession
 from ui.setup.card_page import CardPage
 from ui.setup.create_vault_page import CreateVaultPage
@@ -33,6 +36,7 @@ class FirstRunFlow(QStackedWidget):
         self.language_page = LanguagePage()
         self.language_page.chosen.connect(self.language_chosen.emit)
         self.language_page.confirmed.connect(lambda: self.go("vault"))
+        self.language_page.demo_requested.connect(start_demo)
         self.vault_page = CreateVaultPage(session)
         self.vault_page.created.connect(self._vault_created)
         self.card_page: CardPage | None = None
@@ -70,3 +74,13 @@ class FirstRunFlow(QStackedWidget):
             self.go("card")
         else:
             self.finished.emit()
+
+
+def start_demo() -> None:
+    """Start ``amanat demo`` (fictional vaults in a new temporary folder) as its own process
+    and close this window: the real vault location stays untouched until the user creates it."""
+    started, _pid = QProcess.startDetached(
+        sys.executable, ["-m", "ui.main_cli", "demo", "--lang", current_language()]
+    )
+    if started:
+        QApplication.closeAllWindows()

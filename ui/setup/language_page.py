@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +27,7 @@ class LanguagePage(QWidget):
 
     chosen = Signal(str)
     confirmed = Signal()
+    demo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,10 +62,17 @@ class LanguagePage(QWidget):
             grid.addWidget(button, index // 2, index % 2)
         layout.addLayout(grid)
         layout.addStretch(1)
+        buttons = QHBoxLayout()
+        self.demo_button = QPushButton(tr("Just trying? Open a demo with fictional people"))
+        self.demo_button.setObjectName("tryDemo")
+        self.demo_button.clicked.connect(self.demo_requested.emit)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
         self.next_button = QPushButton(tr("Continue"))
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.confirmed.emit)
-        layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons.addWidget(self.next_button)
+        layout.addLayout(buttons)
 
     def _pick(self, code: str) -> None:
         if code != current_language():

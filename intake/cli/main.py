@@ -26,11 +26,18 @@ from intake.i18n import LANGUAGES, set_language, tr
 
 Registrar = Callable[[Any], None]
 
+# the order a volunteer meets the commands in: vault, cards, testimonies, bundles, printing
+HELP_ORDER = ("cmd_vault", "cmd_card", "cmd_testimony", "cmd_bundle", "cmd_pdf", "cmd_share")
+
 EPILOG = (
     "exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 vault in use, "
     "5 vault not found, 6 vault damaged, 7 unsupported format, 8 invalid input, "
     "9 verification failed, 10 not permitted, 130 interrupted"
 )
+
+
+def _help_order(name: str) -> tuple[int, str]:
+    return (HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER), name)
 
 
 def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
@@ -40,10 +47,9 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda i: i.name):
-        if info.name.startswith("cmd_"):
-            module = importlib.import_module(f"{cli.__name__}.{info.name}")
-            module.register(sub)
+    modules = [i.name for i in pkgutil.iter_modules(cli.__path__) if i.name.startswith("cmd_")]
+    for name in sorted(modules, key=_help_order):
+        importlib.import_module(f"{cli.__name__}.{name}").register(sub)
     for register in extra:
         register(sub)
     return parser

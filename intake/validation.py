@@ -65,6 +65,43 @@ class Problem:
     code: str
 
 
+class _Label:
+    """A field's label for messages, put together only when a message needs it (most content
+    has no problem, so building every label up front was most of the validation time)."""
+
+    __slots__ = ("_args", "_make", "_text")
+
+    def __init__(self, make: Callable[..., str], *args: Any) -> None:
+        self._make, self._args = make, args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._make(*self._args)
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+
+Label = str | _Label
+
+
+def _field_label(where: Label, fdef: FieldDef, lang: str | None) -> str:
+    return f"{where}{SEPARATOR}{fdef.label_in(lang)}"
+
+
+def _part_label(where: Label, form: FormDefinition, part: str, lang: str | None) -> str:
+    return f"{where}{SEPARATOR}{form.part_label(part, lang)}"
+
+
+def _item_label(section: SectionDef, number: int, lang: str | None) -> str:
+    return tr("{item} {number}", lang=lang, item=section.item_label_in(lang), number=number)
+
+
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
@@ -91,19 +128,19 @@ class _Validator:
             text = tr("More problems were found; fix these first.", lang=self.lang)
             self.problems.append(Problem("", text, "error", "too_many_problems"))
 
-    def unknown(self, path: str, where: str, key: object) -> None:
+    def unknown(self, path: str, where: Label, key: object) -> None:
         shown = key if isinstance(key, str) and _KEY_SHOWN.fullmatch(key) else "?"
         label = f"{where}{SEPARATOR}{shown}" if where else str(shown)
         msg = tr("{field}: this is not part of the form.", lang=self.lang, field=label)
         self.add(path, "unknown_field", "error", msg)
 
-    def wrong_type(self, path: str, label: str) -> None:
+    def wrong_type(self, path: str, label: Label) -> None:
         msg = tr("{field}: this value has the wrong form.", lang=self.lang, field=label)
         self.add(path, "wrong_type", "error", msg)
 
     # -- strings --------------------------------------------------------------------------
 
-    def string(self, path: str, label: str, value: str, limit: int, multiline: bool) -> bool:
+    def string(self, path: str, label: Label, value: str, limit: int, multiline: bool) -> bool:
         """Common checks of every string; False when the string is unusable."""
         self.chars += len(value)
         if len(value) > limit:
@@ -128,7 +165,7 @@ class _Validator:
             return False
         return True
 
-    def script(self, path: str, label: str, value: str, part: str) -> None:
+    def script(self, path: str, label: Label, value: str, part: str) -> None:
         if self.shape_only:
             return
         expected = _EXPECTED_SCRIPT[part]
@@ -188,18 +225,13 @@ class _Validator:
             self.too_many(path, label, len(items), section.max)
             return
         for index, item in enumerate(items):
-            item_label = tr(
-                "{item} {number}",
-                lang=self.lang,
-                item=section.item_label_in(self.lang),
-                number=index + 1,
-            )
+            item_label = _Label(_item_label, section, index + 1, self.lang)
             if not isinstance(item, dict):
                 self.wrong_type(_pointer(section.id, index), item_label)
                 continue
             self.entry(section, item, _pointer(section.id, index), item_label)
 
-    def too_many(self, path: str, label: str, count: int, limit: int) -> None:
+    def too_many(self, path: str, label: Label, count: int, limit: int) -> None:
         msg = tr(
             "{field}: too many entries ({count}; at most {limit}).",
             lang=self.lang,
@@ -209,9 +241,9 @@ class _Validator:
         )
         self.add(path, "too_many", "error", msg)
 
-    def entry(self, section: SectionDef, values: dict[str, Any], path: str, where: str) -> None:
+    def entry(self, section: SectionDef, values: dict[str, Any], path: str, where: Label) -> None:
         for fdef in section.fields:
-            label = f"{where}{SEPARATOR}{fdef.label_in(self.lang)}"
+            label = _Label(_field_label, where, fdef, self.lang)
             value = values.get(fdef.id)
             fpath = f"{path}/{fdef.id}"
             if fdef.required and not self.shape_only and is_empty(value):
@@ -232,13 +264,13 @@ class _Validator:
 
     # -- field types ----------------------------------------------------------------------
 
-    def text(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def text(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         if not isinstance(value, str):
             self.wrong_type(path, label)
             return
         self.string(path, label, value, fdef.max_length, fdef.type == "multiline")
 
-    def date(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def date(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         if not isinstance(value, str):
             self.wrong_type(path, label)
             return
@@ -262,7 +294,7 @@ class _Validator:
             msg = tr("{field}: this date is in the future.", lang=self.lang, field=label)
             self.add(path, "date_future", "warning", msg)
 
-    def date_error(self, path: str, label: str, exc: DateFormatError) -> None:
+    def date_error(self, path: str, label: Label, exc: DateFormatError) -> None:
         lang = self.lang
         if exc.code == "year_range":
             msg = tr(
@@ -291,7 +323,7 @@ class _Validator:
             )
         self.add(path, f"date_{exc.code}", "error", msg)
 
-    def choice(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def choice(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         codes = set(self.form.codes(fdef.vocabulary or ""))
         chosen: list[object] = value if isinstance(value, list) else [value]
         if (fdef.type == "multichoice") != isinstance(value, list):
@@ -311,12 +343,12 @@ class _Validator:
             )
             self.add(path, "duplicate_choice", "error", msg)
 
-    def boolean(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def boolean(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         if not isinstance(value, bool):
             self.wrong_type(path, label)
 
     def string_list(
-        self, path: str, label: str, value: object, max_items: int, max_length: int
+        self, path: str, label: Label, value: object, max_items: int, max_length: int
     ) -> None:
         if not isinstance(value, list):
             self.wrong_type(path, label)
@@ -334,16 +366,16 @@ class _Validator:
             else:
                 self.string(ipath, label, item, max_length, False)
 
-    def plain_list(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def plain_list(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         self.string_list(path, label, value, fdef.max_items, fdef.max_length)
 
-    def names(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def names(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         if not isinstance(value, dict):
             self.wrong_type(path, label)
             return
         for key, part in value.items():
             ppath = f"{path}/{_pointer(str(key))[1:]}"
-            plabel = f"{label}{SEPARATOR}{self.form.part_label(str(key), self.lang)}"
+            plabel = _Label(_part_label, label, self.form, str(key), self.lang)
             if key == "aliases":
                 self.string_list(ppath, plabel, part, fdef.max_items, fdef.max_length)
             elif key not in NAME_SCRIPTS:
@@ -353,13 +385,13 @@ class _Validator:
             elif self.string(ppath, plabel, part, fdef.max_length, False):
                 self.script(ppath, plabel, part, key)
 
-    def hometown(self, fdef: FieldDef, value: object, path: str, label: str, _: Any) -> None:
+    def hometown(self, fdef: FieldDef, value: object, path: str, label: Label, _: Any) -> None:
         if not isinstance(value, dict):
             self.wrong_type(path, label)
             return
         for level, names in value.items():
             lpath = f"{path}/{_pointer(str(level))[1:]}"
-            llabel = f"{label}{SEPARATOR}{self.form.part_label(str(level), self.lang)}"
+            llabel = _Label(_part_label, label, self.form, str(level), self.lang)
             if level not in HOMETOWN_LEVELS:
                 self.unknown(lpath, label, level)
                 continue
@@ -368,7 +400,7 @@ class _Validator:
                 continue
             for key, name in names.items():
                 npath = f"{lpath}/{_pointer(str(key))[1:]}"
-                nlabel = f"{llabel}{SEPARATOR}{self.form.part_label(str(key), self.lang)}"
+                nlabel = _Label(_part_label, llabel, self.form, str(key), self.lang)
                 if key not in HOMETOWN_NAMES:
                     self.unknown(npath, llabel, key)
                 elif not isinstance(name, str):
@@ -377,7 +409,7 @@ class _Validator:
                     self.script(npath, nlabel, name, "zh")
 
     def prc_id(
-        self, fdef: FieldDef, value: object, path: str, label: str, entry: dict[str, Any]
+        self, fdef: FieldDef, value: object, path: str, label: Label, entry: dict[str, Any]
     ) -> None:
         if not isinstance(value, str):
             self.wrong_type(path, label)
@@ -405,7 +437,7 @@ class _Validator:
             self.add(path, f"prc_id_{finding.code}", finding.severity, msg)
 
 
-def _prc_message(code: str, label: str, lang: str | None) -> str:
+def _prc_message(code: str, label: Label, lang: str | None) -> str:
     if code == "old_15_digit":
         return tr(
             "{field}: this is an old 15-digit ID number; enter the 18-character number.",
@@ -445,7 +477,7 @@ def _prc_message(code: str, label: str, lang: str | None) -> str:
     )
 
 
-_Check = Callable[[_Validator, FieldDef, object, str, str, dict[str, Any]], None]
+_Check = Callable[[_Validator, FieldDef, object, str, Label, dict[str, Any]], None]
 _CHECKS: dict[str, _Check] = {
     "text": _Validator.text,
     "multiline": _Validator.text,

@@ -107,19 +107,32 @@ def import_version(
     conn: Any,
 ) -> ImportOutcome:
     """Store a final version signed elsewhere, inside the caller's open transaction."""
+    return import_version_hash(store, record, signature, author_public, conn)[0]
+
+
+def import_version_hash(
+    store: TestimonyStore,
+    record: dict[str, Any],
+    signature: bytes,
+    author_public: bytes,
+    conn: Any,
+) -> tuple[ImportOutcome, str]:
+    """``import_version`` and the SHA-256 hex of the record's canonical form (the hash it
+    was stored under, or found stored under when 'unchanged')."""
     parsed, text, digest, form = _checked_record(record, signature, author_public)
     tid, number = parsed.testimony_id, parsed.version
-    same = conn.execute(
-        "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
-        (tid, number),
-    ).fetchone()
-    if same is not None:
-        if same["status"] == "final" and same["hash"] == digest:
-            return "unchanged"
-        raise VersionConflict(version=number, id=tid)
     head_row = conn.execute("SELECT head_version FROM testimonies WHERE id = ?", (tid,)).fetchone()
     head = int(head_row[0]) if head_row else 0
-    _check_neighbours(conn, parsed, digest)
+    if head_row is not None:  # a testimony this vault does not have has no versions to check
+        same = conn.execute(
+            "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
+            (tid, number),
+        ).fetchone()
+        if same is not None:
+            if same["status"] == "final" and same["hash"] == digest:
+                return "unchanged", digest
+            raise VersionConflict(version=number, id=tid)
+        _check_neighbours(conn, parsed, digest)
     values = (
         tid,
         number,
@@ -149,14 +162,24 @@ def import_version(
     if head_row is not None and number < head:
         outcome = "older"
     else:
-        conn.execute(
-            "UPDATE testimonies SET head_version = ?, updated = ? WHERE id = ?",
-            (number, parsed.created, tid),
-        )
+        if head_row is not None:  # a new one was inserted with this head already
+            conn.execute(
+                "UPDATE testimonies SET head_version = ?, updated = ? WHERE id = ?",
+                (number, parsed.created, tid),
+            )
         # What ``store.reindex`` would read back: this version, its form and stored content.
-        index.index_testimony(conn, tid, number, "final", parsed.created, form, json.loads(text))
+        index.index_testimony(
+            conn,
+            tid,
+            number,
+            "final",
+            parsed.created,
+            form,
+            json.loads(text),
+            indexed=head_row is not None,
+        )
     store.audit.append(conn, "import", tid, {"version": number, "hash": digest, "outcome": outcome})
-    return outcome
+    return outcome, digest
 
 
 def _check_neighbours(conn: Any, parsed: VersionRecord, digest: str) -> None:

@@ -127,16 +127,23 @@ def index_testimony(
     updated: str,
     form: FormDefinition,
     content: dict[str, Any],
+    *,
+    indexed: bool = True,
 ) -> None:
-    """(Re)write the derived search and filter rows of one testimony."""
+    """(Re)write the derived search and filter rows of one testimony. ``indexed=False``: the
+    caller knows the testimony has no rows yet (it was just added), so none are looked for."""
     found = extract(form, content)
     date_value = _field(content, *INTERVIEW_DATE)
     date_from, date_to = _day_range(date_value)
     victims = [v for v in content.get(VICTIMS) or [] if isinstance(v, dict)]
     names = [display_name(v.get("names")) for v in victims]
-    row = conn.execute(
-        "SELECT doc FROM testimony_index WHERE testimony_id = ?", (testimony_id,)
-    ).fetchone()
+    row = (
+        conn.execute(
+            "SELECT doc FROM testimony_index WHERE testimony_id = ?", (testimony_id,)
+        ).fetchone()
+        if indexed
+        else None
+    )
     values = (
         status,
         version_no,
@@ -174,7 +181,8 @@ def index_testimony(
             "\n\n".join(found.narrative),
         ),
     )
-    conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
+    if indexed:
+        conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
     conn.executemany(
         "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
         " VALUES (?, ?, ?, ?)",

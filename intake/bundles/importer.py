@@ -48,6 +48,7 @@ from intake.identity import fingerprint as own_fingerprint
 from intake.media_types import SNIFF_BYTES, detect_media_type
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import ImportRejected
+from intake.testimony_exchange import import_version_hash
 from intake.vault import Vault
 
 DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
@@ -200,14 +201,12 @@ class _StoringSink(_CheckingSink):
             check_record(number, entry, data, self.author)  # raises the precise reason
             raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
         try:
-            outcome = self.store.import_version(record, entry.signature, self.author, self.conn)
+            outcome, stored = import_version_hash(
+                self.store, record, entry.signature, self.author, self.conn
+            )
         except ImportRejected as exc:
             raise RecordInvalid(number=number, reason=exc.message()) from None
-        stored = self.conn.execute(
-            "SELECT hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
-            (entry.id, entry.version),
-        ).fetchone()
-        if stored is None or stored[0] != entry.sha256:
+        if stored != entry.sha256:
             check_record(number, entry, data, self.author)  # raises the precise reason
             raise RecordInvalid(number=number, reason=tr("it is not in canonical form"))
         self.outcomes[outcome] += 1

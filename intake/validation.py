@@ -106,6 +106,13 @@ def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
+def _escape(key: str) -> str:
+    """One JSON Pointer reference token (RFC 6901: ``~`` as ``~0``, ``/`` as ``~1``)."""
+    if "~" in key or "/" in key:
+        return key.replace("~", "~0").replace("/", "~1")
+    return key
+
+
 def _pointer(*parts: str | int) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -226,10 +233,11 @@ class _Validator:
             return
         for index, item in enumerate(items):
             item_label = _Label(_item_label, section, index + 1, self.lang)
+            item_path = f"{path}/{index}"
             if not isinstance(item, dict):
-                self.wrong_type(_pointer(section.id, index), item_label)
+                self.wrong_type(item_path, item_label)
                 continue
-            self.entry(section, item, _pointer(section.id, index), item_label)
+            self.entry(section, item, item_path, item_label)
 
     def too_many(self, path: str, label: Label, count: int, limit: int) -> None:
         msg = tr(
@@ -260,7 +268,7 @@ class _Validator:
             _CHECKS[fdef.type](self, fdef, value, fpath, label, values)
         for key in values:
             if section.field(key) is None:
-                self.unknown(f"{path}/{_pointer(str(key))[1:]}", where, key)
+                self.unknown(f"{path}/{_escape(str(key))}", where, key)
 
     # -- field types ----------------------------------------------------------------------
 
@@ -374,7 +382,7 @@ class _Validator:
             self.wrong_type(path, label)
             return
         for key, part in value.items():
-            ppath = f"{path}/{_pointer(str(key))[1:]}"
+            ppath = f"{path}/{_escape(str(key))}"
             plabel = _Label(_part_label, label, self.form, str(key), self.lang)
             if key == "aliases":
                 self.string_list(ppath, plabel, part, fdef.max_items, fdef.max_length)
@@ -390,7 +398,7 @@ class _Validator:
             self.wrong_type(path, label)
             return
         for level, names in value.items():
-            lpath = f"{path}/{_pointer(str(level))[1:]}"
+            lpath = f"{path}/{_escape(str(level))}"
             llabel = _Label(_part_label, label, self.form, str(level), self.lang)
             if level not in HOMETOWN_LEVELS:
                 self.unknown(lpath, label, level)
@@ -399,7 +407,7 @@ class _Validator:
                 self.wrong_type(lpath, llabel)
                 continue
             for key, name in names.items():
-                npath = f"{lpath}/{_pointer(str(key))[1:]}"
+                npath = f"{lpath}/{_escape(str(key))}"
                 nlabel = _Label(_part_label, llabel, self.form, str(key), self.lang)
                 if key not in HOMETOWN_NAMES:
                     self.unknown(npath, llabel, key)

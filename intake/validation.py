@@ -251,8 +251,10 @@ class _Validator:
 
     def entry(self, section: SectionDef, values: dict[str, Any], path: str, where: Label) -> None:
         for fdef in section.fields:
-            label = _Label(_field_label, where, fdef, self.lang)
             value = values.get(fdef.id)
+            if value is None and (self.shape_only or not fdef.required):
+                continue  # absent and nothing to report
+            label = _Label(_field_label, where, fdef, self.lang)
             fpath = f"{path}/{fdef.id}"
             if fdef.required and not self.shape_only and is_empty(value):
                 msg = tr("{field}: this field is required.", lang=self.lang, field=label)

@@ -34,6 +34,7 @@ from intake.fuzzy_dates import (
 )
 from intake.i18n import tr
 from intake.prc_id import check_prc_id
+from intake.prc_id_messages import prc_id_message
 from intake.scripts import Script, scripts_in
 
 Severity = Literal["error", "warning"]
@@ -443,48 +444,8 @@ class _Validator:
             gender=gender if isinstance(gender, str) else None,
         )
         for finding in findings:
-            msg = _prc_message(finding.code, label, self.lang)
+            msg = prc_id_message(finding.code, label, self.lang)
             self.add(path, f"prc_id_{finding.code}", finding.severity, msg)
-
-
-def _prc_message(code: str, label: Label, lang: str | None) -> str:
-    if code == "old_15_digit":
-        return tr(
-            "{field}: this is an old 15-digit ID number; enter the 18-character number.",
-            lang=lang,
-            field=label,
-        )
-    if code == "province":
-        return tr(
-            "{field}: the number does not begin with a known province code.",
-            lang=lang,
-            field=label,
-        )
-    if code == "birth_date":
-        return tr(
-            "{field}: the birth date inside the number is not a real date.",
-            lang=lang,
-            field=label,
-        )
-    if code == "checksum":
-        return tr(
-            "{field}: the last character does not match the others; a digit was probably mistyped.",
-            lang=lang,
-            field=label,
-        )
-    if code == "birth_date_mismatch":
-        return tr(
-            "{field}: the birth date inside the number differs from the date of birth entered.",
-            lang=lang,
-            field=label,
-        )
-    if code == "gender_mismatch":
-        return tr("{field}: the number does not match the gender entered.", lang=lang, field=label)
-    return tr(
-        "{field}: an ID number has 18 characters: 17 digits and a last digit or X.",
-        lang=lang,
-        field=label,
-    )
 
 
 _Check = Callable[[_Validator, FieldDef, object, str, Label, dict[str, Any]], None]

@@ -18,6 +18,10 @@ from intake.vault.migrations import all_migrations
 DB_NAME = "vault.db"
 PAGE_SIZE = 16384  # cipher_page_size of new databases: faster attachments and open check
 LEGACY_PAGE_SIZE = 4096  # SQLCipher 4's default, which vaults made before used
+HMAC = "HMAC_SHA256"  # cipher_hmac_algorithm of new databases (hardware SHA-256)
+LEGACY_HMAC = "HMAC_SHA512"  # SQLCipher 4's default, which vaults made before used
+# (page size, page HMAC) of new databases first, then of older ones, in the order tried.
+LAYOUTS = ((PAGE_SIZE, HMAC), (PAGE_SIZE, LEGACY_HMAC), (LEGACY_PAGE_SIZE, LEGACY_HMAC))
 WAL_SIZE_LIMIT = 64 << 20  # bytes of write-ahead log left on disk after a large transaction
 Connection = Any  # sqlcipher3's Connection has no type stubs
 
@@ -27,14 +31,16 @@ OperationalError = sqlcipher.OperationalError
 Row = sqlcipher.Row
 
 
-def _keyed(path: Path, data_key: bytes, page_size: int) -> Connection:
-    """A connection with the key and page size set; the first page authenticated unless the
-    file is new (raises DatabaseError when it does not)."""
+def _keyed(path: Path, data_key: bytes, layout: tuple[int, str]) -> Connection:
+    """A connection with the key, page size and page HMAC set; the first page authenticated
+    unless the file is new (raises DatabaseError when it does not)."""
+    page_size, hmac = layout
     conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
+        conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:
         conn.close()
@@ -45,20 +51,19 @@ def _keyed(path: Path, data_key: bytes, page_size: int) -> Connection:
 def connect(folder: Path, data_key: bytes) -> Connection:
     """A configured connection to ``folder/vault.db`` (created if missing), schema migrated.
 
-    A new database gets PAGE_SIZE pages; an existing one is tried with PAGE_SIZE, then with
-    LEGACY_PAGE_SIZE (docs/vault-format.md, "Database").
+    A new database gets the first of LAYOUTS; an existing one is tried with each in turn
+    (docs/vault-format.md, "Database").
     """
     path = folder / DB_NAME
     existing = path.is_file() and path.stat().st_size > 0
-    try:
+    tries = LAYOUTS if existing else LAYOUTS[:1]
+    for i, layout in enumerate(tries):
         try:
-            conn = _keyed(path, data_key, PAGE_SIZE)
-        except DatabaseError:
-            if not existing:
-                raise
-            conn = _keyed(path, data_key, LEGACY_PAGE_SIZE)
-    except DatabaseError as exc:
-        raise translate_error(exc) from None
+            conn = _keyed(path, data_key, layout)
+            break
+        except DatabaseError as exc:
+            if i == len(tries) - 1:
+                raise translate_error(exc) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk

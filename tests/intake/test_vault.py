@@ -229,7 +229,9 @@ _LEGACY_WRITER = """
 import os, sys
 from sqlcipher3 import dbapi2 as sqlcipher
 conn = sqlcipher.connect(sys.argv[1], isolation_level=None)
-conn.execute(f"PRAGMA key = \\"x'{sys.argv[2]}'\\"")  # SQLCipher's default 4096-byte pages
+conn.execute(f"PRAGMA key = \\"x'{sys.argv[2]}'\\"")
+for pragma in sys.argv[3:]:  # none: SQLCipher's defaults (4096-byte pages, HMAC-SHA512)
+    conn.execute(f"PRAGMA {pragma}")
 conn.execute("PRAGMA journal_mode = WAL")
 conn.execute("CREATE TABLE old (x TEXT)")
 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -239,29 +241,49 @@ os._exit(0)  # a crash: the rows are only in the write-ahead log
 """
 
 
-def test_new_databases_use_large_pages_and_old_ones_still_open(tmp_path: Path) -> None:
+def _layout(conn: db.Connection) -> tuple[int, str]:
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    return page_size, str(conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0])
+
+
+def test_new_databases_use_large_pages_and_sha256(tmp_path: Path) -> None:
     key = os.urandom(32)
-    new = tmp_path / "new"
-    new.mkdir()
-    conn = db.connect(new, key)
-    assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.PAGE_SIZE == 16384
+    conn = db.connect(tmp_path, key)
+    assert _layout(conn) == db.LAYOUTS[0] == (16384, "HMAC_SHA256")
     conn.close()
-    conn = db.connect(new, key)
-    assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.PAGE_SIZE
+    conn = db.connect(tmp_path, key)
+    assert _layout(conn) == db.LAYOUTS[0]
     conn.close()
-    old = tmp_path / "old"
-    old.mkdir()
+    raw = sqlcipher.connect(str(tmp_path / "vault.db"), isolation_level=None)
+    raw.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # SQLCipher's defaults cannot read it
+    with pytest.raises(sqlcipher.DatabaseError):
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    raw.close()
+
+
+@pytest.mark.parametrize(
+    "pragmas",
+    [
+        ["cipher_page_size = 16384"],  # the layout of vaults made before HMAC-SHA256
+        [],  # SQLCipher's defaults, the first layout of all
+    ],
+)
+def test_older_layouts_still_open(tmp_path: Path, pragmas: list[str]) -> None:
+    key = os.urandom(32)
     subprocess.run(
-        [sys.executable, "-c", _LEGACY_WRITER, str(old / "vault.db"), key.hex()], check=True
+        [sys.executable, "-c", _LEGACY_WRITER, str(tmp_path / "vault.db"), key.hex(), *pragmas],
+        check=True,
     )
-    assert (old / "vault.db-wal").stat().st_size > 40 * 4096
-    for _ in range(2):  # the log is kept through the first, failed try with large pages
-        conn = db.connect(old, key)
-        assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == db.LEGACY_PAGE_SIZE
+    assert (tmp_path / "vault.db-wal").stat().st_size > 40 * 4096
+    expected = (16384 if pragmas else 4096, "HMAC_SHA512")
+    assert expected in db.LAYOUTS[1:]
+    for _ in range(2):  # the log is kept through the failed tries with other layouts
+        conn = db.connect(tmp_path, key)
+        assert _layout(conn) == expected
         assert conn.execute("SELECT count(*) FROM old").fetchone()[0] == 40
         conn.close()
     with pytest.raises(VaultDamaged):
-        db.connect(old, os.urandom(32))
+        db.connect(tmp_path, os.urandom(32))
 
 
 def test_lock_forgets_cached_names(vault: Vault) -> None:

@@ -7,6 +7,7 @@ set, so a wrong key never prints noise on stderr.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,29 @@ def connect(folder: Path, data_key: bytes) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def enter_bulk(conn: Connection) -> bool:
+    """Switch from write-ahead logging to a rollback journal for one large transaction
+    (docs/vault-format.md, "Large imports"); False (and nothing changed) when not possible,
+    e.g. while another statement of this connection is still reading."""
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except DatabaseError:
+        return False
+    if str(mode).lower() != "delete":
+        return False
+    # EXTRA: the journal's deletion (the commit) is made durable with its folder.
+    conn.execute("PRAGMA synchronous = EXTRA")
+    return True
+
+
+def leave_bulk(conn: Connection) -> None:
+    """Back to write-ahead logging after ``enter_bulk``. Should that fail, the database stays
+    correct in rollback-journal mode, and the next ``connect`` switches back."""
+    with contextlib.suppress(DatabaseError):
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
 
 
 def migrate(conn: Connection) -> None:

@@ -160,9 +160,25 @@ class Vault:
         return self._conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[db.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+    def transaction(self, *, bulk: bool = False) -> Iterator[db.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back.
+
+        ``bulk``: for one very large transaction (importing gigabytes of attachments), the
+        database leaves write-ahead logging for a rollback journal until it ends, so the new
+        pages are written to the disk once instead of twice (docs/vault-format.md, "Large
+        imports"). When that switch is not possible, the transaction runs as usual.
+        """
         conn = self.conn
+        journal = bulk and db.enter_bulk(conn)
+        try:
+            with self._transaction(conn) as inside:
+                yield inside
+        finally:
+            if journal:
+                db.leave_bulk(conn)
+
+    @contextlib.contextmanager
+    def _transaction(self, conn: db.Connection) -> Iterator[db.Connection]:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except db.DatabaseError as exc:

@@ -247,7 +247,7 @@ def export_data(
 class _Hashing(io.RawIOBase):
     """A binary writer that hashes what passes through to ``target``."""
 
-    def __init__(self, target: BinaryIO) -> None:
+    def __init__(self, target: files.PartFile) -> None:
         self.target = target
         self.digest = hashlib.sha256()
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from crypto.fingerprint import normalize as normalize_fingerprint
 from crypto.keys import signing_public_key
@@ -52,7 +52,8 @@ from intake.bundles.manifest import (
     portable_name,
     time_text,
 )
-from intake.bundles.writer import BundleWriter, Progress
+from intake.bundles.readahead import ReadAhead
+from intake.bundles.writer import PIECE, BundleWriter, Progress
 from intake.cards import CardRegistry, KnownCard, own_card
 from intake.i18n import tr
 from intake.testimonies import TestimonyStore
@@ -246,7 +247,7 @@ class _BundleFile:
     """The ``.part`` file being written: hashes and counts what passes, and hands it to the
     seal policy's copy when that is on."""
 
-    def __init__(self, f: BinaryIO, keep: Callable[[bytes], None] | None) -> None:
+    def __init__(self, f: files.PartFile, keep: Callable[[bytes], None] | None) -> None:
         self._f = f
         self._keep = keep
         self.digest = hashlib.sha256()
@@ -303,7 +304,7 @@ def export_bundle(
             _insert_sent(conn, manifest, sealing)
             keeper = seal.BundleKeeper(conn, bundle_id) if sealing else None
             sink = _BundleFile(f, keeper.write if keeper else None)
-            _stream(vault, manifest, sink, ages, cache, progress, random)
+            _stream(vault, manifest, sink, ages, cache, progress, random, read_ahead=keeper is None)
             if keeper:
                 keeper.close()
             files.flush(f, path)
@@ -357,8 +358,12 @@ def _stream(
     cache: RecordCache,
     progress: Progress | None,
     random: Random,
+    *,
+    read_ahead: bool,
 ) -> None:
-    """Second pass: the bundle itself."""
+    """Second pass: the bundle itself. ``read_ahead``: attachments are read from the vault in
+    a helper thread while the bundle is encrypted and written (not while the seal policy writes
+    the bundle into the vault on the same connection)."""
     store, attachments = TestimonyStore(vault), AttachmentStore(vault)
     try:
         writer = BundleWriter(
@@ -378,7 +383,11 @@ def _stream(
         writer.add_record(data)
     for attachment in manifest.attachments:
         with attachments.open(attachment.sha256) as src:  # checks the hash as it is read
-            writer.add_attachment(src, verifies=src.sha256)
+            if read_ahead:
+                with ReadAhead(src, PIECE) as ahead:
+                    writer.add_attachment(ahead, verifies=src.sha256)
+            else:
+                writer.add_attachment(src, verifies=src.sha256)
     writer.finish()
 
 

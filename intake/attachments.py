@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from intake.testimony_errors import (
     CannotReadFile,
     TestimonyNotFound,
 )
-from intake.vault import Vault
+from intake.vault import BULK_BYTES, Vault
 
 __all__ = [
     "AttachmentInfo",
@@ -83,6 +84,14 @@ def clean_filename(name: str) -> str:
 
 def _is_sha256(value: str) -> bool:
     return len(value) == 64 and set(value) <= _HEX
+
+
+def _size_of(src: Readable) -> int:
+    """The size of a file being added, when it is a file on disk (else 0: unknown)."""
+    try:
+        return os.fstat(src.fileno()).st_size  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def _read_chunk(src: Readable, size: int) -> bytes:
@@ -137,7 +146,7 @@ class AttachmentStore:
         """
         name = clean_filename(filename)
         now = self._now()
-        with self.vault.transaction() as conn:
+        with self.vault.transaction(bulk=_size_of(src) > BULK_BYTES) as conn:
             if not conn.execute(
                 "SELECT 1 FROM testimonies WHERE id = ?", (testimony_id,)
             ).fetchone():

@@ -43,7 +43,7 @@ from intake.canonical import created_now
 from intake.cards import CardRegistry, KnownCard
 from intake.errors import AmanatError, InvalidInput, StorageFull
 from intake.i18n import tr
-from intake.vault import Vault
+from intake.vault import BULK_BYTES, Vault
 
 CHUNK_SIZE = 1 << 20  # bytes per stored chunk of a waiting bundle (bounded memory)
 MAX_BUNDLE = 2 << 30  # the largest bundle from an unknown sender kept in the quarantine
@@ -201,7 +201,7 @@ def _quarantine(
         if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
             raise StorageFull
         src.seek(0)
-        with vault.transaction() as conn:
+        with vault.transaction(bulk=size > BULK_BYTES) as conn:
             staging = "incoming"
             conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (staging,))
             _copy(conn, src, staging, size)
@@ -311,8 +311,8 @@ def import_quarantined(
 ) -> BundleReport:
     """Import a waiting bundle whose sender is now enrolled; all or nothing, and it leaves
     the quarantine in the same transaction. Raises the sender problem if still unknown."""
-    waiting_bundle(vault, bundle_id)
-    with vault.transaction() as conn:
+    waiting = waiting_bundle(vault, bundle_id)
+    with vault.transaction(bulk=waiting.size > BULK_BYTES) as conn:
         report = import_stream(vault, _ChunkReader(conn, bundle_id), progress, clock, conn=conn)
         conn.execute("DELETE FROM quarantine_chunks WHERE bundle_id = ?", (bundle_id,))
         conn.execute("DELETE FROM quarantine WHERE bundle_id = ?", (bundle_id,))

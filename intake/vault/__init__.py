@@ -3,6 +3,6 @@
 See docs/vault-format.md. ``Vault`` is the entry point; ``Identity`` is the owner's keys.
 """
 
-from intake.vault.vault import ROLES, Identity, Vault, is_vault
+from intake.vault.vault import BULK_BYTES, ROLES, Identity, Vault, is_vault
 
-__all__ = ["ROLES", "Identity", "Vault", "is_vault"]
+__all__ = ["BULK_BYTES", "ROLES", "Identity", "Vault", "is_vault"]

@@ -31,6 +31,7 @@ from intake.vault.lock import VaultLock
 
 ROLES = ("volunteer", "coordinator")
 MAX_NAME_LEN = 64  # the card format's limit: names must fit a QR code
+BULK_BYTES = 64 << 20  # transactions expected to write more than this run as ``bulk``
 
 
 @dataclass(frozen=True, repr=False)

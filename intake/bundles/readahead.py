@@ -29,14 +29,14 @@ _DONE = object()  # after the last piece: the source is exhausted
 
 
 class ReadAhead:
-    """A reader whose ``read(n)`` returns what ``source.read(piece)`` returned, in order,
-    split when ``n`` is smaller; ``b""`` at the end."""
+    """A reader of what ``source.read(piece)`` returns, in order, until it returns ``b""``."""
 
     def __init__(self, source: Reader, piece: int, depth: int = 4) -> None:
         self._source = source
         self._piece = piece
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
+        self._whole = b""
         self._rest = memoryview(b"")
         self._ended = False
         self._thread = threading.Thread(target=self._run, name="amanat-readahead", daemon=True)
@@ -63,25 +63,39 @@ class ReadAhead:
         except BaseException as exc:  # handed to the reading thread, raised there
             self._put(exc)
 
+    def _next(self) -> bool:
+        """The next piece into ``_rest``; False at the end."""
+        if self._ended:
+            return False
+        item = self._queue.get()
+        if item is _DONE:
+            self._ended = True
+            return False
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        assert isinstance(item, bytes)
+        self._whole, self._rest = item, memoryview(item)
+        return True
+
     def read(self, n: int = -1, /) -> bytes:
-        if not self._rest:
-            if self._ended:
-                return b""
-            item = self._queue.get()
-            if item is _DONE:
-                self._ended = True
-                return b""
-            if isinstance(item, BaseException):
-                self._ended = True
-                raise item
-            assert isinstance(item, bytes)
-            if n < 0 or n >= len(item):
-                return item
-            self._rest = memoryview(item)
-        size = len(self._rest) if n < 0 else min(n, len(self._rest))
-        data = bytes(self._rest[:size])
-        self._rest = self._rest[size:]
-        return data
+        """Exactly ``n`` bytes (all that is left when ``n`` is negative), fewer only at the
+        end. A whole piece asked for as it came is handed out without a copy."""
+        if not self._rest and not self._next():
+            return b""
+        if len(self._rest) == n == len(self._whole):
+            self._rest = memoryview(b"")
+            return self._whole
+        parts = []
+        want = n
+        while want:
+            if not self._rest and not self._next():
+                break
+            take = self._rest if want < 0 else self._rest[:want]
+            parts.append(bytes(take))
+            self._rest = self._rest[len(take) :]
+            want = want if want < 0 else want - len(take)
+        return b"".join(parts)
 
     def close(self) -> None:
         self._stop.set()

@@ -39,10 +39,22 @@ def test_same_bytes_in_order_read_in_another_thread() -> None:
     assert source.threads == {"amanat-readahead"}
 
 
-def test_smaller_reads_split_pieces() -> None:
+EXPECTED = b"\x00" * 10 + b"\x01" * 10 + b"\x02" * 10
+
+
+@pytest.mark.parametrize("n", [1, 4, 10, 25, 1000])
+def test_reads_are_exact_across_pieces(n: int) -> None:
     with ReadAhead(Pieces(3, 10), 10) as ahead:
-        got = b"".join(iter(lambda: ahead.read(4), b""))
-    assert got == b"\x00" * 10 + b"\x01" * 10 + b"\x02" * 10
+        got = list(iter(lambda: ahead.read(n), b""))
+    assert b"".join(got) == EXPECTED
+    assert all(len(part) == n for part in got[:-1]) and 0 < len(got[-1]) <= n
+
+
+def test_read_all() -> None:
+    with ReadAhead(Pieces(3, 10), 10) as ahead:
+        assert ahead.read(3) == b"\x00" * 3
+        assert ahead.read() == EXPECTED[3:]
+        assert ahead.read() == b""
 
 
 def test_an_error_arrives_in_its_place_as_the_same_type() -> None:

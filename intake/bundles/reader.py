@@ -5,7 +5,9 @@ parses the manifest strictly, verifies the embedded sender card, the minisign si
 trusted comment, and then hands records (whole, at most 16 MiB) and attachments (as a stream of
 1 MiB pieces) to a sink in manifest order. Every header, size, hash, fill byte, the padding,
 the end of archive and the end of the age payload are checked; the first problem raises the
-spec's typed error. Who the sender is (registry), whether the bundle is addressed to this vault
+spec's typed error. The body is decrypted a few MiB ahead in a helper thread (readahead.py),
+while the caller's thread checks and stores it; errors still arrive in stream order. Who the
+sender is (registry), whether the bundle is addressed to this vault
 and what to store are the caller's business: this module trusts no one and stores nothing.
 """
 
@@ -38,9 +40,11 @@ from intake.bundles.manifest import (
     RecordEntry,
     parse_manifest,
 )
+from intake.bundles.readahead import ReadAhead
 from intake.bundles.tarstream import END_OF_ARCHIVE, Expected, TarReader, member_span
 
 Progress = Callable[[int, int], None]  # (plaintext bytes read, plaintext bytes expected)
+READ_AHEAD_PIECE = 1 << 20  # plaintext decrypted ahead at a time (at most 4 pieces wait)
 
 
 class BodySink(Protocol):
@@ -58,13 +62,13 @@ class _Plaintext:
     """The decryptor as the tar reader's source: age failures become BundleDamaged."""
 
     def __init__(self, decryptor: Decryptor) -> None:
-        self._decryptor = decryptor
+        self.decryptor: Decryptor | ReadAhead = decryptor
         self.count = 0
         self.progress: Callable[[int], None] | None = None
 
     def read(self, n: int) -> bytes:
         try:
-            data = self._decryptor.read(n)
+            data = self.decryptor.read(n)
         except CryptoError:
             raise BundleDamaged from None
         self.count += len(data)
@@ -151,6 +155,16 @@ class BundleReader:
         if progress is not None:
             total = head.total
             self._source.progress = lambda done: progress(done, total)
+        # The body is decrypted in a helper thread while this one checks and stores it.
+        decryptor = self._source.decryptor
+        with ReadAhead(decryptor, READ_AHEAD_PIECE) as ahead:
+            self._source.decryptor = ahead
+            try:
+                self._read_body(head, sink)
+            finally:
+                self._source.decryptor = decryptor
+
+    def _read_body(self, head: BundleHead, sink: BodySink) -> None:
         manifest = head.manifest
         mtime = manifest.mtime
         entries: list[RecordEntry | AttachmentEntry] = [*manifest.records, *manifest.attachments]

@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, NoReturn, cast
@@ -37,7 +37,9 @@ SIGNATURE_CONTEXT = b"amanat testimony version v1\n"
 Status = Literal["draft", "final"]
 STATUSES: tuple[Status, ...] = ("draft", "final")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
 _CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_CONTENT_KEY = b'"content":'
 _RECORD_KEYS = frozenset(
     {"format", "id", "version", "form", "previous", "author", "created", "status", "content"}
 )
@@ -106,51 +108,66 @@ def _write(value: object, out: list[str], depth: int) -> None:
         _reject(f"values of type {type(value).__name__} are not allowed")
 
 
-def _plain(value: object, depth: int) -> bool:
-    """True when ``value`` can take the fast path: only exact dict/list/tuple/str/int/bool/None,
-    every string NFC, every integer in range, depth within the limit, and every object key in
-    the Basic Multilingual Plane (where code-point order is UTF-16 order). False means "let the
-    exact writer decide" (it also raises the precise error); lone surrogates are caught by the
-    final UTF-8 encoding."""
-    if depth > MAX_DEPTH:
+def _fits(value: object, depth: int) -> bool:
+    """True when ``value`` holds only exact dict/list/tuple/str/int/bool/None, string keys,
+    integers in range and nesting within the limit: then the C JSON encoder writes it exactly
+    as ``_write`` would, provided the text is NFC and all in the Basic Multilingual Plane
+    (``_fast_text`` checks those on the whole text). False means "let the exact writer
+    decide" (it also raises the precise error)."""
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            return True
+        if depth >= MAX_DEPTH:
+            return False
+        for key in cast(dict[object, object], value):
+            if type(key) is not str:
+                return False
+        return _items_fit(cast(dict[str, object], value).values(), depth + 1)
+    if kind is list or kind is tuple:
+        return not value or (
+            depth < MAX_DEPTH and _items_fit(cast(Sequence[object], value), depth + 1)
+        )
+    return _items_fit((value,), depth)
+
+
+def _items_fit(items: Iterable[object], depth: int) -> bool:
+    for item in items:  # scalars inline: one function call per container, not per value
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -MAX_SAFE_INTEGER <= cast(int, item) <= MAX_SAFE_INTEGER:
+                continue
+            return False
+        if (kind is dict or kind is list or kind is tuple) and _fits(item, depth):
+            continue
         return False
-    if type(value) is dict:
-        if value and depth == MAX_DEPTH:
-            return False
-        for key, item in value.items():
-            if type(key) is not str or not (
-                key.isascii() or (_is_nfc(key) and max(key) <= _BMP_MAX)
-            ):
-                return False
-            if not _plain_scalar(item) and not _plain(item, depth + 1):
-                return False
-        return True
-    if type(value) is list or type(value) is tuple:
-        if value and depth == MAX_DEPTH:
-            return False
-        for element in value:
-            if not _plain_scalar(element) and not _plain(element, depth + 1):
-                return False
-        return True
-    if type(value) is str:
-        return value.isascii() or _is_nfc(value)
-    return _plain_scalar(value)
+    return True
 
 
-def _plain_scalar(value: object) -> bool:
-    """Scalars that need no further check (non-ASCII strings are checked by ``_plain``)."""
-    if type(value) is int:
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    if type(value) is str:
-        return value.isascii()
-    return value is None or type(value) is bool
+def _fast_text(value: object) -> str | None:
+    """The canonical text of ``value`` by the C encoder, or None when only the exact writer
+    can tell. Checking NFC once over the whole text is enough: every string sits between
+    quotes, which never compose or reorder with their neighbours, and escaping only replaces
+    characters that compose with nothing (controls, quote, backslash) by ASCII starters, so a
+    string that is not NFC leaves the text not NFC. (The converse can fail: "\\n" before a
+    combining mark is "n" and the mark; the exact writer then decides.) Outside the BMP, key
+    order by code point differs from UTF-16 order, so such text goes to the exact writer."""
+    if not _fits(value, 0):
+        return None
+    text = _dumps(value)
+    if text.isascii() or (_in_bmp(text) and unicodedata.is_normalized("NFC", text)):
+        return text
+    return None
 
 
-def _is_nfc(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text)
+def _in_bmp(text: str) -> bool:
+    """No character outside the BMP: UTF-16 needs two code units only for those (and this is
+    much faster than ``max(text)``)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
 
 
-_BMP_MAX = "\uffff"
 _dumps = json.JSONEncoder(
     ensure_ascii=False, check_circular=False, sort_keys=True, separators=(",", ":")
 ).encode
@@ -159,12 +176,13 @@ _dumps = json.JSONEncoder(
 def canonical_bytes(value: object) -> bytes:
     """The canonical UTF-8 serialization of a JSON-like value; raises NotCanonical.
 
-    Plain values (see ``_plain``) are serialized by the C JSON encoder, which writes exactly
-    what ``_write`` writes for them; anything else goes through ``_write``.
+    Plain values (see ``_fast_text``) are serialized by the C JSON encoder, which writes
+    exactly what ``_write`` writes for them; anything else goes through ``_write``.
     """
-    if _plain(value, 0):
+    text = _fast_text(value)
+    if text is not None:
         try:
-            return _dumps(value).encode("utf-8")
+            return text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: ``_write`` names the problem
             pass
     return canonical_bytes_exact(value)
@@ -193,7 +211,26 @@ def _no_constant(text: str) -> NoReturn:
 
 
 def parse_canonical(data: bytes) -> Any:
-    """Parse canonical bytes; raises NotCanonical unless ``data`` is exactly canonical."""
+    """Parse canonical bytes; raises NotCanonical unless ``data`` is exactly canonical.
+
+    The fast path accepts only when the C encoder's text of the parsed value (see
+    ``_fast_text``) is exactly ``data``; anything else is decided by ``parse_canonical_exact``.
+    """
+    if len(data) > MAX_RECORD_BYTES:
+        _reject("the record is too large")
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        pass
+    else:
+        if _fast_text(value) == text:
+            return value
+    return parse_canonical_exact(data)
+
+
+def parse_canonical_exact(data: bytes) -> Any:
+    """``parse_canonical`` by the strict parser and the reference writer only."""
     if len(data) > MAX_RECORD_BYTES:
         _reject("the record is too large")
     try:
@@ -206,7 +243,9 @@ def parse_canonical(data: bytes) -> Any:
         )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         _reject("it is not UTF-8 JSON")
-    if canonical_bytes(value) != data:
+    except ValueError:  # more digits than Python converts
+        _reject("an integer is too large")
+    if canonical_bytes_exact(value) != data:
         _reject("the bytes differ from the canonical serialization")
     return value
 
@@ -245,11 +284,11 @@ class VersionRecord:
         self._check()
 
     def _check(self) -> None:
-        try:
-            parsed = uuid.UUID(self.testimony_id)
-        except (ValueError, TypeError, AttributeError):
-            _reject("id is not a UUID")
-        if str(parsed) != self.testimony_id:
+        if not (isinstance(self.testimony_id, str) and _UUID.fullmatch(self.testimony_id)):
+            try:
+                uuid.UUID(self.testimony_id)
+            except (ValueError, TypeError, AttributeError):
+                _reject("id is not a UUID")
             _reject("id is not a lower-case hyphenated UUID")
         if isinstance(self.version, bool) or not isinstance(self.version, int):
             _reject("version is not a whole number")
@@ -265,8 +304,8 @@ class VersionRecord:
             _reject("author is not a 32-byte public key in hex")
         if not isinstance(self.created, str) or not _CREATED.fullmatch(self.created):
             _reject("created is not a UTC timestamp like 2019-04-16T10:20:30Z")
-        try:
-            datetime.strptime(self.created, "%Y-%m-%dT%H:%M:%SZ")
+        try:  # the pattern matched, so this checks only that the date and time exist
+            datetime.fromisoformat(self.created[:-1])
         except ValueError:
             _reject("created is not a real date and time")
         if self.status not in STATUSES:
@@ -294,15 +333,26 @@ class VersionRecord:
         """SHA-256 of the canonical bytes, lower-case hex: what ``previous`` and signatures name."""
         return sha256_hex(self.canonical())
 
-    def canonical_with_content(self) -> tuple[bytes, bytes]:
-        """``canonical()`` and ``canonical_bytes(self.content)``, checking the content once."""
+    def envelope(self) -> tuple[bytes, bytes]:
+        """The canonical bytes before and after the content: ``canonical()`` is ``head +
+        canonical_bytes(content) + tail`` (when the content is at most ``MAX_DEPTH - 1`` deep).
+        Keys are sorted, so "author" (64 hex digits) comes first and the first
+        ``"content":`` is the key."""
         record = self.to_record()
-        if _plain(record, 0):
-            try:
-                return _dumps(record).encode("utf-8"), _dumps(record["content"]).encode("utf-8")
-            except UnicodeEncodeError:
-                pass
-        return canonical_bytes(record), canonical_bytes(self.content)
+        record["content"] = {}
+        data = canonical_bytes(record)
+        cut = data.index(_CONTENT_KEY) + len(_CONTENT_KEY)
+        return data[:cut], data[cut + 2 :]
+
+    def content_of(self, data: bytes) -> bytes:
+        """The canonical bytes of the content, cut out of this record's canonical bytes
+        ``data`` (e.g. as received, already proven canonical)."""
+        head, tail = self.envelope()
+        if not (
+            len(data) >= len(head) + len(tail) and data.startswith(head) and data.endswith(tail)
+        ):
+            _reject("the bytes differ from the canonical serialization")
+        return data[len(head) : len(data) - len(tail)]
 
     @classmethod
     def from_record(cls, record: object) -> VersionRecord:

@@ -2,9 +2,9 @@
 
 ``prepare_content`` tidies content (intake/normalization.py), validates it against its form
 (fully for a final version, only shape and size limits for a draft) and returns its canonical
-JSON text. ``record_of`` rebuilds the signed ``VersionRecord`` of a stored final version from
-its database columns and ``row_is_intact`` (``intact_record_bytes``) checks it against the
-stored hash and signature, so a changed byte in any column of a final version is detected.
+JSON text. ``intact_record_bytes`` rebuilds the signed record bytes of a stored final version
+from its database columns and checks them against the stored hash and signature
+(``row_is_intact``), so a changed byte in any column of a final version is detected.
 """
 
 from __future__ import annotations
@@ -80,8 +80,9 @@ def prepare_content(
     return tidy, text
 
 
-def record_of(row: Any) -> VersionRecord:
-    """The signed record of a final version row, rebuilt from its columns."""
+def _envelope_of(row: Any) -> VersionRecord:
+    """The signed record of a final version row without its content (which is spliced into
+    ``VersionRecord.envelope`` as stored)."""
     return VersionRecord(
         testimony_id=str(row["testimony_id"]),
         version=int(row["version_no"]),
@@ -90,15 +91,20 @@ def record_of(row: Any) -> VersionRecord:
         author=bytes(row["author"]).hex(),
         created=str(row["finalized"]),
         status="final",
-        content=parse_canonical(str(row["content"]).encode("utf-8")),
+        content={},
     )
 
 
 def intact_record_bytes(row: Any) -> bytes | None:
     """The canonical bytes of a final row's signed record when they hash to its stored hash
-    and its signature verifies; None when any stored byte was changed."""
+    and its signature verifies; None when any stored byte was changed.
+
+    The stored content is the canonical text that was signed, so the record's bytes are its
+    envelope with that text spliced in: any changed byte changes the hash.
+    """
     try:
-        data = record_of(row).canonical()
+        head, tail = _envelope_of(row).envelope()
+        data = head + str(row["content"]).encode("utf-8") + tail
     except (NotCanonical, ValueError, TypeError):
         return None
     digest = sha256_hex(data)

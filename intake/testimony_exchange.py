@@ -2,19 +2,20 @@
 
 ``export_version`` hands out the exact canonical bytes of a final version, its signature and
 its hash, after checking that the stored version is still what its author signed.
-``import_version`` stores a final version signed in another vault, inside the caller's
-transaction (the bundle importer commits or rolls back the whole bundle): the record must be
-canonical, final, made with a form this Amanat knows, well-formed content, and signed by the
-given key. An older version never replaces a newer one: a version this vault already has is
-'unchanged', one older than the newest is kept as history ('older'), a newer one becomes the
-newest ('updated'), an unknown testimony is added ('new'). Two different texts under one
-version number, or a newer version whose chain does not match, raise VersionConflict.
+``check_version`` checks received record bytes (canonical, final, made with a form this Amanat
+knows, well-formed content, signed by the given key) and ``store_version`` stores the checked
+version inside the caller's transaction (the bundle importer commits or rolls back the whole
+bundle); ``import_version`` does both for a parsed record. An older version never replaces
+a newer one: a version this vault already has is 'unchanged', one older than the newest is
+kept as history ('older'), a newer one becomes the newest ('updated'), an unknown testimony is
+added ('new'). Two different texts under one version number, or a newer version whose chain
+does not match, raise VersionConflict.
 Whether the signer is enrolled, verified or revoked is the bundle importer's decision.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from crypto.signing import verify
@@ -67,36 +68,51 @@ def export_version(
     return data, bytes(row["signature"]), str(row["hash"])
 
 
-def _checked_record(
-    record: dict[str, Any], signature: bytes, author_public: bytes
-) -> tuple[VersionRecord, str, str, FormDefinition]:
-    """The record, the canonical text of its content, its hash and its form; raises
-    ImportRejected."""
+@dataclass(frozen=True)
+class CheckedVersion:
+    """A record that passed every check of ``check_version``, ready for ``store_version``."""
+
+    record: VersionRecord
+    content_text: str  # the canonical text of the content, exactly as signed
+    digest: str  # SHA-256 hex of the record's canonical bytes
+    signature: bytes
+    form: FormDefinition
+
+
+def check_version(data: bytes, signature: bytes, author_public: bytes) -> CheckedVersion:
+    """Check received record bytes: canonical, final, by ``author_public`` and signed by it,
+    made with a form this Amanat knows, content of the right shape; raises ImportRejected."""
     try:
-        parsed = VersionRecord.from_record(record)
+        record = VersionRecord.parse(data)
     except NotCanonical as exc:
         raise ImportRejected(reason=exc.message()) from None
-    if parsed.status != "final":
+    return _checked(record, data, signature, author_public)
+
+
+def _checked(
+    record: VersionRecord, data: bytes, signature: bytes, author_public: bytes
+) -> CheckedVersion:
+    """The checks after parsing; ``data`` are the canonical bytes of ``record``."""
+    if record.status != "final":
         raise ImportRejected(reason=tr("only final versions can be imported."))
-    if parsed.author != author_public.hex():
+    if record.author != author_public.hex():
         raise BadSignature()
-    try:
-        data, content = parsed.canonical_with_content()
-    except NotCanonical as exc:
-        raise ImportRejected(reason=exc.message()) from None
     digest = sha256_hex(data)
     if not verify(author_public, signing_message(digest), signature):
         raise BadSignature()
     try:
-        form = form_for(parsed.form)
+        form = form_for(record.form)
+        content = record.content_of(data)
     except UnknownForm as exc:
+        raise ImportRejected(reason=exc.message()) from None
+    except NotCanonical as exc:
         raise ImportRejected(reason=exc.message()) from None
     # Stored exactly as signed (never re-normalized: rules may differ between Amanat
     # versions); only the shape and size limits are checked, as for a draft.
-    problems = validate_content(form, parsed.content, shape_only=True)
+    problems = validate_content(form, record.content, shape_only=True)
     if any(p.severity == "error" and p.code in DRAFT_BLOCKING for p in problems):
         raise ImportRejected(reason=tr("its content does not fit the form it names."))
-    return parsed, content.decode("utf-8"), digest, form
+    return CheckedVersion(record, content.decode("utf-8"), digest, signature, form)
 
 
 def import_version(
@@ -119,7 +135,20 @@ def import_version_hash(
 ) -> tuple[ImportOutcome, str]:
     """``import_version`` and the SHA-256 hex of the record's canonical form (the hash it
     was stored under, or found stored under when 'unchanged')."""
-    parsed, text, digest, form = _checked_record(record, signature, author_public)
+    try:
+        parsed = VersionRecord.from_record(record)
+        data = parsed.canonical()
+    except NotCanonical as exc:
+        raise ImportRejected(reason=exc.message()) from None
+    return store_version(store, _checked(parsed, data, signature, author_public), conn)
+
+
+def store_version(
+    store: TestimonyStore, checked: CheckedVersion, conn: Any
+) -> tuple[ImportOutcome, str]:
+    """Store a checked version inside the caller's open transaction; returns the outcome and
+    the hash it was stored under (or found stored under when 'unchanged')."""
+    parsed, digest = checked.record, checked.digest
     tid, number = parsed.testimony_id, parsed.version
     head_row = conn.execute("SELECT head_version FROM testimonies WHERE id = ?", (tid,)).fetchone()
     head = int(head_row[0]) if head_row else 0
@@ -138,14 +167,14 @@ def import_version_hash(
         number,
         parsed.form.id,
         parsed.form.version,
-        text,
+        checked.content_text,
         parsed.created,
         parsed.created,
         parsed.created,
         bytes.fromhex(parsed.author),
         parsed.previous,
         digest,
-        signature,
+        checked.signature,
     )
     if head_row is None:
         conn.execute(
@@ -174,8 +203,8 @@ def import_version_hash(
             number,
             "final",
             parsed.created,
-            form,
-            json.loads(text),
+            checked.form,
+            dict(parsed.content),
             indexed=head_row is not None,
         )
     store.audit.append(conn, "import", tid, {"version": number, "hash": digest, "outcome": outcome})

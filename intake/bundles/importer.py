@@ -15,7 +15,6 @@ stored copy); ``report_head`` checks and reports only the signed head.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -48,7 +47,7 @@ from intake.identity import fingerprint as own_fingerprint
 from intake.media_types import SNIFF_BYTES, detect_media_type
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import ImportRejected
-from intake.testimony_exchange import import_version_hash
+from intake.testimony_exchange import check_version, store_version
 from intake.vault import Vault
 
 DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
@@ -187,28 +186,22 @@ class _StoringSink(_CheckingSink):
         self.attachments_new = 0
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
-        # The store re-checks the record (structure, final, author, signature over the hash
-        # of its canonical form); comparing the hash it stored with the manifest's then proves
-        # the bytes were canonical. One serialization per record instead of two.
+        # The store checks the bytes themselves (canonical, final, by the sender, signature,
+        # known form, shape): one parse per record; check_record only words a refusal.
         try:
-            record = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            record = None
-        if not isinstance(record, dict) or (record.get("id"), record.get("version")) != (
-            entry.id,
-            entry.version,
-        ):
+            checked = check_version(data, entry.signature, self.author)
+        except ImportRejected as exc:
             check_record(number, entry, data, self.author)  # raises the precise reason
+            raise RecordInvalid(number=number, reason=exc.message()) from None
+        record = checked.record
+        if (record.testimony_id, record.version) != (entry.id, entry.version):
             raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
+        if checked.digest != entry.sha256:  # the reader checked the hash: never expected
+            raise RecordInvalid(number=number, reason=tr("it is not in canonical form"))
         try:
-            outcome, stored = import_version_hash(
-                self.store, record, entry.signature, self.author, self.conn
-            )
+            outcome, _ = store_version(self.store, checked, self.conn)
         except ImportRejected as exc:
             raise RecordInvalid(number=number, reason=exc.message()) from None
-        if stored != entry.sha256:
-            check_record(number, entry, data, self.author)  # raises the precise reason
-            raise RecordInvalid(number=number, reason=tr("it is not in canonical form"))
         self.outcomes[outcome] += 1
         self.conn.execute(
             "INSERT INTO record_provenance (testimony_id, version_no, hash, bundle_id,"

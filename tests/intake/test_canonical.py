@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
@@ -192,6 +193,10 @@ def test_any_changed_byte_changes_the_hash_or_breaks_parsing() -> None:
     [
         {"testimony_id": "not-a-uuid"},
         {"testimony_id": TESTIMONY_ID.upper()},
+        {"testimony_id": "{" + TESTIMONY_ID + "}"},
+        {"testimony_id": TESTIMONY_ID.replace("-", "")},
+        {"testimony_id": TESTIMONY_ID + "\n"},
+        {"testimony_id": 5},
         {"version": 0},
         {"version": True},
         {"version": 2},  # version 2 needs a previous hash
@@ -201,6 +206,10 @@ def test_any_changed_byte_changes_the_hash_or_breaks_parsing() -> None:
         {"author": AUTHOR[:-2]},
         {"created": "2019-04-16 10:20:30"},
         {"created": "2019-02-30T10:20:30Z"},
+        {"created": "2019-04-16T24:00:00Z"},
+        {"created": "2019-04-16T10:20:60Z"},
+        {"created": "0000-04-16T10:20:30Z"},
+        {"created": "2019-04-16T10:20:30Z\n"},
         {"status": "published"},
         {"content": ["not", "an", "object"]},
     ],
@@ -299,19 +308,100 @@ def test_plain_values_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.parametrize(
-    "content", [CONTENT, {"narrative": {"\U0001f600": "a", "\uffff": "b"}}, {"a": [[]] * 3}]
+    "content",
+    [CONTENT, {"narrative": {"\U0001f600": "a", "\uffff": "b"}}, {"a": [[]] * 3}, {"content": {}}],
 )
-def test_canonical_with_content_equals_the_two_serializations(content: dict[str, Any]) -> None:
-    record = first_version(content=content)
-    assert record.canonical_with_content() == (record.canonical(), canonical_bytes(content))
-    assert record.canonical_with_content() == (
-        canonical_bytes_exact(record.to_record()),
-        canonical_bytes_exact(content),
+def test_envelope_around_the_content_is_the_record(content: dict[str, Any]) -> None:
+    record = first_version(content=content, form=FormRef('"content":{}', 1))
+    head, tail = record.envelope()
+    data = canonical_bytes_exact(record.to_record())
+    assert head + canonical_bytes_exact(content) + tail == data
+    assert record.content_of(data) == canonical_bytes_exact(content)
+
+
+def test_content_of_refuses_bytes_of_another_record() -> None:
+    data = first_version().canonical()
+    with pytest.raises(NotCanonical):
+        first_version(created="2019-04-16T10:20:31Z").content_of(data)
+    with pytest.raises(NotCanonical):
+        first_version().content_of(data[:40])
+
+
+# ---- parsing: the fast path must agree with the strict parser -------------------------------
+
+_ESCAPES_BEFORE_MARKS = ["\n\u0301", '"\u0301', "\\\u0323\u0301", "\x1f\u0308", "\t\u0308"]
+_NOT_NFC = ["a\u0301", "\u1100\u1161", "\n\u0301\u0323", '"\u0301\u0323', "\u212b"]
+adversarial_text = any_text | st.sampled_from(_ESCAPES_BEFORE_MARKS + _NOT_NFC) | tricky_text
+
+
+def _parse_outcome(parse: Any, data: bytes) -> object:
+    try:
+        return ("ok", parse(data))
+    except NotCanonical as exc:
+        return exc.message()
+
+
+def _encodings(value: object) -> list[bytes]:
+    """The canonical bytes (when there are any) and near misses of them."""
+    import json
+
+    found = []
+    with contextlib.suppress(NotCanonical):
+        found.append(canonical_bytes_exact(value))
+    for ascii_only in (False, True):
+        try:
+            text = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":"))
+        except (TypeError, ValueError):
+            continue
+        found.append(text.encode("utf-8", "surrogatepass"))
+        found.append(text.replace(":", ": ", 1).encode("utf-8", "surrogatepass"))
+    return found
+
+
+adversarial_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | tricky_int | st.floats() | adversarial_text,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(adversarial_text, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400)
+@given(adversarial_values)
+def test_fast_parse_equals_strict_parse(value: object) -> None:
+    for data in _encodings(value):
+        assert _parse_outcome(parse_canonical, data) == _parse_outcome(
+            canonical.parse_canonical_exact, data
+        )
+
+
+@pytest.mark.parametrize("text", _ESCAPES_BEFORE_MARKS)
+def test_escapes_before_combining_marks_are_canonical(text: str) -> None:
+    # NFC strings whose escaped form is not NFC ("\n" + U+0301 is written as "\\n" + U+0301):
+    # the fast path must not refuse them, it hands them to the exact writer.
+    assert canonical_bytes(text) == canonical_bytes_exact(text)
+    assert parse_canonical(canonical_bytes_exact(text)) == text
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1])
+def test_fast_parse_keeps_the_depth_limit(depth: int) -> None:
+    data = b"[" * depth + b"1" + b"]" * depth
+    assert _parse_outcome(parse_canonical, data) == _parse_outcome(
+        canonical.parse_canonical_exact, data
     )
 
 
-def test_canonical_with_content_refuses_what_canonical_refuses() -> None:
-    with pytest.raises(NotCanonical, match="NFC"):
-        first_version(content={"narrative": {"text": "e\u0301"}}).canonical_with_content()
-    with pytest.raises(NotCanonical, match="surrogate"):
-        first_version(content={"narrative": {"text": "\ud800"}}).canonical_with_content()
+def test_huge_integers_are_refused_with_a_reason() -> None:
+    with pytest.raises(NotCanonical, match="too large"):
+        parse_canonical(b"1" * 5000)
+
+
+def test_canonical_bytes_take_the_fast_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("strict parser used")
+
+    monkeypatch.setattr(canonical, "parse_canonical_exact", refuse)
+    assert VersionRecord.parse(VECTOR_BYTES) == first_version()
+    with pytest.raises(AssertionError):  # not canonical: the strict parser words the reason
+        parse_canonical(b'{"a": 1}')

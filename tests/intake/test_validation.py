@@ -15,6 +15,7 @@ from intake.forms import builtin_form
 from intake.normalization import normalize_content
 from intake.testimony_content import DRAFT_BLOCKING
 from intake.validation import MAX_PROBLEMS, Problem, has_errors, validate_content
+from intake.validation_shape import shape_fits
 from tests.conftest import REPO
 
 FORM = builtin_form()
@@ -366,3 +367,48 @@ def test_shape_only_finds_exactly_the_shape_problems(edits: list[Any]) -> None:
     assert len(full) < MAX_PROBLEMS
     shape = validate_content(FORM, content, lang="en", today=TODAY, shape_only=True)
     assert shape == [p for p in full if p.code in DRAFT_BLOCKING]
+
+
+_SHAPE_REPORTED = DRAFT_BLOCKING | {"too_few", "empty_entry"}  # what shape-only validation finds
+
+
+_LINE = st.text(st.characters(codec="utf-8") | st.sampled_from("\n\r\t\x85 é"), max_size=50)
+_PLAUSIBLE = (
+    _LINE
+    | st.lists(_LINE, max_size=3)
+    | st.dictionaries(st.sampled_from(["latin", "arabic", "aliases", "county"]), _LINE, max_size=2)
+    | st.dictionaries(
+        st.sampled_from(["county", "village", "zh"]),
+        st.dictionaries(st.sampled_from(["local", "zh"]), _LINE, max_size=2),
+        max_size=2,
+    )
+)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_TARGETS), _PLAUSIBLE | _VALUES), max_size=4),
+    st.sampled_from([1, 1, 1, 2, 3, 0]),
+    st.sampled_from([False, False, False, True]),
+)
+def test_fast_shape_check_accepts_only_what_the_validator_accepts(
+    edits: list[Any], victims: int, extra_key: bool
+) -> None:
+    content = example()
+    content["victims"] = [copy.deepcopy(content["victims"][0]) for _ in range(victims)]
+    if extra_key:
+        content["narrative"]["unknown"] = "x"
+    for (section, field), value in edits:
+        entry = content.get(section)
+        entry = entry[0] if isinstance(entry, list) and entry else entry
+        if isinstance(entry, dict):
+            entry[field] = value
+    full = validate_content(FORM, content, lang="en", today=TODAY)
+    if shape_fits(FORM, content):
+        assert [p for p in full if p.code in _SHAPE_REPORTED] == []
+
+
+def test_fast_shape_check_accepts_ordinary_content() -> None:
+    assert shape_fits(FORM, example()) and shape_fits(FORM, minimal())
+    assert not shape_fits(FORM, with_victim(names={"latin": "a\nb"}))
+    assert not shape_fits(FORM, with_victim(names={"latin": "x" * 10_000}))
+    assert not shape_fits(FORM, [])

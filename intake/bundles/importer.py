@@ -48,7 +48,7 @@ from intake.media_types import SNIFF_BYTES, detect_media_type
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import ImportRejected
 from intake.testimony_exchange import check_version, store_version
-from intake.vault import Vault
+from intake.vault import BULK_BYTES, Vault
 
 DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
 Outcomes = dict[str, int]
@@ -330,7 +330,8 @@ def import_stream(
     free = shutil.disk_usage(vault.path).free
     if free < 2 * manifest.data_size + DISK_MARGIN:
         raise StorageFull
-    with vault.transaction() as own:
+    # A large bundle's pages are written once, with a rollback journal (vault-format.md).
+    with vault.transaction(bulk=manifest.data_size > BULK_BYTES) as own:
         return _store(vault, own, reader, manifest, report, progress, clock)
 
 

@@ -1,8 +1,9 @@
 """Child process for the crash tests: exports or imports, and stops dead halfway.
 
 ``python -m tests.intake.bundles.crash_child export VAULT FINGERPRINT OUT`` or
-``... import VAULT BUNDLE``. When the bundle stream is half done it prints ``halfway`` and
-sleeps, so the parent can kill it with SIGKILL at a known point.
+``... import VAULT BUNDLE [bulk]`` (``bulk``: as a large bundle, with a rollback journal).
+When the bundle stream is half done it prints ``halfway`` and sleeps, so the parent can kill
+it with SIGKILL at a known point.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from intake.bundles import importer
 from intake.bundles.export import export_bundle
-from intake.bundles.importer import import_bundle
 from intake.vault import Vault
 from tests.conftest import PASSPHRASE
 
@@ -29,7 +30,9 @@ def main(argv: list[str]) -> None:
     if mode == "export":
         export_bundle(vault, [argv[2]], Path(argv[3]), selection="all-final", progress=_halfway)
     else:
-        import_bundle(vault, Path(argv[2]), progress=_halfway)
+        if argv[3:] == ["bulk"]:
+            importer.BULK_BYTES = 0  # type: ignore[attr-defined]
+        importer.import_bundle(vault, Path(argv[2]), progress=_halfway)
     print("finished", flush=True)
 
 

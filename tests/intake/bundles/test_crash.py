@@ -71,14 +71,19 @@ def test_sigkill_during_export(tmp_path: Path) -> None:
     assert result.sequence == 1 and out.is_file()
 
 
-def test_sigkill_during_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True])
+def test_sigkill_during_import(tmp_path: Path, bulk: bool) -> None:
     volunteer, coordinator, fingerprint = _pair(tmp_path)
     out = tmp_path / "bundle.age"
     with Vault.open(volunteer, PASSPHRASE) as vault:
         export_bundle(vault, [fingerprint], out, selection="all-final")
     before = _dump(coordinator)
-    _kill_halfway("import", str(coordinator), str(out))
+    _kill_halfway("import", str(coordinator), str(out), *(["bulk"] if bulk else []))
+    # A large bundle is written with a rollback journal: it is left behind, hot, and the
+    # next open rolls the half-written pages back.
+    assert (coordinator / "vault.db-journal").exists() == bulk
     assert _dump(coordinator) == before
+    assert not (coordinator / "vault.db-journal").exists()
     with Vault.open(coordinator, PASSPHRASE) as vault:
         report = import_bundle(vault, out)
     assert report.outcomes == {"new": 1} and report.attachments_new == 1

@@ -204,6 +204,9 @@ def test_migrated_schema_equals_fresh(vault: Vault, tmp_path: Path) -> None:
         raw.close()
     conn = db.connect(folder, key)
     assert db.schema_of(conn) == db.schema_of(vault.conn)
+    search_config = "SELECT k, v FROM testimony_search_config ORDER BY k"
+    assert conn.execute(search_config).fetchall() == vault.conn.execute(search_config).fetchall()
+    assert ("hashsize", 16 << 20) in [tuple(r) for r in conn.execute(search_config)]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(all_migrations())
     conn.close()
 

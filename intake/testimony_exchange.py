@@ -15,6 +15,7 @@ Whether the signer is enrolled, verified or revoked is the bundle importer's dec
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,6 +32,7 @@ from intake.testimony_errors import (
     VersionConflict,
     VersionDamaged,
 )
+from intake.testimony_index import IndexValues
 from intake.testimony_json import UnknownForm
 from intake.validation import validate_content
 
@@ -77,16 +79,39 @@ class CheckedVersion:
     digest: str  # SHA-256 hex of the record's canonical bytes
     signature: bytes
     form: FormDefinition
+    index: IndexValues | None = None  # its search and filter rows, when computed in advance
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled without the form definition (large), which is found again by its id."""
+        fields = (self.record, self.content_text, self.digest, self.signature, self.index)
+        return (_unpickled, fields)
 
 
-def check_version(data: bytes, signature: bytes, author_public: bytes) -> CheckedVersion:
+def _unpickled(
+    record: VersionRecord,
+    content_text: str,
+    digest: str,
+    signature: bytes,
+    index: IndexValues | None,
+) -> CheckedVersion:
+    return CheckedVersion(record, content_text, digest, signature, form_for(record.form), index)
+
+
+def check_version(
+    data: bytes, signature: bytes, author_public: bytes, *, with_index: bool = False
+) -> CheckedVersion:
     """Check received record bytes: canonical, final, by ``author_public`` and signed by it,
-    made with a form this Amanat knows, content of the right shape; raises ImportRejected."""
+    made with a form this Amanat knows, content of the right shape; raises ImportRejected.
+    ``with_index``: also derive its search rows (``index_values``) now."""
     try:
         record = VersionRecord.parse(data)
     except NotCanonical as exc:
         raise ImportRejected(reason=exc.message()) from None
-    return _checked(record, data, signature, author_public)
+    checked = _checked(record, data, signature, author_public)
+    if not with_index:
+        return checked
+    values = index.index_values(checked.form, dict(record.content))
+    return dataclasses.replace(checked, index=values)
 
 
 def _checked(
@@ -206,6 +231,7 @@ def store_version(
             checked.form,
             dict(parsed.content),
             indexed=head_row is not None,
+            values=checked.index,
         )
     store.audit.append(conn, "import", tid, {"version": number, "hash": digest, "outcome": outcome})
     return outcome, digest

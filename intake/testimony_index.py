@@ -119,6 +119,40 @@ def _field(content: dict[str, Any], section: str, field: str) -> object:
     return value.get(field) if isinstance(value, dict) else None
 
 
+@dataclass(frozen=True)
+class IndexValues:
+    """Everything ``index_testimony`` writes for one version, derived from its content alone
+    (so it can be computed away from the database, e.g. while checking an import)."""
+
+    date_value: str | None
+    date_from: str | None
+    date_to: str | None
+    victim_names: str  # JSON list of display names
+    search: tuple[str, str, str, str, str]  # names, name keys, hometown, places, narrative
+    victims: tuple[tuple[str | None, str | None], ...]  # (ethnicity, status) per victim
+
+
+def index_values(form: FormDefinition, content: dict[str, Any]) -> IndexValues:
+    found = extract(form, content)
+    date_value = _field(content, *INTERVIEW_DATE)
+    date_from, date_to = _day_range(date_value)
+    victims = [v for v in content.get(VICTIMS) or [] if isinstance(v, dict)]
+    return IndexValues(
+        date_value if isinstance(date_value, str) else None,
+        date_from,
+        date_to,
+        json.dumps([display_name(v.get("names")) for v in victims], ensure_ascii=False),
+        (
+            "\n".join(found.names),
+            " ".join(sorted(found.name_keys)),
+            "\n".join(found.hometown),
+            "\n".join(found.places),
+            "\n\n".join(found.narrative),
+        ),
+        tuple((_code(v.get("ethnicity")), _code(v.get("status"))) for v in victims),
+    )
+
+
 def index_testimony(
     conn: Any,
     testimony_id: str,
@@ -129,14 +163,12 @@ def index_testimony(
     content: dict[str, Any],
     *,
     indexed: bool = True,
+    values: IndexValues | None = None,
 ) -> None:
     """(Re)write the derived search and filter rows of one testimony. ``indexed=False``: the
-    caller knows the testimony has no rows yet (it was just added), so none are looked for."""
-    found = extract(form, content)
-    date_value = _field(content, *INTERVIEW_DATE)
-    date_from, date_to = _day_range(date_value)
-    victims = [v for v in content.get(VICTIMS) or [] if isinstance(v, dict)]
-    names = [display_name(v.get("names")) for v in victims]
+    caller knows the testimony has no rows yet (it was just added), so none are looked for.
+    ``values``: ``index_values(form, content)`` when the caller already has them."""
+    derived = values if values is not None else index_values(form, content)
     row = (
         conn.execute(
             "SELECT doc FROM testimony_index WHERE testimony_id = ?", (testimony_id,)
@@ -144,20 +176,20 @@ def index_testimony(
         if indexed
         else None
     )
-    values = (
+    columns = (
         status,
         version_no,
-        date_value if isinstance(date_value, str) else None,
-        date_from,
-        date_to,
-        json.dumps(names, ensure_ascii=False),
+        derived.date_value,
+        derived.date_from,
+        derived.date_to,
+        derived.victim_names,
         updated,
     )
     if row is None:
         cur = conn.execute(
             "INSERT INTO testimony_index (status, version_no, interview_date, interview_from,"
             " interview_to, victim_names, updated, testimony_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values, testimony_id),
+            (*columns, testimony_id),
         )
         doc = int(cur.lastrowid)
     else:
@@ -167,30 +199,21 @@ def index_testimony(
             "UPDATE testimony_index SET status = ?, version_no = ?, interview_date = ?,"
             " interview_from = ?, interview_to = ?, victim_names = ?, updated = ?"
             " WHERE doc = ?",
-            (*values, doc),
+            (*columns, doc),
         )
     conn.execute(
         "INSERT INTO testimony_search (rowid, names, name_keys, hometown, places, narrative)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            doc,
-            "\n".join(found.names),
-            " ".join(sorted(found.name_keys)),
-            "\n".join(found.hometown),
-            "\n".join(found.places),
-            "\n\n".join(found.narrative),
-        ),
+        (doc, *derived.search),
     )
     if indexed:
         conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
-    conn.executemany(
-        "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
-        " VALUES (?, ?, ?, ?)",
-        [
-            (testimony_id, i, _code(v.get("ethnicity")), _code(v.get("status")))
-            for i, v in enumerate(victims)
-        ],
-    )
+    if derived.victims:
+        conn.executemany(
+            "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
+            " VALUES (?, ?, ?, ?)",
+            [(testimony_id, i, *codes) for i, codes in enumerate(derived.victims)],
+        )
 
 
 def _code(value: object) -> str | None:

@@ -28,6 +28,7 @@ from crypto.bufread import BinaryReader
 from crypto.signing import verify as verify_signature
 from intake.attachments import CHUNK_SIZE, drop_orphans
 from intake.audit import AuditLog
+from intake.bundles import record_checks
 from intake.bundles.errors import (
     BundleError,
     BundleIdReused,
@@ -39,6 +40,7 @@ from intake.bundles.errors import (
 )
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
+from intake.bundles.record_checks import RecordChecker
 from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
 from intake.cards import CardRegistry
 from intake.errors import InvalidInput, StorageFull
@@ -47,7 +49,7 @@ from intake.identity import fingerprint as own_fingerprint
 from intake.media_types import SNIFF_BYTES, detect_media_type
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import ImportRejected
-from intake.testimony_exchange import check_version, store_version
+from intake.testimony_exchange import CheckedVersion, check_version, store_version
 from intake.vault import BULK_BYTES, Vault
 
 DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
@@ -177,22 +179,48 @@ class _CheckingSink:
 class _StoringSink(_CheckingSink):
     """Stores into the open transaction ``conn``; the caller commits after the last byte."""
 
-    def __init__(self, vault: Vault, conn: Any, manifest: Manifest, now: str, audit: AuditLog):
+    def __init__(
+        self,
+        vault: Vault,
+        conn: Any,
+        manifest: Manifest,
+        now: str,
+        audit: AuditLog,
+        checker: RecordChecker | None = None,
+    ) -> None:
         super().__init__(manifest.sender.ed25519_public)
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
         self.store = TestimonyStore(vault)
         self.store.audit = audit
         self.outcomes: Counter[str] = Counter()
         self.attachments_new = 0
+        self.checker = checker  # checks records in a helper process (record_checks.py)
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
+        if self.checker is None:
+            self._store_record(number, entry, data, None)
+            return
+        for (n, e, d), checked in self.checker.add((number, entry, data)):
+            self._store_record(n, e, d, checked)
+
+    def settle(self) -> None:
+        """Store the records the helper process is still checking, in order."""
+        if self.checker is not None:
+            for (n, e, d), checked in self.checker.drain():
+                self._store_record(n, e, d, checked)
+
+    def _store_record(
+        self, number: int, entry: RecordEntry, data: bytes, checked: CheckedVersion | None
+    ) -> None:
         # The store checks the bytes themselves (canonical, final, by the sender, signature,
-        # known form, shape): one parse per record; check_record only words a refusal.
-        try:
-            checked = check_version(data, entry.signature, self.author)
-        except ImportRejected as exc:
-            check_record(number, entry, data, self.author)  # raises the precise reason
-            raise RecordInvalid(number=number, reason=exc.message()) from None
+        # known form, shape): one parse per record; check_record only words a refusal. A
+        # record the helper process refused (None) is checked again here for that.
+        if checked is None:
+            try:
+                checked = check_version(data, entry.signature, self.author)
+            except ImportRejected as exc:
+                check_record(number, entry, data, self.author)  # raises the precise reason
+                raise RecordInvalid(number=number, reason=exc.message()) from None
         record = checked.record
         if (record.testimony_id, record.version) != (entry.id, entry.version):
             raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
@@ -218,6 +246,7 @@ class _StoringSink(_CheckingSink):
         )
 
     def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
+        self.settle()
         conn = self.conn
         if conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (entry.sha256,)).fetchone():
             for _ in data:  # stored once: only checked
@@ -360,8 +389,19 @@ def _store(
             len(manifest.attachments),
         ),
     )
-    sink = _StoringSink(vault, conn, manifest, now, audit)
-    reader.read_body(sink, progress)
+    many = len(manifest.records) >= record_checks.MIN_RECORDS
+    checker = record_checks.RecordChecker(manifest.sender.ed25519_public) if many else None
+    sink = _StoringSink(vault, conn, manifest, now, audit, checker)
+    try:
+        try:
+            reader.read_body(sink, progress)
+        except BundleError:
+            sink.settle()  # a refused record read before this problem is the first problem
+            raise
+        sink.settle()
+    finally:
+        if checker is not None:
+            checker.close()
     sink.link_attachments(audit)
     audit.append(
         conn,

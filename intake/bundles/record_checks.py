@@ -1,0 +1,107 @@
+"""Checking a large bundle's records in a second process while this one stores them.
+
+Checking a received record (canonical bytes, the author's Ed25519 signature, the shape of its
+content) and deriving its search rows is pure computation; storing it is mostly SQLite. Python
+runs the computation of only one thread at a time, so for a bundle with many records the checks
+run in a helper process, on another processor core, a few batches ahead of this process, which
+stores them in order. Records reach the helper through a pipe, in memory; nothing is written to
+disk. A record the helper refuses is checked again here, so the refusal is raised with its
+precise reason, in stream order, exactly as without the helper. Small bundles are checked in
+this process: starting a helper costs from a few hundredths of a second (Linux, forked before
+any other thread runs) to over half a second (a fresh interpreter, e.g. from the desktop app).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+import threading
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from intake.bundles.manifest import RecordEntry
+from intake.errors import AmanatError
+from intake.testimony_exchange import CheckedVersion, check_version
+
+MIN_RECORDS = 2_000  # bundles with fewer records are checked in this process
+BATCH_RECORDS = 64  # records per batch sent to the helper
+BATCH_BYTES = 2 << 20  # a batch is sent early once it holds this many bytes
+AHEAD = 4  # batches in flight: at most ~AHEAD * BATCH_BYTES of records wait in memory
+
+Item = tuple[int, RecordEntry, bytes]  # (member number, manifest entry, record bytes)
+
+
+def _check_batch(author: bytes, batch: list[tuple[bytes, bytes]]) -> list[CheckedVersion | None]:
+    """In the helper: each record checked, or None when refused (worded again by the caller)."""
+    out: list[CheckedVersion | None] = []
+    for data, signature in batch:
+        try:
+            out.append(check_version(data, signature, author, with_index=True))
+        except AmanatError:
+            out.append(None)
+    return out
+
+
+def _context() -> Any:
+    """Fork (fast, and safe while this is the only thread) on Linux; else a fresh interpreter."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class RecordChecker:
+    """Checks records in a helper process, in order. ``add`` hands one record over and
+    returns those whose checks are done, oldest first, each with its CheckedVersion (None:
+    refused there, to be checked again by the caller); ``drain`` returns all the rest."""
+
+    def __init__(self, author: bytes) -> None:
+        self._author = author
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        self._pending: deque[tuple[list[Item], Future[list[CheckedVersion | None]] | None]]
+        self._pending = deque()
+        self._batch: list[Item] = []
+        self._bytes = 0
+
+    def add(self, item: Item) -> list[tuple[Item, CheckedVersion | None]]:
+        self._batch.append(item)
+        self._bytes += len(item[2])
+        if len(self._batch) >= BATCH_RECORDS or self._bytes >= BATCH_BYTES:
+            self._send()
+        done: list[tuple[Item, CheckedVersion | None]] = []
+        while len(self._pending) > AHEAD:
+            done.extend(self._take())
+        return done
+
+    def drain(self) -> list[tuple[Item, CheckedVersion | None]]:
+        if self._batch:
+            self._send()
+        done: list[tuple[Item, CheckedVersion | None]] = []
+        while self._pending:
+            done.extend(self._take())
+        return done
+
+    def _send(self) -> None:
+        pairs = [(data, entry.signature) for _, entry, data in self._batch]
+        future: Future[list[CheckedVersion | None]] | None = None
+        try:
+            future = self._pool.submit(_check_batch, self._author, pairs)
+        except Exception:  # the helper died (e.g. out of memory): check here instead
+            future = None
+        self._pending.append((self._batch, future))
+        self._batch, self._bytes = [], 0
+
+    def _take(self) -> list[tuple[Item, CheckedVersion | None]]:
+        items, future = self._pending.popleft()
+        results: list[CheckedVersion | None] = [None] * len(items)
+        if future is not None:
+            with contextlib.suppress(Exception):  # as above
+                results = future.result()
+        return list(zip(items, results, strict=True))
+
+    def close(self) -> None:
+        """Stop the helper; records not yet taken are dropped."""
+        self._pending.clear()
+        self._batch = []
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -210,21 +210,61 @@ def _no_constant(text: str) -> NoReturn:
     _reject(f"{text} is not allowed")
 
 
+class _Undecided(Exception):
+    """The fast parse cannot decide; the exact parser will."""
+
+
+def _int_in_range(text: str) -> int:
+    value = int(text)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise _Undecided
+    return value
+
+
+def _undecided(text: str) -> NoReturn:
+    raise _Undecided
+
+
+def _nesting_fits(value: object, depth: int) -> bool:
+    """``_fits`` for a value just parsed from JSON with the hooks of ``parse_canonical``
+    (only dict, list, str, bool, None and in-range int, string keys): only the depth is left
+    to check, so scalars are merely stepped over."""
+    kind = type(value)
+    if (kind is not dict and kind is not list) or not value:
+        return True
+    if depth >= MAX_DEPTH:
+        return False
+    items = cast(dict[str, object], value).values() if kind is dict else cast(list[object], value)
+    for item in items:
+        kind = type(item)
+        if (kind is dict or kind is list) and item and not _nesting_fits(item, depth + 1):
+            return False
+    return True
+
+
 def parse_canonical(data: bytes) -> Any:
     """Parse canonical bytes; raises NotCanonical unless ``data`` is exactly canonical.
 
-    The fast path accepts only when the C encoder's text of the parsed value (see
-    ``_fast_text``) is exactly ``data``; anything else is decided by ``parse_canonical_exact``.
+    The fast path accepts only what ``_fast_text`` would write exactly as ``data``: the parse
+    hooks leave only strings, booleans, null, in-range integers, objects and arrays (anything
+    else goes to the exact parser), so only the nesting depth, the C encoder's text, NFC and
+    the BMP remain to check. Anything else is decided by ``parse_canonical_exact``.
     """
     if len(data) > MAX_RECORD_BYTES:
         _reject("the record is too large")
     try:
         text = data.decode("utf-8")
-        value = json.loads(text)
-    except (ValueError, RecursionError):
+        value = json.loads(
+            text, parse_int=_int_in_range, parse_float=_undecided, parse_constant=_undecided
+        )
+    except (_Undecided, ValueError, RecursionError):
         pass
     else:
-        if _fast_text(value) == text:
+        if (
+            _nesting_fits(value, 0)
+            and _dumps(value) == text
+            and (text.isascii() or (_in_bmp(text) and unicodedata.is_normalized("NFC", text)))
+        ):
             return value
     return parse_canonical_exact(data)
 

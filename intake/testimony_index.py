@@ -208,11 +208,11 @@ def index_testimony(
     )
     if indexed:
         conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
-    if derived.victims:
-        conn.executemany(
+    for i, codes in enumerate(derived.victims):  # usually one or two: no executemany
+        conn.execute(
             "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
             " VALUES (?, ?, ?, ?)",
-            [(testimony_id, i, *codes) for i, codes in enumerate(derived.victims)],
+            (testimony_id, i, *codes),
         )
 
 

@@ -12,6 +12,7 @@ writer would produce. Names are compared, never used as paths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -80,9 +81,12 @@ def _octal(value: int, width: int) -> bytes:
     return b"%0*o\x00" % (width - 1, value)
 
 
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")  # printable ASCII without space
+
+
 def name_is_safe(name: str) -> bool:
     """The spec's name rule: printable ASCII, relative, no ``\\``, no empty, ``.``, ``..`` part."""
-    if not 1 <= len(name) <= MAX_NAME or not all("\x21" <= c <= "\x7e" for c in name):
+    if not 1 <= len(name) <= MAX_NAME or not _PRINTABLE.fullmatch(name):
         return False
     if name.startswith("/") or "\\" in name:
         return False

@@ -384,9 +384,10 @@ def test_escapes_before_combining_marks_are_canonical(text: str) -> None:
     assert parse_canonical(canonical_bytes_exact(text)) == text
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1])
-def test_fast_parse_keeps_the_depth_limit(depth: int) -> None:
-    data = b"[" * depth + b"1" + b"]" * depth
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2])
+@pytest.mark.parametrize("leaf", [b"1", b"", b"{}", b'{"a":1}'])
+def test_fast_parse_keeps_the_depth_limit(depth: int, leaf: bytes) -> None:
+    data = b"[" * depth + leaf + b"]" * depth
     assert _parse_outcome(parse_canonical, data) == _parse_outcome(
         canonical.parse_canonical_exact, data
     )

@@ -330,8 +330,14 @@ def name_keys(names: NameInput) -> NameKeys:
 
 
 def search_keys(names: NameInput) -> set[str]:
-    """Every ASCII key under which these names should be found (for the search index)."""
-    return set(name_keys(names).all())
+    """Every ASCII key under which these names should be found (for the search index):
+    ``name_keys(names).all()``, gathered without the intermediate sets."""
+    found: set[str] = set()
+    for spelling in _spellings(names):
+        keys = _keys_of(spelling)
+        found |= keys.exact
+        found |= keys.loose
+    return found
 
 
 LOOSE_WEIGHT = 0.95  # a loose-key match is a little less sure than an exact-key match

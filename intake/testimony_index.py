@@ -48,21 +48,18 @@ def _entries(
                 yield section, item
 
 
-def _strings(value: object) -> Iterator[str]:
+def _strings(value: object, out: list[str] | None = None) -> list[str]:
+    """Every string in ``value``, however deeply nested, in order (appended to ``out``)."""
+    found = [] if out is None else out
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-
-
-def _keys(texts: list[str]) -> set[str]:
-    found: set[str] = set()
-    for text in texts:
-        found |= search_keys(text)
+        found.append(value)
+        return found
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, list | dict):
+            _strings(item, found)
     return found
 
 
@@ -76,17 +73,18 @@ def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
             if value is None:
                 continue
             if fdef.type == "names":
-                out.names.extend(_strings(value))
-                out.name_keys |= search_keys(value) if isinstance(value, dict) else set()
+                _strings(value, out.names)
+                if isinstance(value, dict):
+                    out.name_keys |= search_keys(value)
             elif fdef.type == "hometown":
-                places = list(_strings(value))
+                places = _strings(value)
                 out.hometown.extend(places)
-                out.hometown.extend(sorted(_keys(places)))
+                out.hometown.extend(sorted(search_keys(places)))
             elif (section_id, fdef.id) in PLACE_FIELDS and isinstance(value, str):
                 out.places.append(value)
-                out.places.extend(sorted(_keys([value])))
+                out.places.extend(sorted(search_keys(value)))
             elif section_id in NARRATIVE_SECTIONS and fdef.type in ("text", "multiline"):
-                out.narrative.extend(_strings(value))
+                _strings(value, out.narrative)
     return out
 
 

@@ -1,12 +1,12 @@
-"""Checking a large bundle's records in a second process while this one stores them.
+"""Checking a large bundle's records in helper processes while this one stores them.
 
 Checking a received record (canonical bytes, the author's Ed25519 signature, the shape of its
 content) and deriving its search rows is pure computation; storing it is mostly SQLite. Python
 runs the computation of only one thread at a time, so for a bundle with many records the checks
-run in a helper process, on another processor core, a few batches ahead of this process, which
-stores them in order. Records reach the helper through a pipe, in memory; nothing is written to
-disk. A record the helper refuses is checked again here, so the refusal is raised with its
-precise reason, in stream order, exactly as without the helper. Small bundles are checked in
+run in helper processes, on other processor cores, a few batches ahead of this process, which
+stores them in order. Records reach the helpers through pipes, in memory; nothing is written
+to disk. A record a helper refuses is checked again here, so the refusal is raised with its
+precise reason, in stream order, exactly as without helpers. Small bundles are checked in
 this process: starting a helper costs from a few hundredths of a second (Linux, forked before
 any other thread runs) to over half a second (a fresh interpreter, e.g. from the desktop app).
 """
@@ -28,7 +28,8 @@ from intake.testimony_exchange import CheckedVersion, check_version
 MIN_RECORDS = 2_000  # bundles with fewer records are checked in this process
 BATCH_RECORDS = 64  # records per batch sent to the helper
 BATCH_BYTES = 2 << 20  # a batch is sent early once it holds this many bytes
-AHEAD = 4  # batches in flight: at most ~AHEAD * BATCH_BYTES of records wait in memory
+AHEAD = 6  # batches in flight: at most ~AHEAD * BATCH_BYTES of records wait in memory
+HELPERS = 2  # helper processes (checking takes a little longer than storing)
 
 Item = tuple[int, RecordEntry, bytes]  # (member number, manifest entry, record bytes)
 
@@ -52,13 +53,13 @@ def _context() -> Any:
 
 
 class RecordChecker:
-    """Checks records in a helper process, in order. ``add`` hands one record over and
+    """Checks records in helper processes, in order. ``add`` hands one record over and
     returns those whose checks are done, oldest first, each with its CheckedVersion (None:
     refused there, to be checked again by the caller); ``drain`` returns all the rest."""
 
     def __init__(self, author: bytes) -> None:
         self._author = author
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        self._pool = ProcessPoolExecutor(max_workers=HELPERS, mp_context=_context())
         self._pending: deque[tuple[list[Item], Future[list[CheckedVersion | None]] | None]]
         self._pending = deque()
         self._batch: list[Item] = []

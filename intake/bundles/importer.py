@@ -194,7 +194,8 @@ class _StoringSink(_CheckingSink):
         self.store.audit = audit
         self.outcomes: Counter[str] = Counter()
         self.attachments_new = 0
-        self.checker = checker  # checks records in a helper process (record_checks.py)
+        self.checker = checker  # checks records in helper processes (record_checks.py)
+        self.sender_fingerprint = manifest.sender.fingerprint  # computed once, not per record
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
         if self.checker is None:
@@ -239,7 +240,7 @@ class _StoringSink(_CheckingSink):
                 entry.version,
                 entry.sha256,
                 self.manifest.bundle,
-                self.manifest.sender.fingerprint,
+                self.sender_fingerprint,
                 self.now,
                 outcome,
             ),

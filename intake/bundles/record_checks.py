@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 from collections import deque
@@ -30,6 +31,7 @@ BATCH_RECORDS = 64  # records per batch sent to the helper
 BATCH_BYTES = 2 << 20  # a batch is sent early once it holds this many bytes
 AHEAD = 6  # batches in flight: at most ~AHEAD * BATCH_BYTES of records wait in memory
 HELPERS = 2  # helper processes (checking takes a little longer than storing)
+NICENESS = 5  # how much lower the helpers' scheduling priority is
 
 Item = tuple[int, RecordEntry, bytes]  # (member number, manifest entry, record bytes)
 
@@ -43,6 +45,13 @@ def _check_batch(author: bytes, batch: list[tuple[bytes, bytes]]) -> list[Checke
         except AmanatError:
             out.append(None)
     return out
+
+
+def _behind_the_store() -> None:
+    """In each helper: a lower scheduling priority, so the process storing the records (the
+    slower side) gets a whole core whenever it can run."""
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(NICENESS)
 
 
 def _context() -> Any:
@@ -59,7 +68,9 @@ class RecordChecker:
 
     def __init__(self, author: bytes) -> None:
         self._author = author
-        self._pool = ProcessPoolExecutor(max_workers=HELPERS, mp_context=_context())
+        self._pool = ProcessPoolExecutor(
+            max_workers=HELPERS, mp_context=_context(), initializer=_behind_the_store
+        )
         self._pending: deque[tuple[list[Item], Future[list[CheckedVersion | None]] | None]]
         self._pending = deque()
         self._batch: list[Item] = []

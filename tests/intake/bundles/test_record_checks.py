@@ -165,3 +165,12 @@ def test_a_dead_helper_only_costs_time(setup: Setup, monkeypatch: pytest.MonkeyP
     report, helped = _import(setup, "helped", setup.bundle)
     assert report.outcomes == {"new": RECORDS}
     assert helped == alone
+
+
+def test_helpers_run_behind_the_storing_process() -> None:
+    checker = record_checks.RecordChecker(bytes(32))
+    try:
+        niceness = checker._pool.submit(os.nice, 0).result()
+    finally:
+        checker.close()
+    assert niceness == min(os.nice(0) + record_checks.NICENESS, 19)

@@ -102,7 +102,7 @@ class ReadAhead:
         while self._thread.is_alive():
             with contextlib.suppress(queue.Empty):  # room, if the helper waits to put a piece
                 self._queue.get(timeout=0.05)
-        self._rest = memoryview(b"")
+        self._whole, self._rest = b"", memoryview(b"")  # nothing read ahead stays referenced
 
     def __enter__(self) -> ReadAhead:
         return self

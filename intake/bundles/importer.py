@@ -390,7 +390,7 @@ def _store(
             len(manifest.attachments),
         ),
     )
-    many = len(manifest.records) >= record_checks.MIN_RECORDS
+    many = len(manifest.records) >= record_checks.MIN_RECORDS and record_checks.available()
     checker = record_checks.RecordChecker(manifest.sender.ed25519_public) if many else None
     sink = _StoringSink(vault, conn, manifest, now, audit, checker)
     try:

@@ -6,9 +6,9 @@ runs the computation of only one thread at a time, so for a bundle with many rec
 run in helper processes, on other processor cores, a few batches ahead of this process, which
 stores them in order. Records reach the helpers through pipes, in memory; nothing is written
 to disk. A record a helper refuses is checked again here, so the refusal is raised with its
-precise reason, in stream order, exactly as without helpers. Small bundles are checked in
-this process: starting a helper costs from a few hundredths of a second (Linux, forked before
-any other thread runs) to over half a second (a fresh interpreter, e.g. from the desktop app).
+precise reason, in stream order, exactly as without helpers. Helpers are forked copies of
+this process, made only on Linux and only while no other thread runs (the ``amanat`` command);
+elsewhere, in the desktop app, and for small bundles, records are checked in this process.
 """
 
 from __future__ import annotations
@@ -55,10 +55,19 @@ def _behind_the_store() -> None:
 
 
 def _context() -> Any:
-    """Fork (fast, and safe while this is the only thread) on Linux; else a fresh interpreter."""
+    """How helpers start: forked, on Linux while this is the only thread (safe, and fast: the
+    helper is a copy of this process); otherwise None, and there are no helpers. A fresh
+    interpreter ("spawn") would first run the program's main module again, which is safe for
+    Amanat's own commands but not for every script that imports a bundle, and costs over half
+    a second; the desktop app (which has other threads) checks records in its own process."""
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return None
+
+
+def available() -> bool:
+    """Whether records can be checked in helpers here and now (see ``_context``)."""
+    return _context() is not None
 
 
 class RecordChecker:
@@ -67,9 +76,12 @@ class RecordChecker:
     refused there, to be checked again by the caller); ``drain`` returns all the rest."""
 
     def __init__(self, author: bytes) -> None:
+        context = _context()
+        if context is None:
+            raise RuntimeError("no helper processes here (check available() first)")
         self._author = author
         self._pool = ProcessPoolExecutor(
-            max_workers=HELPERS, mp_context=_context(), initializer=_behind_the_store
+            max_workers=HELPERS, mp_context=context, initializer=_behind_the_store
         )
         self._pending: deque[tuple[list[Item], Future[list[CheckedVersion | None]] | None]]
         self._pending = deque()

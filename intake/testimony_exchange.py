@@ -148,24 +148,12 @@ def import_version(
     conn: Any,
 ) -> ImportOutcome:
     """Store a final version signed elsewhere, inside the caller's open transaction."""
-    return import_version_hash(store, record, signature, author_public, conn)[0]
-
-
-def import_version_hash(
-    store: TestimonyStore,
-    record: dict[str, Any],
-    signature: bytes,
-    author_public: bytes,
-    conn: Any,
-) -> tuple[ImportOutcome, str]:
-    """``import_version`` and the SHA-256 hex of the record's canonical form (the hash it
-    was stored under, or found stored under when 'unchanged')."""
     try:
         parsed = VersionRecord.from_record(record)
         data = parsed.canonical()
     except NotCanonical as exc:
         raise ImportRejected(reason=exc.message()) from None
-    return store_version(store, _checked(parsed, data, signature, author_public), conn)
+    return store_version(store, _checked(parsed, data, signature, author_public), conn)[0]
 
 
 def store_version(

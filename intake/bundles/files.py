@@ -71,12 +71,6 @@ class PartFile:
             self._sync.join()
             self._sync = None
 
-    def fileno(self) -> int:
-        return self._f.fileno()
-
-    def flush(self) -> None:
-        self._f.flush()
-
     def close(self) -> None:
         self._wait()  # never close the descriptor under a running fdatasync
         self._f.close()

@@ -40,7 +40,6 @@ from intake.bundles.errors import (
 )
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
-from intake.bundles.record_checks import RecordChecker
 from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
 from intake.cards import CardRegistry
 from intake.errors import InvalidInput, StorageFull
@@ -186,7 +185,7 @@ class _StoringSink(_CheckingSink):
         manifest: Manifest,
         now: str,
         audit: AuditLog,
-        checker: RecordChecker | None = None,
+        checker: record_checks.RecordChecker | None = None,
     ) -> None:
         super().__init__(manifest.sender.ed25519_public)
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
@@ -205,7 +204,7 @@ class _StoringSink(_CheckingSink):
             self._store_record(n, e, d, checked)
 
     def settle(self) -> None:
-        """Store the records the helper process is still checking, in order."""
+        """Store the records the helper processes are still checking, in order."""
         if self.checker is not None:
             for (n, e, d), checked in self.checker.drain():
                 self._store_record(n, e, d, checked)
@@ -215,7 +214,7 @@ class _StoringSink(_CheckingSink):
     ) -> None:
         # The store checks the bytes themselves (canonical, final, by the sender, signature,
         # known form, shape): one parse per record; check_record only words a refusal. A
-        # record the helper process refused (None) is checked again here for that.
+        # record a helper refused (None) is checked again here for that.
         if checked is None:
             try:
                 checked = check_version(data, entry.signature, self.author)

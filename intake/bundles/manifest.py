@@ -52,6 +52,8 @@ MAX_NAME_BYTES = 255  # an attachment's original file name (common file system l
 MAX_MEDIA_TYPE = 127  # RFC 6838 limits each part to 127 characters
 MAX_SEQUENCE = 2**53 - 1  # largest integer canonical JSON allows
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
+EARLIEST_CREATED = "1970-01-01T00:00:00Z"
+LATEST_CREATED = "2242-03-16T12:56:31Z"  # 8**11 - 1 seconds: 11 octal digits of tar mtime
 _TIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")  # RFC 6838, lower case
@@ -279,7 +281,7 @@ def _created(value: object) -> str:
         datetime.strptime(value, _TIME)
     except ValueError:
         raise _invalid(tr("the creation time is not valid")) from None
-    if value < "1970-01-01T00:00:00Z":
+    if not EARLIEST_CREATED <= value <= LATEST_CREATED:  # fits the tar headers' mtime field
         raise _invalid(tr("the creation time is not valid"))
     return value
 

@@ -446,6 +446,8 @@ def test_total_size_limit() -> None:
         lambda m: m.update(recipients=["123"]),
         lambda m: m.update(bundle="6f9a3c1e-2b4d-1e8f-9a0b-1c2d3e4f5a6b"),
         lambda m: m.update(created="2025-02-30T00:00:00Z"),
+        lambda m: m.update(created="1969-12-31T23:59:59Z"),
+        lambda m: m.update(created="2242-03-16T12:56:32Z"),  # past the tar mtime field
         lambda m: m.update(sequence=0),
         lambda m: m.pop("created"),
         lambda m: m.update(records={}),

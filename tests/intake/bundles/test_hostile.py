@@ -311,6 +311,23 @@ def _signed_raw(world: World, manifest_json: dict[str, object]) -> bytes:
     return world.keys.encrypt(join_members(members))
 
 
+def test_creation_time_beyond_the_tar_headers(world: World) -> None:
+    """Signed with a matching trusted comment, so only the time itself is wrong: a typed
+    refusal (the tar mtime field cannot hold it), not a crash."""
+    late = replace(world.manifest, created="2300-01-01T00:00:00Z")
+    data = json.dumps(
+        late.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+    from crypto.minisign import sign as minisign_sign
+
+    signature = minisign_sign(world.keys.volunteer_seed, data, late.trusted_comment).encode()
+    members = [
+        member("manifest.json", data, 0),
+        member("manifest.json.minisig", signature, 0),
+    ]
+    refused(world, world.keys.encrypt(join_members(members)), errors.ManifestInvalid)
+
+
 def test_absurd_record_count(world: World) -> None:
     manifest = world.manifest.to_json()
     manifest["records"] = manifest["records"] * (MAX_RECORDS + 1)

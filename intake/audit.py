@@ -14,6 +14,7 @@ copied elsewhere (e.g. into a bundle) pins everything before it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ class AuditLog:
     def __init__(self, vault: Vault, clock: Callable[[], datetime] | None = None) -> None:
         self.vault = vault
         self._clock = clock
+        self._head: tuple[int, str] | None = None  # (seq, hash) of the newest, in ``batch``
 
     def _now(self) -> str:
         return created_now(self._clock() if self._clock else None)
@@ -125,8 +127,11 @@ class AuditLog:
         """Append one entry using ``conn`` inside the caller's open transaction."""
         details = dict(details or {})
         _check(action, subject, details)
-        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-        seq, prev = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS)
+        if self._head is not None:  # inside ``batch``: the head is kept here
+            seq, prev = self._head[0] + 1, self._head[1]
+        else:
+            head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+            seq, prev = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS)
         at = self._now()
         try:
             digest = entry_hash(seq, at, action, subject, details, prev)
@@ -139,12 +144,33 @@ class AuditLog:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (seq, at, action, subject, canonical_bytes(details).decode(), prev, digest),
         )
-        conn.execute(
-            "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            (seq, digest),
-        )
+        if self._head is not None:
+            self._head = (seq, digest)
+        else:
+            _write_head(conn, seq, digest)
         return AuditEntry(seq, at, action, subject, details, prev, digest)
+
+    @contextlib.contextmanager
+    def batch(self, conn: Any) -> Iterator[None]:
+        """Many appends inside the caller's open transaction ``conn`` (e.g. one per record of
+        an imported bundle): the head is read once before and written once after, not per
+        entry. The entries and the head still commit or roll back together."""
+        if self._head is not None:
+            raise RuntimeError("an audit batch is already open")
+        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        start = (int(head[0]), str(head[1])) if head else (0, GENESIS)
+        self._head = start
+        try:
+            yield
+        except BaseException:
+            end, self._head = self._head, None
+            if end != start:  # normally rolled back; kept consistent should a caller commit
+                with contextlib.suppress(Exception):
+                    _write_head(conn, *end)
+            raise
+        end, self._head = self._head, None
+        if end != start:
+            _write_head(conn, *end)
 
     def record(self, action: str, subject: str, details: Mapping[str, Any] | None = None) -> None:
         """Append in a transaction of its own (for callers that have none open)."""
@@ -187,6 +213,14 @@ class AuditLog:
         if (head_seq, head_hash) != (expected_seq - 1, prev):
             return AuditReport(False, min(head_seq, expected_seq - 1) + 1, checked)
         return AuditReport(True, None, checked)
+
+
+def _write_head(conn: Any, seq: int, digest: str) -> None:
+    conn.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        (seq, digest),
+    )
 
 
 def _entry(row: Any) -> AuditEntry:

@@ -16,7 +16,9 @@ Whether the signer is enrolled, verified or revoked is the bundle importer's dec
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from crypto.signing import verify
@@ -82,18 +84,39 @@ class CheckedVersion:
     index: IndexValues | None = None  # its search and filter rows, when computed in advance
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled without the form definition (large), which is found again by its id."""
-        fields = (self.record, self.content_text, self.digest, self.signature, self.index)
-        return (_unpickled, fields)
+        """Pickled (from a helper process, record_checks.py) without the form definition
+        (large), which is found again by its id. With ``index`` computed, the parsed content
+        stays behind too: storing needs only its canonical text and the index; the record
+        arrives with an empty ``content`` (``NOT_CARRIED``)."""
+        r = self.record
+        if self.index is None:
+            return (_unpickled, (r, self.content_text, self.digest, self.signature))
+        head = (r.testimony_id, r.version, r.form, r.previous, r.author, r.created, r.status)
+        return (
+            _unpickled_indexed,
+            (head, self.content_text, self.digest, self.signature, self.index),
+        )
+
+
+NOT_CARRIED: Mapping[str, Any] = MappingProxyType({})  # content left behind when pickled
+_HEAD_FIELDS = ("testimony_id", "version", "form", "previous", "author", "created", "status")
 
 
 def _unpickled(
-    record: VersionRecord,
-    content_text: str,
-    digest: str,
-    signature: bytes,
-    index: IndexValues | None,
+    record: VersionRecord, content_text: str, digest: str, signature: bytes
 ) -> CheckedVersion:
+    return CheckedVersion(record, content_text, digest, signature, form_for(record.form))
+
+
+def _unpickled_indexed(
+    head: tuple[Any, ...], content_text: str, digest: str, signature: bytes, index: IndexValues
+) -> CheckedVersion:
+    """Rebuilt as pickle rebuilds any object: fields set, no checks run again (they ran in the
+    helper, on the full record)."""
+    record = object.__new__(VersionRecord)
+    for name, value in zip(_HEAD_FIELDS, head, strict=True):
+        object.__setattr__(record, name, value)
+    object.__setattr__(record, "content", NOT_CARRIED)
     return CheckedVersion(record, content_text, digest, signature, form_for(record.form), index)
 
 
@@ -217,7 +240,7 @@ def store_version(
             "final",
             parsed.created,
             checked.form,
-            dict(parsed.content),
+            {} if checked.index is not None else dict(parsed.content),
             indexed=head_row is not None,
             values=checked.index,
         )

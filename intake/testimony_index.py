@@ -206,11 +206,17 @@ def index_testimony(
     )
     if indexed:
         conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
-    for i, codes in enumerate(derived.victims):  # usually one or two: no executemany
+    if len(derived.victims) == 1:
         conn.execute(
             "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
+            " VALUES (?, 0, ?, ?)",
+            (testimony_id, *derived.victims[0]),
+        )
+    elif derived.victims:
+        conn.executemany(
+            "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
             " VALUES (?, ?, ?, ?)",
-            (testimony_id, i, *codes),
+            [(testimony_id, i, *codes) for i, codes in enumerate(derived.victims)],
         )
 
 

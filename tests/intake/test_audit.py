@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from intake.audit import GENESIS, AuditLog, entry_hash
 from intake.testimony_errors import AuditEntryInvalid
 from intake.vault import Vault
+from tests.conftest import FAST_KDF
 from tests.intake.testimony_fixtures import Clock
 
 HASH = "ab" * 32
@@ -59,6 +61,77 @@ def test_append_rolls_back_with_its_transaction(vault: Vault) -> None:
     assert log.verify().ok
     log.record("card_add", "12345 67890", {})
     assert log.verify().checked == 2
+
+
+def _rows(vault: Vault) -> list[tuple[Any, ...]]:
+    rows = vault.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
+    head = vault.conn.execute("SELECT seq, hash FROM audit_head").fetchall()
+    return [tuple(r) for r in rows] + [tuple(h) for h in head]
+
+
+def test_batch_writes_the_same_chain(vault: Vault, tmp_path: Any) -> None:
+    """Appends in a batch (head read once, written once) leave exactly the rows, hashes and
+    head that the same appends one by one leave."""
+    _fill(vault, 2)
+    other = Vault.create(tmp_path / "other", "correct horse battery", "volunteer", "O", FAST_KDF)
+    try:
+        _fill(other, 2)
+        log = AuditLog(vault, clock=Clock(datetime(2024, 6, 1, tzinfo=UTC)))
+        with vault.transaction() as conn, log.batch(conn):
+            for i in range(3):
+                log.append(conn, "export", f"b-{i}", {"size": i})
+            assert vault.conn.execute("SELECT seq FROM audit_head").fetchone()[0] == 2
+        single = AuditLog(other, clock=Clock(datetime(2024, 6, 1, tzinfo=UTC)))
+        with other.transaction() as conn:
+            for i in range(3):
+                single.append(conn, "export", f"b-{i}", {"size": i})
+        assert _rows(vault)[2:] == _rows(other)[2:]
+        assert log.verify() == single.verify() and log.verify().checked == 5
+        log.record("card_add", "12345 67890", {})  # appends after a batch chain on
+        assert log.verify().ok and log.verify().checked == 6
+    finally:
+        other.close()
+
+
+def _failing_batch(vault: Vault, log: AuditLog, commit_anyway: bool) -> None:
+    """A batch that fails after one append; ``commit_anyway``: the caller catches the error
+    inside the transaction and commits."""
+    with vault.transaction() as conn:
+        try:
+            with log.batch(conn):
+                log.append(conn, "export", "t-x", {})
+                raise RuntimeError("the import failed")
+        except RuntimeError:
+            if not commit_anyway:
+                raise
+
+
+def test_batch_rolls_back_with_its_transaction(vault: Vault) -> None:
+    log = _fill(vault, 1)
+    with pytest.raises(RuntimeError):
+        _failing_batch(vault, log, commit_anyway=False)
+    assert [e.seq for e in log.entries()] == [1]
+    assert log.verify().ok
+    with vault.transaction() as conn, log.batch(conn):  # usable again, nothing left over
+        log.append(conn, "export", "t-y", {})
+    assert log.verify().checked == 2
+
+
+def test_batch_kept_consistent_when_a_caller_commits_after_an_error(vault: Vault) -> None:
+    """Should a caller catch the error and commit anyway, the head still matches the chain."""
+    log = _fill(vault, 1)
+    _failing_batch(vault, log, commit_anyway=True)
+    assert log.verify().ok and log.verify().checked == 2
+
+
+def _nested(vault: Vault, log: AuditLog) -> None:
+    with vault.transaction() as conn, log.batch(conn), log.batch(conn):
+        pass
+
+
+def test_batches_do_not_nest(vault: Vault) -> None:
+    with pytest.raises(RuntimeError):
+        _nested(vault, AuditLog(vault))
 
 
 def test_triggers_refuse_update_and_delete(vault: Vault) -> None:

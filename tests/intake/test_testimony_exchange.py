@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from intake.audit import AuditLog
 from intake.canonical import VersionRecord, parse_canonical, signing_message
 from intake.testimonies import TestimonyStore
 from intake.testimony_errors import BadSignature, ImportRejected, VersionConflict
+from intake.testimony_exchange import NOT_CARRIED, check_version, store_version
 from tests.conftest import VaultFactory
 from tests.intake.testimony_fixtures import Clock, example_content
 
@@ -168,3 +170,35 @@ def test_import_runs_inside_the_callers_transaction(
         failing_bundle()
     assert coord.list() == []
     assert AuditLog(coord.vault).verify().checked == 0
+
+
+def test_checked_version_crosses_processes_without_its_content(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    """As a helper process returns it (record_checks.py): with its index computed, the parsed
+    content stays behind, and storing it gives exactly what storing the original gives."""
+    vol, coord = pair
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    data, signature, _ = vol.export_version(tid)
+    checked = check_version(data, signature, _author(vol), with_index=True)
+    arrived = pickle.loads(pickle.dumps(checked))  # noqa: S301 - our own bytes
+    assert arrived.record.content is NOT_CARRIED and not arrived.record.content
+    assert checked.record.content  # the original keeps it
+    for name in ("testimony_id", "version", "form", "previous", "author", "created", "status"):
+        assert getattr(arrived.record, name) == getattr(checked.record, name)
+    assert (arrived.content_text, arrived.digest, arrived.signature, arrived.index) == (
+        checked.content_text,
+        checked.digest,
+        checked.signature,
+        checked.index,
+    )
+    assert arrived.form is checked.form
+    with coord.vault.transaction() as conn:
+        assert store_version(coord, arrived, conn) == ("new", checked.digest)
+    got = coord.get(tid)
+    assert got.content == example_content() and coord.verify_version(tid, 1)
+    assert {s.id for s in coord.search("Tursun")} == {tid}
+    plain = check_version(data, signature, _author(vol))
+    without_index = pickle.loads(pickle.dumps(plain))  # noqa: S301 - our own bytes
+    assert without_index.record.content == checked.record.content  # carried when needed

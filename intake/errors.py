@@ -50,6 +50,14 @@ class VaultInUse(AmanatError):
     exit_code = 4
 
 
+class VaultBusy(AmanatError):
+    msgid = (
+        "Another task is still using the vault (for example an import or an export)."
+        " Try again when it has finished."
+    )
+    exit_code = 4
+
+
 class VaultNotFound(AmanatError):
     msgid = "No vault was found in {path}."
     exit_code = 5

@@ -19,6 +19,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from intake.cli.common import default_vault_dir
+from intake.errors import AmanatError
+from ui import dialogs
 from ui.fonts import interface_font, register_bundled_fonts
 from ui.preferences import Preferences
 from ui.session import forget_file_dialog_history
@@ -58,12 +60,17 @@ def build_shell(vault: Path | None, lang: str | None, prefs: Preferences) -> App
 
 
 def _quiet_excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
-    """Unexpected errors: print only the exception's type, never its message or locals.
+    """Errors no screen caught: print only the exception's type, never its message or locals.
 
     A desktop session may send stderr to a log file on disk; a message or traceback could
-    carry testimony content there.
+    carry testimony content there. An expected failure (``AmanatError``, e.g. the vault is
+    busy with an import) raised in the window's thread is also shown in a message box, so
+    the person knows what happened instead of seeing nothing.
     """
     print(f"amanat: unexpected error ({kind.__name__})", file=sys.stderr)
+    shown = isinstance(exc, AmanatError) and threading.current_thread() is threading.main_thread()
+    if shown and QApplication.instance() is not None:
+        dialogs.show_error(QApplication.activeWindow(), exc)
 
 
 def _quiet_thread_excepthook(args: threading.ExceptHookArgs) -> None:

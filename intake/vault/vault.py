@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from crypto.kdf import Argon2Params
 from crypto.keys import generate_signing_key, generate_x25519_key
 from intake.errors import (
     InvalidInput,
+    VaultBusy,
     VaultDamaged,
     VaultExists,
     VaultLocked,
@@ -31,6 +33,7 @@ from intake.vault.lock import VaultLock
 
 ROLES = ("volunteer", "coordinator")
 MAX_NAME_LEN = 64  # the card format's limit: names must fit a QR code
+BUSY_WAIT = 2.0  # seconds a transaction waits for another thread's to end
 BULK_BYTES = 64 << 20  # transactions expected to write more than this run as ``bulk``
 
 
@@ -60,6 +63,7 @@ class Vault:
         self._conn: db.Connection | None = conn
         self._lock = lock
         self._header = hdr
+        self._busy = threading.RLock()  # held by the thread whose transaction is open
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -162,7 +166,9 @@ class Vault:
 
     @contextlib.contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[db.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back.
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back. While
+        another thread's transaction is open this one waits up to BUSY_WAIT seconds, then
+        raises VaultBusy.
 
         ``bulk``: for one very large transaction (importing gigabytes of attachments), the
         database leaves write-ahead logging for a rollback journal until it ends, so the new
@@ -170,13 +176,20 @@ class Vault:
         imports"). When that switch is not possible, the transaction runs as usual.
         """
         conn = self.conn
-        journal = bulk and db.enter_bulk(conn)
+        # One connection serves every thread (the window and its background jobs): a second
+        # thread's transaction waits for the first one, a little, then says the vault is busy.
+        if not self._busy.acquire(timeout=BUSY_WAIT):
+            raise VaultBusy
         try:
-            with self._transaction(conn) as inside:
-                yield inside
+            journal = bulk and db.enter_bulk(conn)
+            try:
+                with self._transaction(conn) as inside:
+                    yield inside
+            finally:
+                if journal:
+                    db.leave_bulk(conn)
         finally:
-            if journal:
-                db.leave_bulk(conn)
+            self._busy.release()
 
     @contextlib.contextmanager
     def _transaction(self, conn: db.Connection) -> Iterator[db.Connection]:

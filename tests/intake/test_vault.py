@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from crypto.kdf import Argon2Params
 from intake.errors import (
     UnsupportedFormat,
+    VaultBusy,
     VaultDamaged,
     VaultExists,
     VaultInUse,
@@ -24,6 +26,7 @@ from intake.errors import (
     WrongPassphrase,
 )
 from intake.vault import Vault, db
+from intake.vault import vault as vault_module
 from intake.vault.migrations import all_migrations
 from tests.conftest import FAST_KDF, PASSPHRASE, VaultFactory
 
@@ -296,3 +299,47 @@ def test_lock_forgets_cached_names(vault: Vault) -> None:
     assert names._keys_of.cache_info().currsize > 0
     vault.close()
     assert names._keys_of.cache_info().currsize == 0
+
+
+def _hold_transaction(vault: Vault, inside: threading.Event, release: threading.Event) -> None:
+    with vault.transaction() as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('held', 'by the job')")
+        inside.set()
+        release.wait(10)
+
+
+def test_a_second_threads_transaction_waits_then_says_busy(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One connection serves the window and its background jobs: a transaction from another
+    thread while one is open is refused as busy (not "damaged"), and the open one is intact."""
+    monkeypatch.setattr(vault_module, "BUSY_WAIT", 0.2)
+    inside, release = threading.Event(), threading.Event()
+    job = threading.Thread(target=_hold_transaction, args=(vault, inside, release))
+    job.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(VaultBusy) as caught, vault.transaction() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES ('window', 'x')")
+        assert "Try again" in caught.value.message("en")
+    finally:
+        release.set()
+        job.join()
+    rows = dict(vault.conn.execute("SELECT key, value FROM settings").fetchall())
+    assert rows["held"] == "by the job" and "window" not in rows
+    with vault.transaction() as conn:  # free again
+        conn.execute("INSERT INTO settings (key, value) VALUES ('window', 'later')")
+    assert vault.conn.execute("SELECT value FROM settings WHERE key = 'window'").fetchone()[0]
+
+
+def test_a_short_transaction_is_waited_for(vault: Vault) -> None:
+    inside, release = threading.Event(), threading.Event()
+    job = threading.Thread(target=_hold_transaction, args=(vault, inside, release))
+    job.start()
+    assert inside.wait(10)
+    threading.Timer(0.1, release.set).start()
+    with vault.transaction() as conn:  # waits for the job's commit, well within BUSY_WAIT
+        conn.execute("INSERT INTO settings (key, value) VALUES ('after', 'job')")
+    job.join()
+    keys = {r[0] for r in vault.conn.execute("SELECT key FROM settings").fetchall()}
+    assert {"held", "after"} <= keys

@@ -87,3 +87,19 @@ def test_export_is_a_disabled_hook_until_bundles_exist(volunteer_shell: Any) -> 
 
     action = volunteer_shell.window.export_action
     assert action.isEnabled() == bundles_available()
+
+
+def test_uncaught_typed_error_is_shown_not_silent(
+    qapp: QApplication, recorder: Any, capsys: Any
+) -> None:
+    """An expected failure no screen caught (e.g. the vault is busy) reaches the person as
+    its message; anything else only as its type on stderr, never its text."""
+    from intake.errors import VaultBusy
+    from ui.app import _quiet_excepthook
+
+    _quiet_excepthook(VaultBusy, VaultBusy(), None)
+    assert recorder.errors == [VaultBusy().message()]
+    _quiet_excepthook(ValueError, ValueError("Tursun Ablikim, secret"), None)
+    assert len(recorder.errors) == 1
+    err = capsys.readouterr().err
+    assert "ValueError" in err and "Tursun" not in err

@@ -288,6 +288,7 @@ def export_bundle(
     sealing = seal.is_on(vault)
     bundle_id = _bundle_id(random)
     f = files.open_part(path)
+    published = False
     try:
         with vault.transaction() as conn:
             sequence = next_sequence(conn)
@@ -313,12 +314,17 @@ def export_bundle(
                 (sink.size, sink.digest.hexdigest(), bundle_id),
             )
             _remember(vault, conn, manifest, sealing, clock)
+            # Named FILE before the commit: a failed rename (a USB stick pulled) rolls the
+            # export back, rather than leaving the testimonies counted as sent in a FILE.part
+            # nobody will send; a failed commit removes FILE again. Only a crash between the
+            # two leaves a complete FILE the vault does not count (sent again next time).
+            files.publish(path)
+            published = True
     except BaseException:
         files.discard(f, path)
+        if published:
+            files.unpublish(path)
         raise
-    # Committed: the vault now says this bundle exists. A failed rename keeps FILE.part, which
-    # is the complete bundle, for the person to rename (and a sealed bundle can be resent).
-    files.publish(path)
     if sealing:
         seal.checkpoint(vault)
     return ExportResult(

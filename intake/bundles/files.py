@@ -131,3 +131,9 @@ def publish(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def unpublish(path: Path) -> None:
+    """Remove a bundle published by an export that then failed to commit."""
+    with contextlib.suppress(OSError):
+        path.unlink()

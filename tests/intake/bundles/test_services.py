@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,3 +204,53 @@ def test_identical_attachments_are_stored_once(make_vault: VaultFactory, tmp_pat
     assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 2
     links = conn.execute("SELECT testimony_id FROM testimony_attachments ORDER BY 1").fetchall()
     assert sorted(r[0] for r in links) == sorted([first, second, second])
+
+
+@pytest.mark.parametrize("fails", ["rename", "commit"])
+@pytest.mark.parametrize("sealing", [False, True])
+def test_export_that_cannot_be_named_or_committed_leaves_nothing(
+    make_vault: VaultFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fails: str,
+    sealing: bool,
+) -> None:
+    """A USB stick pulled as the file gets its name, or a commit that fails after it: no FILE,
+    no FILE.part, the vault as before (nothing counted as sent, nothing sealed), and the next
+    export sends the testimony."""
+    from intake.bundles import files, seal
+    from intake.errors import StorageFull
+    from intake.vault import Vault
+
+    pair = make_pair(make_vault)
+    tid = add_final(pair.volunteer, (photo(2),))
+    if sealing:
+        seal.set_policy(pair.volunteer, True)
+    before = logical_dump(pair.volunteer)
+    plain = Vault._transaction
+
+    @contextlib.contextmanager
+    def failing_commit(self: Vault, conn: Any) -> Iterator[Any]:
+        with plain(self, conn) as inside:
+            yield inside
+            assert (tmp_path / "b.age").is_file()  # named; now COMMIT fails
+            raise StorageFull
+
+    def failing_publish(path: Path) -> None:
+        raise errors.OutputFailed(path=str(path))
+
+    with monkeypatch.context() as patch:
+        if fails == "rename":
+            patch.setattr(files, "publish", failing_publish)
+        else:
+            patch.setattr(Vault, "_transaction", failing_commit)
+        with pytest.raises((errors.OutputFailed, StorageFull)):
+            export_bundle(pair.volunteer, [pair.coordinator_fp], tmp_path / "b.age")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("b.age")) == []
+    assert logical_dump(pair.volunteer) == before
+    assert not TestimonyStore(pair.volunteer).get(tid).exported
+    result = export_bundle(
+        pair.volunteer, [pair.coordinator_fp], tmp_path / "b.age", selection="new"
+    )
+    assert result.records == 1 and result.path.is_file()
+    assert import_bundle(pair.coordinator, result.path).outcomes == {"new": 1}

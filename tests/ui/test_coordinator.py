@@ -254,3 +254,24 @@ def test_enroll_from_card_file_needs_the_comparison(
     monkeypatch.setattr(page, "ask_comparison", lambda _card: True)
     assert page.enroll_file(card_file)
     assert page.table.rowCount() == 1 and cell(page.table, 0, 2) == "Enrolled"
+
+
+def test_other_tabs_wait_while_an_import_runs(
+    qtbot: QtBot, coordinator_shell: AppShell, make_vault: Any, tmp_path: Path
+) -> None:
+    """Verifying a card or linking victims during an import would only wait for it: those
+    tabs are disabled until the import has finished."""
+    coordinator: Vault = coordinator_shell.session.vault
+    aigul = make_vault(name="Айгүл", folder="v1")
+    finalized(aigul, victim_testimony({"latin": "Tursun Ablimit"}, True))
+    bundle = send(aigul, coordinator, tmp_path / "usb")
+    workspace = workspace_of(coordinator_shell)
+    page = workspace.import_page
+    others = [i for i in range(workspace.count()) if workspace.widget(i) is not page]
+    assert len(others) == 3 and all(workspace.isTabEnabled(i) for i in others)
+    page.import_files([bundle])
+    assert page.running and not any(workspace.isTabEnabled(i) for i in others)
+    assert workspace.isTabEnabled(workspace.indexOf(page))
+    qtbot.waitUntil(lambda: not page.running, timeout=20_000)
+    assert all(workspace.isTabEnabled(i) for i in others)
+    assert "1 new" in page.reports.item(0).text()

@@ -130,6 +130,7 @@ class ImportPage(QWidget):
     """Import reports on top, the quarantine below."""
 
     archive_changed = Signal()
+    running_changed = Signal(bool)  # an import (or keep/import from quarantine) runs
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -311,6 +312,7 @@ class ImportPage(QWidget):
 
     def _run(self, job: Callable[[Progress], list[BundleOutcome]]) -> None:
         self.running = True
+        self.running_changed.emit(True)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self._refresh_buttons()
@@ -320,6 +322,7 @@ class ImportPage(QWidget):
 
     def _finished(self, outcomes: list[BundleOutcome]) -> None:
         self.running = False
+        self.running_changed.emit(False)
         self.progress.setVisible(False)
         for outcome in outcomes:
             item = QListWidgetItem(report_text(outcome))
@@ -333,6 +336,7 @@ class ImportPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.running = False
+        self.running_changed.emit(False)
         self.progress.setVisible(False)
         self._refresh_buttons()
         dialogs.show_error(self, exc)

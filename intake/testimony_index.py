@@ -206,13 +206,7 @@ def index_testimony(
     )
     if indexed:
         conn.execute("DELETE FROM testimony_victims WHERE testimony_id = ?", (testimony_id,))
-    if len(derived.victims) == 1:
-        conn.execute(
-            "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
-            " VALUES (?, 0, ?, ?)",
-            (testimony_id, *derived.victims[0]),
-        )
-    elif derived.victims:
+    if derived.victims:
         conn.executemany(
             "INSERT INTO testimony_victims (testimony_id, position, ethnicity, status)"
             " VALUES (?, ?, ?, ?)",

@@ -256,11 +256,15 @@ class TarReader:
         header block and the size; ``check_exact`` finishes the check.
         """
         block = self._read_exact(BLOCK)
+        return block, self._check_block(block, expected, limit)
+
+    def _check_block(self, block: bytes, expected: Expected, limit: int | None = None) -> int:
+        """``_check_header``, after telling a missing member (end of archive) apart."""
         if not any(block):
             raise UnexpectedMember(
                 problem=tr("an item is missing"), number=expected.number, name=expected.name
             )
-        return block, self._check_header(block, expected, limit)
+        return self._check_header(block, expected, limit)
 
     @staticmethod
     def check_exact(block: bytes, expected: Expected, mtime: int) -> None:
@@ -286,11 +290,7 @@ class TarReader:
         case); any other is taken apart to say what is wrong with it."""
         block = self._read_exact(BLOCK)
         if block != member_header(expected.name, expected.size, mtime):
-            if not any(block):
-                raise UnexpectedMember(
-                    problem=tr("an item is missing"), number=expected.number, name=expected.name
-                )
-            self._check_header(block, expected)
+            self._check_block(block, expected)
             self.check_exact(block, expected, mtime)
         yield from self.iter_data(expected)
 

@@ -116,12 +116,19 @@ def sign(
     signature = key.sign(_prehash(message))
     trusted = _comment(trusted_comment)
     global_signature = key.sign(signature + trusted.encode("utf-8"))
+    return encode_signature(
+        Signature(key_id, signature, trusted, global_signature, _comment(untrusted_comment))
+    )
+
+
+def encode_signature(sig: Signature) -> str:
+    """The signature file of ``sig``, as ``sign`` writes it: four lines, each ending in LF."""
     return "".join(
         [
-            f"{UNTRUSTED}{_comment(untrusted_comment)}\n",
-            base64.b64encode(SIG_ALG + key_id + signature).decode("ascii") + "\n",
-            f"{TRUSTED}{trusted}\n",
-            base64.b64encode(global_signature).decode("ascii") + "\n",
+            f"{UNTRUSTED}{sig.untrusted_comment}\n",
+            base64.b64encode(SIG_ALG + sig.key_id + sig.signature).decode("ascii") + "\n",
+            f"{TRUSTED}{sig.trusted_comment}\n",
+            base64.b64encode(sig.global_signature).decode("ascii") + "\n",
         ]
     )
 

@@ -36,6 +36,7 @@ from intake.i18n import tr
 BUNDLE_FORMAT = "amanat-bundle/1"  # other values are refused: a future format is never half-read
 MANIFEST_NAME = "manifest.json"  # first member: sizes and hashes are known before any data
 SIGNATURE_NAME = "manifest.json.minisig"  # the name `minisign -V -m manifest.json` looks for
+UNTRUSTED_COMMENT = "amanat bundle manifest"  # the signature file's first line (§7.5)
 RECORD_PREFIX = "records/"
 ATTACHMENT_PREFIX = "attachments/"  # + SHA-256: content-addressed, one name per content
 PADDING_NAME = "padding"  # last member: zeros that hide the exact size

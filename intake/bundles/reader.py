@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from crypto import minisign
@@ -35,6 +35,7 @@ from intake.bundles.manifest import (
     MAX_MANIFEST_SIZE,
     MAX_SIGNATURE_SIZE,
     SIGNATURE_NAME,
+    UNTRUSTED_COMMENT,
     AttachmentEntry,
     Manifest,
     RecordEntry,
@@ -96,14 +97,19 @@ def verify_signature(manifest: Manifest, manifest_bytes: bytes, signature: bytes
     """§7.5: the sender card's key signed the manifest bytes, with the right trusted comment."""
     key = manifest.sender.ed25519_public
     try:
+        text = signature.decode("utf-8")
         comment = minisign.verify(
-            minisign.PublicKey(minisign.key_id_for(key), key),
-            manifest_bytes,
-            signature.decode("utf-8"),
+            minisign.PublicKey(minisign.key_id_for(key), key), manifest_bytes, text
         )
+        parsed = minisign.parse_signature(text)
     except (SignatureError, UnicodeDecodeError):
         raise ManifestSignatureInvalid from None
     if comment != manifest.trusted_comment:
+        raise ManifestSignatureInvalid
+    # minisign leaves the untrusted comment, line ends and base64 spelling unauthenticated:
+    # only the one form the writer makes is accepted, so no byte can change unnoticed.
+    exact = replace(parsed, untrusted_comment=UNTRUSTED_COMMENT)
+    if minisign.encode_signature(exact) != text:
         raise ManifestSignatureInvalid
 
 

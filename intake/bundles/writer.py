@@ -24,6 +24,7 @@ from intake.bundles.manifest import (
     MANIFEST_NAME,
     PADDING_NAME,
     SIGNATURE_NAME,
+    UNTRUSTED_COMMENT,
     AttachmentEntry,
     Manifest,
     RecordEntry,
@@ -31,7 +32,6 @@ from intake.bundles.manifest import (
 )
 from intake.bundles.tarstream import END_OF_ARCHIVE, TarWriter, member_span
 
-UNTRUSTED_COMMENT = "amanat bundle manifest"  # not authenticated; the trusted comment is
 PIECE = 1 << 20  # attachments are read and written 1 MiB at a time
 
 _Entry = TypeVar("_Entry", RecordEntry, AttachmentEntry)

@@ -4,6 +4,7 @@ and after, for import and for verify. A bundle that was refused can still be imp
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ from intake.bundles.importer import import_bundle, verify_bundle
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
     MAX_RECORDS,
+    UNTRUSTED_COMMENT,
     Manifest,
     RecordEntry,
     parse_manifest,
@@ -257,6 +259,46 @@ def test_manifest_signed_by_another_key(world: World) -> None:
     refused(world, forged, errors.ManifestSignatureInvalid)
 
 
+def _base64_respelled(line: bytes) -> bytes:
+    """The same bytes in non-canonical base64: unused low bits of the last character set."""
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = line.rstrip(b"=")
+    changed = alphabet[alphabet.index(last[-1:]) | 1 : alphabet.index(last[-1:]) + 2][:1]
+    assert changed != last[-1:] and base64.b64decode(line) == base64.b64decode(
+        last[:-1] + changed + line[len(last) :]
+    )
+    return last[:-1] + changed + line[len(last) :]
+
+
+SIGNATURE_SPELLINGS: list[tuple[str, Callable[[list[bytes]], list[bytes]]]] = [
+    ("untrusted comment", lambda s: [b"untrusted comment: Amanat bundle manifest", *s[1:]]),
+    ("empty untrusted comment", lambda s: [b"untrusted comment: ", *s[1:]]),
+    ("CRLF line ends", lambda s: [line + b"\r" for line in s]),
+    ("no final line end", lambda s: [*s[:-1], s[-1] + b"\x00"]),
+    ("base64 of the signature", lambda s: [s[0], _base64_respelled(s[1]), *s[2:]]),
+    ("base64 of the global signature", lambda s: [*s[:3], _base64_respelled(s[3])]),
+]
+
+
+@pytest.mark.parametrize(
+    "respell", [c[1] for c in SIGNATURE_SPELLINGS], ids=[c[0] for c in SIGNATURE_SPELLINGS]
+)
+def test_signature_member_in_another_spelling(
+    world: World, respell: Callable[[list[bytes]], list[bytes]]
+) -> None:
+    """minisign leaves these unauthenticated (minisign -V accepts them); a bundle does not."""
+    members = split_members(world.plaintext)
+    header, data = members[1]
+    text = data[: int(header[124:135], 8)]
+    lines = respell(text.split(b"\n")[:4])
+    changed = b"\n".join(lines) + b"\n"
+    if lines[-1].endswith(b"\x00"):  # the last line without its LF (same size: a NUL pad)
+        changed = b"\n".join([*lines[:-1], lines[-1][:-1]])
+    assert changed != text
+    members[1] = (edit_header(header, size=len(changed)), changed + bytes(-len(changed) % 512))
+    refused(world, world.keys.encrypt(join_members(members)), errors.ManifestSignatureInvalid)
+
+
 def test_unknown_sender(world: World) -> None:
     fp = own_card(world.coordinator).fingerprint
     add_final(world.forger)
@@ -303,7 +345,9 @@ def _signed_raw(world: World, manifest_json: dict[str, object]) -> bytes:
     manifest = world.manifest
     from crypto.minisign import sign as minisign_sign
 
-    signature = minisign_sign(world.keys.volunteer_seed, data, manifest.trusted_comment).encode()
+    signature = minisign_sign(
+        world.keys.volunteer_seed, data, manifest.trusted_comment, UNTRUSTED_COMMENT
+    ).encode()
     members = [
         member("manifest.json", data, manifest.mtime),
         member("manifest.json.minisig", signature, manifest.mtime),
@@ -320,7 +364,9 @@ def test_creation_time_beyond_the_tar_headers(world: World) -> None:
     ).encode()
     from crypto.minisign import sign as minisign_sign
 
-    signature = minisign_sign(world.keys.volunteer_seed, data, late.trusted_comment).encode()
+    signature = minisign_sign(
+        world.keys.volunteer_seed, data, late.trusted_comment, UNTRUSTED_COMMENT
+    ).encode()
     members = [
         member("manifest.json", data, 0),
         member("manifest.json.minisig", signature, 0),

@@ -21,6 +21,7 @@ from crypto.minisign import sign as minisign_sign
 from intake.bundles.errors import BundleError
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle, verify_bundle
+from intake.bundles.manifest import UNTRUSTED_COMMENT
 from intake.cards import own_card
 from intake.errors import AmanatError
 from intake.vault import Vault
@@ -182,7 +183,9 @@ def test_resigned_manifest_gets_a_report_or_a_typed_error(
         f" created={changed.get('created')}"
     )
     try:
-        signature = minisign_sign(setup.keys.volunteer_seed, encoded, comment).encode()
+        signature = minisign_sign(
+            setup.keys.volunteer_seed, encoded, comment, UNTRUSTED_COMMENT
+        ).encode()
     except ValueError:  # a trusted comment minisign cannot carry: nothing to test
         assume(False)
     mtime = _mtime(changed.get("created"))

@@ -6,9 +6,10 @@ runs the computation of only one thread at a time, so for a bundle with many rec
 run in helper processes, on other processor cores, a few batches ahead of this process, which
 stores them in order. Records reach the helpers through pipes, in memory; nothing is written
 to disk. A record a helper refuses is checked again here, so the refusal is raised with its
-precise reason, in stream order, exactly as without helpers. Helpers are forked copies of
-this process, made only on Linux and only while no other thread runs (the ``amanat`` command);
-elsewhere, in the desktop app, and for small bundles, records are checked in this process.
+precise reason, in stream order, exactly as without helpers. On Linux, helpers are forked
+copies of this process while no other thread runs (the ``amanat`` command), or forked by a
+fork server when other threads run (the desktop app); elsewhere, and for small bundles,
+records are checked in this process.
 """
 
 from __future__ import annotations
@@ -55,14 +56,20 @@ def _behind_the_store() -> None:
 
 
 def _context() -> Any:
-    """How helpers start: forked, on Linux while this is the only thread (safe, and fast: the
-    helper is a copy of this process); otherwise None, and there are no helpers. A fresh
-    interpreter ("spawn") would first run the program's main module again, which is safe for
-    Amanat's own commands but not for every script that imports a bundle, and costs over half
-    a second; the desktop app (which has other threads) checks records in its own process."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    """How helpers start, on Linux: forked, while this is the only thread (safe, and fast: the
+    helper is a copy of this process); otherwise (the desktop app, which runs other threads,
+    cannot safely be forked) from a fork server: a fresh interpreter, started once, that has
+    imported this module and forks the helpers from itself. Elsewhere None: no helpers, and
+    records are checked in this process. (Helpers started by a fork server load the program's
+    main module again, as ``__mp_main__``: safe for Amanat's commands, whose work is behind
+    ``if __name__ == "__main__"``.)"""
+    if not sys.platform.startswith("linux"):
+        return None
+    if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def available() -> bool:

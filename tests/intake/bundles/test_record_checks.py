@@ -9,6 +9,7 @@ import io
 import multiprocessing
 import os
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -177,23 +178,46 @@ def test_helpers_run_behind_the_storing_process(monkeypatch: pytest.MonkeyPatch)
     assert niceness == min(os.nice(0) + record_checks.NICENESS, 19)
 
 
-def test_no_helpers_while_other_threads_run(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_helpers_come_from_a_fork_server_while_other_threads_run(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A forked copy of a process with threads (the desktop app) could deadlock: there the
-    # records are checked in the process itself, with the same result.
+    # helpers are forked by a fork server (a fresh, single-threaded interpreter), with the same
+    # result as checking in this process.
     monkeypatch.setattr(record_checks, "MIN_RECORDS", 1)
+    monkeypatch.setattr(record_checks, "BATCH_RECORDS", 2)
     _, before = _import(setup, "alone", None)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
+    made: list[str] = []
+    real = record_checks.RecordChecker.__init__
+
+    def recording(self: record_checks.RecordChecker, author: bytes) -> None:
+        real(self, author)
+        made.append(self._pool.submit(_start_method).result())
+
+    monkeypatch.setattr(record_checks.RecordChecker, "__init__", recording)
     try:
-        assert not record_checks.available()
-        with pytest.raises(RuntimeError):
-            record_checks.RecordChecker(bytes(32))
+        assert record_checks.available()
         report, dump = _import(setup, "threads", setup.bundle)
     finally:
         stop.set()
         other.join()
+    assert made == ["forkserver"]
     assert report.outcomes == {"new": RECORDS}
     _helper(monkeypatch, False)
     _, alone = _import(setup, "alone", setup.bundle)
     assert dump == alone != before
+
+
+def _start_method() -> str:
+    """In a helper: how it was started."""
+    return str(multiprocessing.get_start_method(allow_none=True) or "")
+
+
+def test_no_helpers_outside_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert not record_checks.available()
+    with pytest.raises(RuntimeError):
+        record_checks.RecordChecker(bytes(32))

@@ -226,8 +226,10 @@ class AttachmentStore:
         ).fetchall()
         return [AttachmentInfo(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
 
-    def open(self, sha256: str) -> AttachmentReader:
-        """A read-only binary stream of a stored file (``read``, ``seek``, ``readinto``)."""
+    def open(self, sha256: str, *, checked: bool = True) -> AttachmentReader:
+        """A read-only binary stream of a stored file (``read``, ``seek``, ``readinto``).
+        ``checked=False``: the caller hashes what it reads and checks the hash itself (e.g. on
+        another thread); the reader then does not."""
         sha256 = sha256.lower()
         row = (
             self.vault.conn.execute(
@@ -238,7 +240,9 @@ class AttachmentStore:
         )
         if row is None:
             raise AttachmentNotFound()
-        return AttachmentReader(self.vault, int(row[0]), int(row[1]), int(row[2]), sha256)
+        return AttachmentReader(
+            self.vault, int(row[0]), int(row[1]), int(row[2]), sha256, checked=checked
+        )
 
     def remove(self, testimony_id: str, sha256: str) -> None:
         """Unlink a file from a testimony; the file is deleted when nothing links to it."""
@@ -257,10 +261,20 @@ class AttachmentReader(io.RawIOBase):
     """Reads a stored file chunk by chunk; at most one chunk (1 MiB) is held in memory.
 
     Reading sequentially to the end recomputes SHA-256 and raises AttachmentDamaged (before
-    the last chunk is handed out) if it differs from the file's address.
+    the last chunk is handed out) if it differs from the file's address (unless ``checked`` is
+    False: the caller checks it).
     """
 
-    def __init__(self, vault: Vault, attachment_id: int, size: int, chunk: int, sha256: str):
+    def __init__(
+        self,
+        vault: Vault,
+        attachment_id: int,
+        size: int,
+        chunk: int,
+        sha256: str,
+        *,
+        checked: bool = True,
+    ):
         super().__init__()
         self._vault = vault
         self._id = attachment_id
@@ -271,7 +285,7 @@ class AttachmentReader(io.RawIOBase):
         self._seq = -1
         self._data = b""
         self._hasher = hashlib.sha256()
-        self._hashed = 0  # bytes hashed so far, in order from the start
+        self._hashed = 0 if checked else -1  # bytes hashed so far, in order; -1: never
 
     def readable(self) -> bool:
         return True

@@ -13,7 +13,6 @@ renamed to ``FILE``. Any failure, or a crash, leaves no ``FILE`` and the vault u
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -57,6 +56,7 @@ from intake.bundles.writer import PIECE, BundleWriter, Progress
 from intake.cards import CardRegistry, KnownCard, own_card
 from intake.i18n import tr
 from intake.testimonies import TestimonyStore
+from intake.testimony_errors import AttachmentDamaged
 from intake.vault import Vault
 
 Selection = Literal["ids", "all-final", "new"]
@@ -244,19 +244,15 @@ def build_manifest(
 
 
 class _BundleFile:
-    """The ``.part`` file being written: hashes and counts what passes, and hands it to the
-    seal policy's copy when that is on."""
+    """The ``.part`` file being written (which counts and hashes what passes), and the seal
+    policy's copy when that is on."""
 
     def __init__(self, f: files.PartFile, keep: Callable[[bytes], None] | None) -> None:
         self._f = f
         self._keep = keep
-        self.digest = hashlib.sha256()
-        self.size = 0
 
     def write(self, data: bytes) -> None:
         self._f.write(data)
-        self.digest.update(data)
-        self.size += len(data)
         if self._keep is not None:
             self._keep(data)
 
@@ -311,7 +307,7 @@ def export_bundle(
             files.flush(f, path)
             conn.execute(
                 "UPDATE bundles_sent SET size = ?, sha256 = ? WHERE bundle_id = ?",
-                (sink.size, sink.digest.hexdigest(), bundle_id),
+                (f.size, f.sha256(), bundle_id),
             )
             _remember(vault, conn, manifest, sealing, clock)
             # Named FILE before the commit: a failed rename (a USB stick pulled) rolls the
@@ -333,7 +329,7 @@ def export_bundle(
         path,
         len(manifest.records),
         len(manifest.attachments),
-        sink.size,
+        f.size,
         sealing,
         tuple(fingerprints),
     )
@@ -388,11 +384,14 @@ def _stream(
             data, _, _ = store.export_version(entry.id, entry.version)
         writer.add_record(data)
     for attachment in manifest.attachments:
-        with attachments.open(attachment.sha256) as src:  # checks the hash as it is read
-            if read_ahead:
-                with ReadAhead(src, PIECE) as ahead:
-                    writer.add_attachment(ahead, verifies=src.sha256)
-            else:
+        if read_ahead:  # the helper thread reads the vault; this one hashes, as it encrypts
+            with (
+                attachments.open(attachment.sha256, checked=False) as src,
+                ReadAhead(src, PIECE) as ahead,
+            ):
+                writer.add_attachment(ahead, mismatch=AttachmentDamaged)
+        else:
+            with attachments.open(attachment.sha256) as src:  # checks the hash as it reads
                 writer.add_attachment(src, verifies=src.sha256)
     writer.finish()
 

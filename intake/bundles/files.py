@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import mmap
 import os
 import queue
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from crypto.primitives import Random
 from intake.bundles.errors import OutputExists, OutputFailed
@@ -86,12 +88,14 @@ def _write_all(fd: int, view: memoryview) -> None:
 
 
 class _Direct:
-    """Direct writes of full ``DIRECT_BLOCK`` buffers in a helper thread; the last, partial
-    buffer is written through the cache when the file is synced (direct writes must be whole
-    blocks). A failed write is kept and raised to the writing thread."""
+    """Direct writes of full ``DIRECT_BLOCK`` buffers in a helper thread, which also hashes
+    them into ``digest`` (in order: one thread takes them in turn); the last, partial buffer is
+    written through the cache when the file is synced (direct writes must be whole blocks). A
+    failed write is kept and raised to the writing thread."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, digest: Any) -> None:
         self._fd = fd
+        self._digest = digest
         self._free: queue.Queue[mmap.mmap] = queue.Queue()
         self._buffers = [mmap.mmap(-1, DIRECT_BLOCK) for _ in range(DIRECT_BUFFERS)]
         for buffer in self._buffers[1:]:
@@ -107,6 +111,7 @@ class _Direct:
     def _run(self) -> None:
         while (buffer := self._full.get()) is not None:
             if self.error is None:  # after a failure, buffers are only handed back
+                self._digest.update(buffer)
                 try:
                     with memoryview(buffer) as view:
                         _write_all(self._fd, view)
@@ -143,6 +148,7 @@ class _Direct:
         _set_direct(self._fd, False)
         tail = self._buf[: self._used]  # a copy: an error's frames never hold the buffer
         self._used = 0
+        self._digest.update(tail)
         _write_all(self._fd, memoryview(tail))
 
     def close(self) -> None:
@@ -154,12 +160,16 @@ class _Direct:
 
 class PartFile:
     """A ``.part`` file open for writing (see the module's docstring for how it reaches the
-    disk). ``write`` and ``sync`` raise OutputFailed when the system refuses a write."""
+    disk). ``write`` and ``sync`` raise OutputFailed when the system refuses a write. After
+    ``sync``, ``size`` and ``sha256()`` describe the whole file (with direct I/O, the helper
+    thread hashes it, off the writing thread)."""
 
     def __init__(self, fd: int, path: Path) -> None:
         self._fd = fd
         self._path = path
-        self._direct = _Direct(fd) if _set_direct(fd, True) else None
+        self._digest = hashlib.sha256()
+        self.size = 0
+        self._direct = _Direct(fd, self._digest) if _set_direct(fd, True) else None
         self._f = None if self._direct else os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
         self._unsynced = 0
         self._sync: threading.Thread | None = None
@@ -172,11 +182,14 @@ class PartFile:
         try:
             if self._direct is not None:
                 self._direct.write(data)
+                self.size += len(data)
                 return len(data)
             assert self._f is not None
             written = self._f.write(data)
         except OSError:
             raise self._failed() from None
+        self._digest.update(data)
+        self.size += len(data)
         self._unsynced += len(data)
         if self._unsynced >= WRITEBACK and (self._sync is None or not self._sync.is_alive()):
             self._unsynced = 0
@@ -185,6 +198,10 @@ class PartFile:
             )
             self._sync.start()
         return written
+
+    def sha256(self) -> str:
+        """SHA-256 (hex) of everything written; call after ``sync``."""
+        return self._digest.hexdigest()
 
     def _wait(self) -> None:
         if self._sync is not None:

@@ -122,12 +122,19 @@ class BundleWriter:
         self._tar.add(entry.member_name, data)
         self._report()
 
-    def add_attachment(self, src: Reader, *, verifies: str | None = None) -> None:
+    def add_attachment(
+        self,
+        src: Reader,
+        *,
+        verifies: str | None = None,
+        mismatch: Callable[[], Exception] = ExportInconsistent,
+    ) -> None:
         """The next attachment, streamed from ``src`` to its end; checked while it passes.
 
         ``verifies``: the SHA-256 that ``src`` itself checks, raising before it hands out its
         last byte when the content differs (a vault's attachment reader); when it is the
-        entry's, the content is not hashed a second time here. The size is checked always.
+        entry's, the content is not hashed a second time here. Otherwise it is hashed here, and
+        ``mismatch()`` is raised when it differs. The size is checked always.
         """
         entry = self._take(AttachmentEntry)
         digest = None if verifies == entry.sha256 else hashlib.sha256()
@@ -142,8 +149,10 @@ class BundleWriter:
             self._tar.write(piece)
             left -= len(piece)
             self._report()
-        if src.read(1) or (digest is not None and digest.hexdigest() != entry.sha256):
+        if src.read(1):
             raise ExportInconsistent
+        if digest is not None and digest.hexdigest() != entry.sha256:
+            raise mismatch()
         self._tar.end()
 
     def finish(self) -> None:

@@ -4,6 +4,7 @@ to disk in the background while they grow), and typed errors when a write fails.
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import os
 import threading
@@ -190,3 +191,19 @@ def test_part_file_is_exclusive_and_discarded(tmp_path: Path) -> None:
     part.write(b"partial")
     files.discard(part, path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_part_file_counts_and_hashes_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    monkeypatch.setattr(files, "DIRECT_IO", direct and files.DIRECT_IO)
+    monkeypatch.setattr(files, "DIRECT_BLOCK", 64 << 10)
+    path = tmp_path / "out.age"
+    part = files.open_part(path)
+    data = os.urandom(5 * (64 << 10) + 777)
+    for i in range(0, len(data), 10_000):
+        part.write(data[i : i + 10_000])
+    files.flush(part, path)
+    assert part.size == len(data) == files.part_path(path).stat().st_size
+    assert part.sha256() == hashlib.sha256(data).hexdigest()

@@ -254,3 +254,29 @@ def test_export_that_cannot_be_named_or_committed_leaves_nothing(
     )
     assert result.records == 1 and result.path.is_file()
     assert import_bundle(pair.coordinator, result.path).outcomes == {"new": 1}
+
+
+@pytest.mark.parametrize("sealing", [False, True])
+def test_export_of_a_damaged_attachment_is_refused_and_sends_nothing(
+    make_vault: VaultFactory, tmp_path: Path, sealing: bool
+) -> None:
+    """A stored photo whose bytes no longer match its hash (the attachment is checked as it
+    is exported: by the reading thread, or when the vault is read ahead, by the encrypting
+    one): AttachmentDamaged, no FILE, nothing counted as sent."""
+    from intake.bundles import seal
+    from intake.testimony_errors import AttachmentDamaged
+
+    pair = make_pair(make_vault)
+    tid = add_final(pair.volunteer, (photo(3, 2_500_000),))
+    if sealing:
+        seal.set_policy(pair.volunteer, True)
+    with pair.volunteer.transaction() as conn:
+        conn.execute("UPDATE attachment_chunks SET data = zeroblob(length(data)) WHERE seq = 1")
+    before = logical_dump(pair.volunteer)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with pytest.raises(AttachmentDamaged):
+        export_bundle(pair.volunteer, [pair.coordinator_fp], stick / "b.age")
+    assert list(stick.iterdir()) == []
+    assert logical_dump(pair.volunteer) == before
+    assert not TestimonyStore(pair.volunteer).get(tid).exported

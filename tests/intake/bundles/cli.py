@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import PASSPHRASE, REPO
 
 
-def amanat(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def amanat(
+    *args: str | Path, check: bool = True, preexec: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``preexec``: run in the child before the program starts (e.g. to set a limit)."""
     env = {**os.environ, "AMANAT_PASSPHRASE": PASSPHRASE, "AMANAT_KDF_PROFILE": "test"}
     result = subprocess.run(
         [sys.executable, "-m", "ui.main_cli", *map(str, args)],
@@ -20,6 +24,7 @@ def amanat(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess
         cwd=REPO,
         timeout=300,
         check=False,
+        preexec_fn=preexec,
     )
     if check:
         assert result.returncode == 0, (args, result.stdout, result.stderr)

@@ -31,6 +31,24 @@ def _direct_supported(folder: Path) -> bool:
     return True
 
 
+def _written(tmp_path: Path, data: bytes, step: int) -> tuple[Path, files.PartFile]:
+    """``data`` written to a part file in pieces of ``step`` bytes, then flushed."""
+    path = tmp_path / "out.age"
+    part = files.open_part(path)
+    for i in range(0, len(data), step):
+        part.write(data[i : i + step])
+    files.flush(part, path)
+    return path, part
+
+
+@pytest.fixture
+def small_direct_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Direct I/O in 64 KiB blocks; the test is skipped where the file system has none."""
+    if not _direct_supported(tmp_path):
+        pytest.skip("this file system has no direct I/O")
+    monkeypatch.setattr(files, "DIRECT_BLOCK", 64 << 10)
+
+
 def _pieces(total: int) -> Iterator[bytes]:
     """Pieces of odd sizes (never a whole block), as an export writes them."""
     sizes = [1, 65_552, 3, 1 << 20, 12_345, 4 << 20, 7]
@@ -55,12 +73,10 @@ def test_part_file_writes_everything_in_order(tmp_path: Path, size: int) -> None
     assert not any(t.name == "amanat-writer" for t in threading.enumerate())
 
 
+@pytest.mark.usefixtures("small_direct_blocks")
 def test_direct_writes_come_from_the_helper_thread_in_whole_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _direct_supported(tmp_path):
-        pytest.skip("this file system has no direct I/O")
-    monkeypatch.setattr(files, "DIRECT_BLOCK", 64 << 10)
     writes: list[tuple[str, int]] = []
     real = os.write
 
@@ -69,23 +85,17 @@ def test_direct_writes_come_from_the_helper_thread_in_whole_blocks(
         return real(fd, data)
 
     monkeypatch.setattr(os, "write", recording)
-    path = tmp_path / "out.age"
-    part = files.open_part(path)
     data = os.urandom(5 * (64 << 10) + 100)
-    for i in range(0, len(data), 1000):
-        part.write(data[i : i + 1000])
-    files.flush(part, path)
+    path, _ = _written(tmp_path, data, 1000)
     assert files.part_path(path).read_bytes() == data
     assert writes[:-1] == [("amanat-writer", 64 << 10)] * 5
     assert writes[-1] == (threading.current_thread().name, 100)  # the tail, through the cache
 
 
+@pytest.mark.usefixtures("small_direct_blocks")
 def test_a_refused_direct_write_continues_through_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _direct_supported(tmp_path):
-        pytest.skip("this file system has no direct I/O")
-    monkeypatch.setattr(files, "DIRECT_BLOCK", 64 << 10)
     real = os.write
     refused: list[int] = []
 
@@ -199,11 +209,7 @@ def test_part_file_counts_and_hashes_what_it_wrote(
 ) -> None:
     monkeypatch.setattr(files, "DIRECT_IO", direct and files.DIRECT_IO)
     monkeypatch.setattr(files, "DIRECT_BLOCK", 64 << 10)
-    path = tmp_path / "out.age"
-    part = files.open_part(path)
     data = os.urandom(5 * (64 << 10) + 777)
-    for i in range(0, len(data), 10_000):
-        part.write(data[i : i + 10_000])
-    files.flush(part, path)
+    path, part = _written(tmp_path, data, 10_000)
     assert part.size == len(data) == files.part_path(path).stat().st_size
     assert part.sha256() == hashlib.sha256(data).hexdigest()

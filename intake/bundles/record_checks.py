@@ -56,20 +56,29 @@ def _behind_the_store() -> None:
 
 
 def _context() -> Any:
-    """How helpers start, on Linux: forked, while this is the only thread (safe, and fast: the
-    helper is a copy of this process); otherwise (the desktop app, which runs other threads,
-    cannot safely be forked) from a fork server: a fresh interpreter, started once, that has
+    """How helpers start, on Linux: forked, while this process runs a single thread (safe, and
+    fast: the helper is a copy of this process); otherwise (the desktop app, whose Qt threads
+    make forking it unsafe) from a fork server: a fresh interpreter, started once, that has
     imported this module and forks the helpers from itself. Elsewhere None: no helpers, and
     records are checked in this process. (Helpers started by a fork server load the program's
     main module again, as ``__mp_main__``: safe for Amanat's commands, whose work is behind
     ``if __name__ == "__main__"``.)"""
     if not sys.platform.startswith("linux"):
         return None
-    if threading.active_count() == 1:
+    if threading.active_count() == 1 and _one_thread():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
+
+
+def _one_thread() -> bool:
+    """Whether this process runs a single thread, counting those Python does not know of
+    (Qt's, in the desktop app: ``threading`` sees only the threads Python started)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def available() -> bool:

@@ -7,6 +7,7 @@ Real vaults (cheap KDF), real bundles and real Qt widgets offscreen.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from crypto.card import serialize_card
 from intake.archive import ArchiveQuery
+from intake.bundles import record_checks
 from intake.cards import CardRegistry, own_card
 from intake.testimonies import TestimonyStore
 from intake.vault import Vault
@@ -275,3 +277,35 @@ def test_other_tabs_wait_while_an_import_runs(
     qtbot.waitUntil(lambda: not page.running, timeout=20_000)
     assert all(workspace.isTabEnabled(i) for i in others)
     assert "1 new" in page.reports.item(0).text()
+
+
+def test_a_large_bundle_is_checked_in_helper_processes_in_the_app(
+    qtbot: QtBot,
+    coordinator_shell: AppShell,
+    make_vault: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app runs Qt threads (which Python's threading module does not see), so it cannot be
+    forked safely: its helpers come from a fork server (intake/bundles/record_checks.py), not
+    from the app's own process. Here 'large' is lowered to three records."""
+    monkeypatch.setattr(record_checks, "MIN_RECORDS", 3)
+    monkeypatch.setattr(record_checks, "BATCH_RECORDS", 2)
+    parents: list[int] = []
+    real = record_checks.RecordChecker.__init__
+
+    def recording(self: record_checks.RecordChecker, author: bytes) -> None:
+        real(self, author)
+        parents.append(self._pool.submit(os.getppid).result())
+
+    monkeypatch.setattr(record_checks.RecordChecker, "__init__", recording)
+    coordinator: Vault = coordinator_shell.session.vault
+    volunteer = make_vault(name="Berik", folder="v1")
+    names = ["Tursun Ablimit", "Nurlan Serikuly", "Gulnar Memet"]
+    finalized(volunteer, *(victim_testimony({"latin": n}, True) for n in names))
+    reports = import_and_wait(
+        qtbot, workspace_of(coordinator_shell), send(volunteer, coordinator, tmp_path / "usb")
+    )
+    assert len(parents) == 1 and parents[0] != os.getpid()  # not forked from the app itself
+    assert "3 new" in reports[0]
+    assert len(TestimonyStore(coordinator).list()) == 3

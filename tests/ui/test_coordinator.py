@@ -20,6 +20,7 @@ from intake.bundles import record_checks
 from intake.cards import CardRegistry, own_card
 from intake.testimonies import TestimonyStore
 from intake.vault import Vault
+from tests.intake.bundles.vaults import helper_parents
 from tests.ui.conftest import DialogRecorder, type_text
 from tests.ui.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 from ui.coordinator import archive_model
@@ -291,14 +292,7 @@ def test_a_large_bundle_is_checked_in_helper_processes_in_the_app(
     from the app's own process. Here 'large' is lowered to three records."""
     monkeypatch.setattr(record_checks, "MIN_RECORDS", 3)
     monkeypatch.setattr(record_checks, "BATCH_RECORDS", 2)
-    parents: list[int] = []
-    real = record_checks.RecordChecker.__init__
-
-    def recording(self: record_checks.RecordChecker, author: bytes) -> None:
-        real(self, author)
-        parents.append(self._pool.submit(os.getppid).result())
-
-    monkeypatch.setattr(record_checks.RecordChecker, "__init__", recording)
+    parents = helper_parents(monkeypatch)
     coordinator: Vault = coordinator_shell.session.vault
     volunteer = make_vault(name="Berik", folder="v1")
     names = ["Tursun Ablimit", "Nurlan Serikuly", "Gulnar Memet"]

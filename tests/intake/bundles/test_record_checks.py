@@ -28,7 +28,13 @@ from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.bundles import forge
 from tests.intake.bundles.synthetic import split_members
-from tests.intake.bundles.vaults import add_final, exchange_cards, logical_dump, photo
+from tests.intake.bundles.vaults import (
+    add_final,
+    exchange_cards,
+    helper_parents,
+    logical_dump,
+    photo,
+)
 
 RECORDS = 7
 
@@ -190,14 +196,7 @@ def test_helpers_come_from_a_fork_server_while_other_threads_run(
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
-    parents: list[int] = []
-    real = record_checks.RecordChecker.__init__
-
-    def recording(self: record_checks.RecordChecker, author: bytes) -> None:
-        real(self, author)
-        parents.append(self._pool.submit(os.getppid).result())
-
-    monkeypatch.setattr(record_checks.RecordChecker, "__init__", recording)
+    parents = helper_parents(monkeypatch)
     try:
         assert record_checks.available()
         report, dump = _import(setup, "threads", setup.bundle)

@@ -4,12 +4,16 @@ the example testimony (finalized, with a photo), and a dump of a vault's logical
 from __future__ import annotations
 
 import io
+import os
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from intake.attachments import AttachmentStore
+from intake.bundles import record_checks
 from intake.cards import CardRegistry, own_card
 from intake.testimonies import TestimonyStore
 from intake.testimony_json import read_testimony_json
@@ -88,3 +92,18 @@ def logical_dump(vault: Vault) -> dict[str, list[tuple[Any, ...]]]:
             key=repr,
         )
     return dump
+
+
+def helper_parents(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, each RecordChecker made adds its helper's parent process id to the list
+    returned: this process's id when the helper was forked from it, another (the fork
+    server's) when not."""
+    parents: list[int] = []
+    real = record_checks.RecordChecker.__init__
+
+    def recording(self: record_checks.RecordChecker, author: bytes) -> None:
+        real(self, author)
+        parents.append(self._pool.submit(os.getppid).result())
+
+    monkeypatch.setattr(record_checks.RecordChecker, "__init__", recording)
+    return parents

@@ -72,6 +72,15 @@ def _no_number(text: str) -> NoReturn:
     raise InputNumber()
 
 
+MAX_DIGITS = 32  # longer integers are refused before conversion (Python stops at 4,300 digits)
+
+
+def _whole_number(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise InputNumber()
+    return int(text)
+
+
 def read_testimony_json(data: bytes) -> ParsedTestimony:
     """Parse the bytes of a testimony file; raises an InvalidInput or UnknownForm subclass."""
     if len(data) > MAX_INPUT_BYTES:
@@ -84,6 +93,7 @@ def read_testimony_json(data: bytes) -> ParsedTestimony:
         value = json.loads(
             text,
             object_pairs_hook=_no_duplicates,
+            parse_int=_whole_number,
             parse_float=_no_number,
             parse_constant=_no_number,
         )

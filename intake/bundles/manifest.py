@@ -52,6 +52,7 @@ MAX_TOTAL_SIZE = 64 << 30  # sum of declared sizes: bounds the disk an import ca
 MAX_NAME_BYTES = 255  # an attachment's original file name (common file system limit)
 MAX_MEDIA_TYPE = 127  # RFC 6838 limits each part to 127 characters
 MAX_SEQUENCE = 2**53 - 1  # largest integer canonical JSON allows
+MAX_DIGITS = 32  # a literal this long is over every limit here; longer ones are not converted
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
 EARLIEST_CREATED = "1970-01-01T00:00:00Z"
 LATEST_CREATED = "2242-03-16T12:56:31Z"  # 8**11 - 1 seconds: 11 octal digits of tar mtime
@@ -206,6 +207,14 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_number(text: str) -> None:
     raise _invalid(tr("it contains a number that is not a whole number"))
+
+
+def _bounded_int(text: str) -> int:
+    """An integer literal, refused before conversion if it is longer than any valid one
+    (Python refuses to convert more than 4,300 digits with a ValueError)."""
+    if len(text) > MAX_DIGITS:
+        raise _invalid(tr("it contains a number that is too large"))
+    return int(text)
 
 
 def _object(value: object, members: set[str], what: str) -> dict[str, Any]:
@@ -371,10 +380,11 @@ def parse_manifest(data: bytes) -> Manifest:
         value = json.loads(
             data.decode("utf-8"),
             object_pairs_hook=_no_duplicates,
+            parse_int=_bounded_int,
             parse_float=_reject_number,
             parse_constant=_reject_number,
         )
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
         raise _invalid(tr("it is not UTF-8 JSON")) from None
     if isinstance(value, dict) and "format" in value and value["format"] != BUNDLE_FORMAT:
         raise UnsupportedBundle

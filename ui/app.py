@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from intake.cli.common import default_vault_dir
 from intake.errors import AmanatError
+from intake.process_safety import harden_process
 from ui import dialogs
 from ui.fonts import interface_font, register_bundled_fonts
 from ui.preferences import Preferences
@@ -79,6 +80,7 @@ def _quiet_thread_excepthook(args: threading.ExceptHookArgs) -> None:
 
 def run(vault: Path | None, lang: str | None) -> int:
     """Start the desktop app on ``vault`` in ``lang``; returns the exit status."""
+    harden_process()  # no core file with testimonies in it (intake/process_safety.py)
     sys.excepthook = _quiet_excepthook
     threading.excepthook = _quiet_thread_excepthook
     app = create_application()

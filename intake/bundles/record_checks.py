@@ -6,9 +6,13 @@ runs the computation of only one thread at a time, so for a bundle with many rec
 run in helper processes, on other processor cores, a few batches ahead of this process, which
 stores them in order. Records reach the helpers through pipes, in memory; nothing is written
 to disk. A record a helper refuses is checked again here, so the refusal is raised with its
-precise reason, in stream order, exactly as without helpers. On Linux, helpers are forked
-copies of this process while no other thread runs (the ``amanat`` command), or forked by a
-fork server when other threads run (the desktop app); elsewhere, and for small bundles,
+precise reason, in stream order, exactly as without helpers.
+
+On Linux, helpers are forked by a fork server: a fresh interpreter, started once, without the
+passphrase variables in its environment, that has imported this module. So a helper holds no
+copy of this process's memory (no passphrase, no vault key), no open vault file and no vault
+lock; it makes no core file, and it is killed as soon as the fork server or the importing
+process dies, by any signal (intake/process_safety.py). Elsewhere, and for small bundles,
 records are checked in this process.
 """
 
@@ -18,13 +22,19 @@ import contextlib
 import multiprocessing
 import os
 import sys
-import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import forkserver
 from typing import Any
 
 from intake.bundles.manifest import RecordEntry
 from intake.errors import AmanatError
+from intake.process_safety import (
+    SECRET_ENVIRONMENT,
+    die_with_parent,
+    harden_process,
+    secrets_out_of_environment,
+)
 from intake.testimony_exchange import CheckedVersion, check_version
 
 MIN_RECORDS = 2_000  # bundles with fewer records are checked in this process
@@ -48,42 +58,33 @@ def _check_batch(author: bytes, batch: list[tuple[bytes, bytes]]) -> list[Checke
     return out
 
 
-def _behind_the_store() -> None:
-    """In each helper: a lower scheduling priority, so the process storing the records (the
-    slower side) gets a whole core whenever it can run."""
+def _start_helper(importer: int) -> None:
+    """In each helper, first: no core file, killed with its parent, and a lower scheduling
+    priority, so the process storing the records (the slower side) gets a whole core whenever
+    it can run."""
+    harden_process()
+    die_with_parent(importer)
+    for name in SECRET_ENVIRONMENT:  # none reach a fork server's helpers; a forked one (tests)
+        os.environ.pop(name, None)
     with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
         os.nice(NICENESS)
 
 
 def _context() -> Any:
-    """How helpers start, on Linux: forked, while this process runs a single thread (safe, and
-    fast: the helper is a copy of this process); otherwise (the desktop app, whose Qt threads
-    make forking it unsafe) from a fork server: a fresh interpreter, started once, that has
-    imported this module and forks the helpers from itself. Elsewhere None: no helpers, and
-    records are checked in this process. (Helpers started by a fork server load the program's
-    main module again, as ``__mp_main__``: safe for Amanat's commands, whose work is behind
-    ``if __name__ == "__main__"``.)"""
+    """How helpers start: on Linux, from the fork server (started without the passphrase in
+    its environment); elsewhere None: no helpers, records are checked in this process."""
     if not sys.platform.startswith("linux"):
         return None
-    if threading.active_count() == 1 and _one_thread():
-        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    with secrets_out_of_environment():
+        forkserver.ensure_running()
     return context
 
 
-def _one_thread() -> bool:
-    """Whether this process runs a single thread, counting those Python does not know of
-    (Qt's, in the desktop app: ``threading`` sees only the threads Python started)."""
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return False
-
-
 def available() -> bool:
-    """Whether records can be checked in helpers here and now (see ``_context``)."""
-    return _context() is not None
+    """Whether records can be checked in helpers here (see ``_context``)."""
+    return sys.platform.startswith("linux")
 
 
 class RecordChecker:
@@ -97,7 +98,10 @@ class RecordChecker:
             raise RuntimeError("no helper processes here (check available() first)")
         self._author = author
         self._pool = ProcessPoolExecutor(
-            max_workers=HELPERS, mp_context=context, initializer=_behind_the_store
+            max_workers=HELPERS,
+            mp_context=context,
+            initializer=_start_helper,
+            initargs=(os.getpid(),),
         )
         self._pending: deque[tuple[list[Item], Future[list[CheckedVersion | None]] | None]]
         self._pending = deque()

@@ -23,6 +23,7 @@ from typing import Any
 from intake import cli
 from intake.errors import AmanatError
 from intake.i18n import LANGUAGES, set_language, tr
+from intake.process_safety import harden_process
 
 Registrar = Callable[[Any], None]
 
@@ -56,6 +57,7 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> int:
+    harden_process()  # before any passphrase or testimony is in memory
     lang = os.environ.get("AMANAT_LANG", "en")
     if lang in LANGUAGES:
         set_language(lang)

@@ -3,6 +3,8 @@
 Strength is estimated with zxcvbn (a maintained estimator). A passphrase is accepted when it
 has at least ``MIN_LENGTH`` characters and zxcvbn scores it at least ``MIN_SCORE`` (0–4).
 Advice strings come from zxcvbn in English; the GUI shows a translated summary beside them.
+Only the first ``MAX_ESTIMATED`` characters are estimated: long passphrases are what Amanat
+recommends, and any length is accepted (the whole passphrase goes to Argon2id).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from intake.i18n import tr
 
 MIN_LENGTH = 10  # short passphrases fall to offline guessing even behind Argon2id
 MIN_SCORE = 3  # zxcvbn 3 = "safely unguessable: moderate protection from offline attacks"
-MAX_ESTIMATED = 128  # zxcvbn is slow on long input; the tail adds strength anyway
+MAX_ESTIMATED = 72  # zxcvbn 4.5 refuses longer input (ValueError); the tail only adds strength
 MIN_DISTINCT = 8  # characters left after dropping the user's own name and repeated words
 
 

@@ -25,7 +25,7 @@ from intake.vault import Vault
 
 PASSPHRASE_ENV, NEW_PASSPHRASE_ENV = SECRET_ENVIRONMENT  # never passed on to helpers
 KDF_PROFILE_ENV = "AMANAT_KDF_PROFILE"  # "test": minimum Argon2id cost, for test suites only
-MAX_PASSPHRASE_FILE = 4096
+MAX_PASSPHRASE_FILE = 1 << 20  # bytes: a passphrase file holds a line, not a document
 
 
 def default_vault_dir() -> Path:

@@ -165,3 +165,25 @@ def test_interactive_prompt(tmp_path: Path) -> None:
     assert code == 0, text
     assert "volunteer" in text
     assert GOOD not in text  # no echo
+
+
+@pytest.mark.parametrize("source", ["environment", "file"])
+def test_a_passphrase_of_ten_thousand_characters(tmp_path: Path, source: str) -> None:
+    long = ("сегіз ئالتە juniper lantern orbit " * 400)[:10_000]
+    new = ("тоғыз orbit ئالتە pebble quietly " * 400)[:10_000]
+    vault = str(tmp_path / "v")
+    if source == "file":
+        (tmp_path / "pass.txt").write_text(long + "\n", encoding="utf-8")
+        args, passphrase = ("--passphrase-file", str(tmp_path / "pass.txt")), None
+    else:
+        args, passphrase = (), long
+    r = amanat(
+        "init", "--vault", vault, "--role", "volunteer", "--name", "A", *args, passphrase=passphrase
+    )
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    r = amanat(
+        "passwd", "--vault", vault, *args, passphrase=passphrase, env={"AMANAT_NEW_PASSPHRASE": new}
+    )
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert amanat("info", "--vault", vault, passphrase=new).returncode == 0
+    assert amanat("info", "--vault", vault, passphrase=new[:9_999]).returncode == 3

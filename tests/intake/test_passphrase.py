@@ -25,3 +25,12 @@ def test_policy(passphrase: str, name: str, ok: bool) -> None:
     assert strength.acceptable is ok
     if not ok and passphrase:
         assert strength.score < 3 or len(passphrase) < 10
+
+
+@pytest.mark.parametrize("length", [72, 73, 129, 10_000])
+def test_long_passphrases_are_assessed(length: int) -> None:
+    # zxcvbn 4.5 raises ValueError beyond 72 characters; long passphrases are what we advise.
+    words = "ортақ ئامانەت 吐尔逊 juniper lantern orbit pebble "
+    passphrase = (words * (length // len(words) + 1))[:length]
+    strength = assess(passphrase)
+    assert strength.acceptable and strength.score >= 3

@@ -155,3 +155,23 @@ def test_first_run_offers_the_demo_without_touching_the_real_vault(
     assert launched and launched[0][1][:3] == ["-m", "ui.main_cli", "demo"]
     assert "--lang" in launched[0][1]
     assert not is_vault(folder)  # the default location stays untouched
+
+
+def test_a_passphrase_of_ten_thousand_characters(
+    qtbot: QtBot, tmp_path: Path, make_shell: Any
+) -> None:
+    # zxcvbn raised beyond 72 characters: the meter crashed while the passphrase was typed.
+    long = ("ئالتە juniper lantern orbit pebble " * 400)[:10_000]
+    shell = make_shell(tmp_path / "v")
+    flow = _flow(shell)
+    flow.go("vault")
+    page: CreateVaultPage = flow.vault_page
+    type_text(page.name, "Aigul")
+    page.passphrase.setText(long)  # pasted, as a long passphrase would be
+    page.repeat.setText(long)
+    assert page.passphrase.text() == long  # not cut by the field's length limit
+    assert page.meter.strength.acceptable
+    assert page.create_button.isEnabled()
+    page.create_button.click()
+    qtbot.waitUntil(lambda: shell.session.is_unlocked, timeout=20_000)
+    assert is_vault(tmp_path / "v")

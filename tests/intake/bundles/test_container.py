@@ -14,12 +14,14 @@ from dataclasses import replace
 
 import pytest
 
+from crypto import minisign
 from crypto.minisign import sign
 from intake.bundles import errors
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
     MAX_MANIFEST_SIZE,
     MAX_RECORDS,
+    UNTRUSTED_COMMENT,
     Manifest,
     padding_for,
     parse_manifest,
@@ -335,13 +337,25 @@ def test_signature_of_another_bundle(content: Content, plaintext: bytes) -> None
     expect(reencrypt(join_members(members)), errors.ManifestSignatureInvalid)
 
 
-def test_trusted_comment_must_match(content: Content) -> None:
+def test_trusted_comment_must_match(content: Content, plaintext: bytes) -> None:
+    """Only the trusted-comment check can refuse this: the real bundle, its signature member
+    replaced by one in exactly the writer's form (same untrusted comment, size and tar header),
+    by the sender's key, whose signature and global signature both verify, over a trusted
+    comment naming another sequence number than the manifest's."""
     manifest = manifest_for(content)
     wrong = manifest.trusted_comment.replace("sequence=1", "sequence=9")
-    expect(
-        reencrypt(_signed_plaintext(manifest.to_json(), VOLUNTEER.seed, wrong)),
-        errors.ManifestSignatureInvalid,
-    )
+    assert wrong != manifest.trusted_comment
+    data = manifest.encode()
+    text = minisign.sign(VOLUNTEER.seed, data, wrong, UNTRUSTED_COMMENT)
+    public = minisign.PublicKey(minisign.key_id_for(VOLUNTEER.public), VOLUNTEER.public)
+    assert minisign.verify(public, data, text) == wrong
+    exact = replace(minisign.parse_signature(text), untrusted_comment=UNTRUSTED_COMMENT)
+    assert minisign.encode_signature(exact) == text
+    members = split_members(plaintext)
+    signature = member("manifest.json.minisig", text.encode(), manifest.mtime)
+    assert signature[0] == members[1][0]  # the writer's header: same name, size and time
+    members[1] = signature
+    expect(reencrypt(join_members(members)), errors.ManifestSignatureInvalid)
 
 
 def test_sender_card_changed(content: Content) -> None:

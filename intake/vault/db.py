@@ -1,8 +1,10 @@
 """Opening the SQLCipher database with the raw data key, and running migrations.
 
 Every SQLite error that means "this file is not a healthy vault" becomes ``VaultDamaged``;
-"disk full" becomes ``StorageFull``. SQLCipher's own logging is silenced before the key is
-set, so a wrong key never prints noise on stderr.
+"disk full" becomes ``StorageFull``; a write to a read-only database ``VaultReadOnly``.
+SQLCipher's own logging is silenced before the key is set, so a wrong key never prints noise
+on stderr. ``connect_read_only`` opens a vault on a read-only medium, and the damaged vault a
+rescue reads, without writing anything (docs/vault-format.md, "Read-only media").
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from intake.errors import StorageFull, UnsupportedFormat, VaultDamaged
+from intake.errors import StorageFull, UnsupportedFormat, VaultDamaged, VaultReadOnly
 from intake.vault.migrations import all_migrations
 
 DB_NAME = "vault.db"
@@ -32,17 +34,74 @@ OperationalError = sqlcipher.OperationalError
 Row = sqlcipher.Row
 
 
-def _keyed(path: Path, data_key: bytes, layout: tuple[int, str]) -> Connection:
+def _keyed(
+    path: Path, data_key: bytes, layout: tuple[int, str], *, read_only: bool = False
+) -> Connection:
     """A connection with the key, page size and page HMAC set; the first page authenticated
-    unless the file is new (raises DatabaseError when it does not)."""
+    unless the file is new (raises DatabaseError when it does not). ``read_only``: through
+    the URI ``mode=ro&immutable=1``, which creates no file, takes no lock and writes nothing."""
     page_size, hmac = layout
-    conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
+    if read_only:
+        target, uri = path.resolve().as_uri() + "?mode=ro&immutable=1", True
+    else:
+        target, uri = str(path), False
+    conn = sqlcipher.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
         conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_existing(path: Path, data_key: bytes, *, read_only: bool) -> Connection:
+    """The first of LAYOUTS under which the existing ``path`` authenticates."""
+    for i, layout in enumerate(LAYOUTS):
+        try:
+            return _keyed(path, data_key, layout, read_only=read_only)
+        except DatabaseError as exc:
+            if i == len(LAYOUTS) - 1:
+                raise translate_error(exc) from None
+    raise VaultDamaged(part="database")  # pragma: no cover - LAYOUTS is not empty
+
+
+def has_pending_log(folder: Path) -> bool:
+    """True when a non-empty write-ahead log waits beside ``vault.db`` (left by a crash or
+    an unplugged medium): committed changes not yet merged into the database file."""
+    wal = folder / (DB_NAME + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def connect_read_only(folder: Path, data_key: bytes, *, check: bool = True) -> Connection:
+    """A connection to ``folder/vault.db`` that writes nothing anywhere (read-only media, the
+    damaged vault of a rescue). ``check``: run ``quick_check`` and require the current schema
+    (a read-only vault cannot be migrated); a rescue reads without either."""
+    path = folder / DB_NAME
+    if not path.is_file():
+        raise VaultDamaged(part="database")
+    conn = open_existing(path, data_key, read_only=True)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
+        if check:
+            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise VaultDamaged(part="database")
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current > len(all_migrations()):
+                raise UnsupportedFormat
+            if current < len(all_migrations()):
+                raise VaultReadOnly
+        conn.row_factory = sqlcipher.Row
+    except DatabaseError as exc:
+        conn.close()
+        raise translate_error(exc) from None
     except BaseException:
         conn.close()
         raise
@@ -56,15 +115,13 @@ def connect(folder: Path, data_key: bytes) -> Connection:
     (docs/vault-format.md, "Database").
     """
     path = folder / DB_NAME
-    existing = path.is_file() and path.stat().st_size > 0
-    tries = LAYOUTS if existing else LAYOUTS[:1]
-    for i, layout in enumerate(tries):
+    if path.is_file() and path.stat().st_size > 0:
+        conn = open_existing(path, data_key, read_only=False)
+    else:
         try:
-            conn = _keyed(path, data_key, layout)
-            break
+            conn = _keyed(path, data_key, LAYOUTS[0])
         except DatabaseError as exc:
-            if i == len(tries) - 1:
-                raise translate_error(exc) from None
+            raise translate_error(exc) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
@@ -133,6 +190,8 @@ def translate_error(exc: BaseException) -> Exception:
     name = str(getattr(exc, "sqlite_errorname", ""))
     if name == "SQLITE_FULL" or "disk is full" in str(exc):
         return StorageFull()
+    if name.startswith("SQLITE_READONLY"):
+        return VaultReadOnly()
     if name in {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR"} or isinstance(
         exc, DatabaseError
     ):

@@ -3,12 +3,15 @@
 A vault is a folder with ``vault.json`` (header) and ``vault.db`` (SQLCipher). Opening takes
 the passphrase, unwraps the data key, takes the one-process lock and opens the database.
 Other services (testimonies, cards, bundles) receive an open ``Vault`` and use ``conn`` and
-``transaction()``; they never see the data key.
+``transaction()``; they never see the data key. A vault whose folder cannot be written (a
+write-protected USB stick) opens read-only: ``read_only`` is True and every change raises
+``VaultReadOnly`` (docs/vault-format.md, "Read-only media").
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 import unicodedata
@@ -26,6 +29,7 @@ from intake.errors import (
     VaultExists,
     VaultLocked,
     VaultNotFound,
+    VaultReadOnly,
 )
 from intake.i18n import tr
 from intake.vault import db, header
@@ -35,6 +39,8 @@ ROLES = ("volunteer", "coordinator")
 MAX_NAME_LEN = 64  # the card format's limit: names must fit a QR code
 BUSY_WAIT = 2.0  # seconds a transaction waits for another thread's to end
 BULK_BYTES = 64 << 20  # transactions expected to write more than this run as ``bulk``
+# creating or opening vault.lock for writing fails with these on a read-only medium or folder
+READ_ONLY_ERRORS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,13 +61,29 @@ def is_vault(folder: Path) -> bool:
     return (folder / header.HEADER_NAME).is_file()
 
 
+def take_lock(folder: Path) -> VaultLock | None:
+    """The held one-process lock of ``folder``, or None when the folder cannot be written
+    (read-only medium or permissions): the vault then opens read-only."""
+    lock = VaultLock(folder)
+    try:
+        lock.acquire()
+    except OSError as exc:
+        if exc.errno in READ_ONLY_ERRORS:
+            return None
+        raise
+    return lock
+
+
 class Vault:
     """An open vault. Use ``Vault.create`` or ``Vault.open``; ``close()`` locks it again."""
 
-    def __init__(self, folder: Path, conn: db.Connection, lock: VaultLock, hdr: header.Header):
+    def __init__(
+        self, folder: Path, conn: db.Connection, lock: VaultLock | None, hdr: header.Header
+    ):
         self.path = folder
         self._conn: db.Connection | None = conn
         self._lock = lock
+        self.read_only = lock is None  # opened from a medium or folder that cannot be written
         self._header = hdr
         self._busy = threading.RLock()  # held by the thread whose transaction is open
 
@@ -120,29 +142,41 @@ class Vault:
         if not (folder / db.DB_NAME).is_file():
             raise VaultDamaged(part="database")
         data_key = header.unwrap(hdr, passphrase)
-        lock = VaultLock(folder)
-        lock.acquire()
+        lock = take_lock(folder)
         try:
-            conn = db.connect(folder, data_key)
-            if conn.execute("SELECT count(*) FROM identity").fetchone()[0] != 1:
+            if lock is None:
+                if db.has_pending_log(folder):  # unmerged changes; merging needs writing
+                    raise VaultReadOnly
+                conn = db.connect_read_only(folder, data_key)
+            else:
+                conn = db.connect(folder, data_key)
+            try:
+                rows = conn.execute("SELECT count(*) FROM identity").fetchone()[0]
+            except db.DatabaseError as exc:
+                conn.close()
+                raise db.translate_error(exc) from None
+            if rows != 1:
                 conn.close()
                 raise VaultDamaged(part="database")
         except BaseException:
-            lock.release()
+            if lock is not None:
+                lock.release()
             raise
         return cls(folder, conn, lock, hdr)
 
     def close(self) -> None:
         """Lock the vault: close the database and release the process lock."""
         if self._conn is not None:
-            with contextlib.suppress(db.DatabaseError):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not self.read_only:
+                with contextlib.suppress(db.DatabaseError):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
             from intake.memory import forget_cached_content
 
             forget_cached_content()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
 
     lock = close
 
@@ -176,6 +210,8 @@ class Vault:
         imports"). When that switch is not possible, the transaction runs as usual.
         """
         conn = self.conn
+        if self.read_only:
+            raise VaultReadOnly
         # One connection serves every thread (the window and its background jobs): a second
         # thread's transaction waits for the first one, a little, then says the vault is busy.
         if not self._busy.acquire(timeout=BUSY_WAIT):
@@ -240,6 +276,8 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the data key under ``new``; ``old`` must be right. The DB is not rewritten."""
+        if self.read_only:
+            raise VaultReadOnly
         data_key = header.unwrap(header.read_header(self.path), old)
         self._header = header.rewrap(self._header, new, data_key)
         header.write_header(self.path, self._header)

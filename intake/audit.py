@@ -50,6 +50,7 @@ ACTIONS = frozenset(
         "person_link",  # a coordinator linked two victims as the same person
         "person_dismiss",  # a coordinator dismissed a possible duplicate pair
         "person_undo",  # a coordinator took back a link or dismissal
+        "rescue",  # this vault was made by rescuing what could be read of a damaged one
     }
 )
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -78,6 +78,15 @@ class VaultDamaged(AmanatError):
         return tr(self._msgid, lang=lang, part=parts.get(part, part))
 
 
+class VaultReadOnly(AmanatError):
+    msgid = (
+        "This vault is on a read-only medium (for example a write-protected USB stick): it can"
+        " be read, searched, printed and rescued, but not changed. Copy the vault folder to a"
+        " writable disk to change it."
+    )
+    exit_code = 1
+
+
 class VaultLocked(AmanatError):
     msgid = "The vault is locked. Unlock it with the passphrase first."
     exit_code = 3

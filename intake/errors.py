@@ -32,7 +32,7 @@ class AmanatError(Exception):
 # Exit codes (documented in README and `amanat --help`):
 #   0 ok · 1 other error · 2 usage · 3 wrong passphrase · 4 vault in use · 5 vault not found
 #   6 vault damaged · 7 unsupported format · 8 invalid input · 9 verification failed
-#   10 not permitted (unknown / revoked / unverified key)
+#   10 not permitted (unknown / revoked / unverified key) · 11 disk full
 
 
 class UsageError(AmanatError):
@@ -104,4 +104,4 @@ class InvalidInput(AmanatError):
 
 class StorageFull(AmanatError):
     msgid = "The disk is full. Nothing was lost; free some space and try again."
-    exit_code = 1
+    exit_code = 11

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +30,6 @@ from intake.bundles.errors import (
     UnknownSender,
 )
 from intake.bundles.importer import (
-    DISK_MARGIN,
     BundleReport,
     import_bundle,
     import_stream,
@@ -39,9 +37,10 @@ from intake.bundles.importer import (
     verify_stream,
 )
 from intake.bundles.reader import Progress
+from intake.bundles.space import copy_needs, require_space
 from intake.canonical import created_now
 from intake.cards import CardRegistry, KnownCard
-from intake.errors import AmanatError, InvalidInput, StorageFull
+from intake.errors import AmanatError, InvalidInput
 from intake.i18n import tr
 from intake.vault import BULK_BYTES, Vault
 
@@ -198,8 +197,7 @@ def _quarantine(
     with _open(path) as src:
         size = os.fstat(src.fileno()).st_size
         _admit(vault, report_head(vault, src), size)
-        if shutil.disk_usage(vault.path).free < 2 * size + DISK_MARGIN:
-            raise StorageFull
+        require_space(vault.path, copy_needs(size, bulk=size > BULK_BYTES))
         src.seek(0)
         with vault.transaction(bulk=size > BULK_BYTES) as conn:
             staging = "incoming"

@@ -15,7 +15,6 @@ stored copy); ``report_head`` checks and reports only the signed head.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,9 +39,10 @@ from intake.bundles.errors import (
 )
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
+from intake.bundles.space import import_needs, require_space
 from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
 from intake.cards import CardRegistry
-from intake.errors import InvalidInput, StorageFull
+from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.identity import fingerprint as own_fingerprint
 from intake.media_types import SNIFF_BYTES, detect_media_type
@@ -51,7 +51,6 @@ from intake.testimony_errors import ImportRejected
 from intake.testimony_exchange import CheckedVersion, check_version, store_version
 from intake.vault import BULK_BYTES, Vault
 
-DISK_MARGIN = 64 << 20  # bytes kept free beyond twice the bundle (write-ahead log, then database)
 Outcomes = dict[str, int]
 
 
@@ -356,11 +355,10 @@ def import_stream(
         return report
     if conn is not None:
         return _store(vault, conn, reader, manifest, report, progress, clock)
-    free = shutil.disk_usage(vault.path).free
-    if free < 2 * manifest.data_size + DISK_MARGIN:
-        raise StorageFull
+    bulk = manifest.data_size > BULK_BYTES
+    require_space(vault.path, import_needs(manifest, bulk=bulk))
     # A large bundle's pages are written once, with a rollback journal (vault-format.md).
-    with vault.transaction(bulk=manifest.data_size > BULK_BYTES) as own:
+    with vault.transaction(bulk=bulk) as own:
         return _store(vault, own, reader, manifest, report, progress, clock)
 
 

@@ -7,7 +7,7 @@ documented code; they never print a traceback.
 
 Exit codes: 0 ok · 1 other error · 2 usage · 3 wrong passphrase · 4 vault in use ·
 5 vault not found · 6 vault damaged · 7 unsupported format · 8 invalid input ·
-9 verification failed · 10 not permitted · 130 interrupted.
+9 verification failed · 10 not permitted · 11 disk full · 130 interrupted.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ HELP_ORDER = ("cmd_vault", "cmd_card", "cmd_testimony", "cmd_bundle", "cmd_pdf",
 EPILOG = (
     "exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 vault in use, "
     "5 vault not found, 6 vault damaged, 7 unsupported format, 8 invalid input, "
-    "9 verification failed, 10 not permitted, 130 interrupted"
+    "9 verification failed, 10 not permitted, 11 disk full, 130 interrupted"
 )
 
 

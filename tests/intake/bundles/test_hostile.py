@@ -395,16 +395,16 @@ def test_declared_but_missing_data(world: World) -> None:
 def test_not_enough_disk_space_is_refused_before_any_write(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A real full disk cannot be arranged here: the free-space probe is replaced (a fake).
+    # The free-space probe is replaced (a fake); test_disk_space.py uses a real small disk.
     import shutil
 
-    from intake.errors import StorageFull
+    from intake.bundles.space import NotEnoughSpace
 
     usage = shutil.disk_usage(world.folder)
     monkeypatch.setattr(
-        "intake.bundles.importer.shutil.disk_usage", lambda _: usage._replace(free=3_000_000)
+        "intake.bundles.space.shutil.disk_usage", lambda _: usage._replace(free=300_000)
     )
-    refused(world, world.good, StorageFull, verify=False)  # verify writes nothing
+    refused(world, world.good, NotEnoughSpace, verify=False)  # verify writes nothing
 
 
 # ---- records that do not hold what the signed manifest promises -------------------------------

@@ -149,7 +149,7 @@ def _open_source(source: Path, target: Path, data_key: bytes) -> SalvageReader:
             shutil.copyfile(source / name, scratch / name)
 
         def connect() -> db.Connection:
-            conn = db.open_existing(scratch / db.DB_NAME, data_key, read_only=False)
+            conn = db.open_existing(scratch / db.DB_NAME, data_key, read_only=False, salvage=True)
             conn.execute("PRAGMA temp_store = MEMORY")
             return conn
 
@@ -228,6 +228,7 @@ class _Copier:
         self._new: Vault | None = None
         self._tables: set[str] = set()  # of the damaged vault
         self._lost_shas: set[str] = set()  # attachments reported lost
+        self._lost_ids: set[str] = set()  # testimonies reported lost
 
     @property
     def new(self) -> Vault:
@@ -347,7 +348,8 @@ class _Copier:
         columns = self._common_columns(table)
         rows = self.reader.rows(table, columns)
         if table == "testimony_attachments":  # links to what is reported lost already
-            rows = (r for r in rows if not self._explained_link(r[1 + columns.index("sha256")]))
+            at = (1 + columns.index("testimony_id"), 1 + columns.index("sha256"))
+            rows = (r for r in rows if not self._explained_link(r[at[0]], r[at[1]]))
         inserted = self._insert_rows(table, columns, rows)
         keys = self.reader.index_keys(table)
         refused = self.report.lost_rows.get(table, 0)
@@ -355,13 +357,14 @@ class _Copier:
         if keys is not None:
             listed = keys[0]
             if table == "testimony_attachments":
-                listed = {k for k in listed if not self._explained_link(k[1])}
+                listed = {k for k in listed if not self._explained_link(k[0], k[1])}
             unread = max(unread, len(listed - inserted) - refused)
         if unread > 0:
             self._lose(table, unread)
 
-    def _explained_link(self, sha256: object) -> bool:
-        return str(sha256) in self._lost_shas
+    def _explained_link(self, testimony_id: object, sha256: object) -> bool:
+        """A link to a testimony or file the report names as lost already."""
+        return str(sha256) in self._lost_shas or str(testimony_id) in self._lost_ids
 
     # ---- testimonies --------------------------------------------------------------------
 
@@ -409,6 +412,7 @@ class _Copier:
         if index is not None:
             ids |= {str(k[0]) for k in index[0]}
         self.report.lost_testimonies = sorted(ids - set(spans))
+        self._lost_ids = set(self.report.lost_testimonies)
         self.report.lost_rows.pop("testimony_versions", None)  # named in lost_versions
 
     def _sealed_versions(self) -> set[tuple[str, int]]:
@@ -506,23 +510,27 @@ class _Copier:
         self.report.lost_rows.pop("audit", None)
         seqs = sorted(int(k[0]) for k in entries) if entries else []
         last = seqs[-1] if seqs else 0
+        head: tuple[int, str] | None = None
+        if last:
+            row = self.new.conn.execute("SELECT hash FROM audit WHERE seq = ?", (last,)).fetchone()
+            head = (last, str(row[0]))
         try:
-            head = self.reader.conn.execute("SELECT seq FROM audit_head WHERE id = 1").fetchone()
-            end = max(last, int(head[0])) if head else last
+            row = self.reader.conn.execute(
+                "SELECT seq, hash FROM audit_head WHERE id = 1"
+            ).fetchone()
         except db.DatabaseError:
             self.reader.recover()
             self.report.audit_end_unknown = True
-            end = last
+            row = None
+        if row is not None and int(row[0]) > last:  # entries lost at the end
+            head = (int(row[0]), str(row[1]))
         have = set(seqs)
+        end = head[0] if head else 0
         self.report.lost_audit = _ranges([s for s in range(1, end + 1) if s not in have])
-        audit = AuditLog(self.new)
         with self.new.transaction() as conn:
-            if seqs:
-                digest = conn.execute("SELECT hash FROM audit WHERE seq = ?", (last,)).fetchone()
-                conn.execute(
-                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", (last, digest[0])
-                )
-            audit.append(conn, "rescue", source_id, self._audit_details())
+            if head is not None:  # the rescue entry follows the last entry the vault had
+                conn.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", head)
+            AuditLog(self.new).append(conn, "rescue", source_id, self._audit_details())
 
     def _audit_details(self) -> dict[str, Any]:
         r = self.report

@@ -35,11 +35,18 @@ Row = sqlcipher.Row
 
 
 def _keyed(
-    path: Path, data_key: bytes, layout: tuple[int, str], *, read_only: bool = False
+    path: Path,
+    data_key: bytes,
+    layout: tuple[int, str],
+    *,
+    read_only: bool = False,
+    salvage: bool = False,
 ) -> Connection:
     """A connection with the key, page size and page HMAC set; the first page authenticated
     unless the file is new (raises DatabaseError when it does not). ``read_only``: through
-    the URI ``mode=ro&immutable=1``, which creates no file, takes no lock and writes nothing."""
+    the URI ``mode=ro&immutable=1``, which creates no file, takes no lock and writes nothing.
+    ``salvage``: a file shorter than its header says is read anyway (SQLite refuses it as
+    corrupt unless ``writable_schema`` is on; nothing is written through this connection)."""
     page_size, hmac = layout
     if read_only:
         target, uri = path.resolve().as_uri() + "?mode=ro&immutable=1", True
@@ -51,6 +58,8 @@ def _keyed(
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
         conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+        if salvage:
+            conn.execute("PRAGMA writable_schema = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:
         conn.close()
@@ -58,11 +67,13 @@ def _keyed(
     return conn
 
 
-def open_existing(path: Path, data_key: bytes, *, read_only: bool) -> Connection:
+def open_existing(
+    path: Path, data_key: bytes, *, read_only: bool, salvage: bool = False
+) -> Connection:
     """The first of LAYOUTS under which the existing ``path`` authenticates."""
     for i, layout in enumerate(LAYOUTS):
         try:
-            return _keyed(path, data_key, layout, read_only=read_only)
+            return _keyed(path, data_key, layout, read_only=read_only, salvage=salvage)
         except DatabaseError as exc:
             if i == len(LAYOUTS) - 1:
                 raise translate_error(exc) from None
@@ -86,7 +97,7 @@ def connect_read_only(folder: Path, data_key: bytes, *, check: bool = True) -> C
     path = folder / DB_NAME
     if not path.is_file():
         raise VaultDamaged(part="database")
-    conn = open_existing(path, data_key, read_only=True)
+    conn = open_existing(path, data_key, read_only=True, salvage=not check)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk

@@ -29,6 +29,7 @@ class Snapshot:
     identity: tuple[Any, ...]
     versions: dict[tuple[str, int], tuple[Any, ...]]
     attachments: dict[str, str]  # sha256 -> sha256 of the bytes read back
+    sizes: dict[str, int]  # sha256 -> size
     links: set[tuple[str, str]]
     audit: dict[int, tuple[Any, ...]]
     settings: dict[str, str]
@@ -74,6 +75,7 @@ def snapshot(vault: Vault) -> Snapshot:
     for (sha,) in conn.execute("SELECT sha256 FROM attachments ORDER BY sha256").fetchall():
         with files.open(str(sha)) as reader:
             attachments[str(sha)] = hashlib.sha256(reader.read()).hexdigest()
+    sizes = {str(r[0]): int(r[1]) for r in conn.execute("SELECT sha256, size FROM attachments")}
     links = {
         (str(r[0]), str(r[1]))
         for r in conn.execute("SELECT testimony_id, sha256 FROM testimony_attachments")
@@ -81,7 +83,7 @@ def snapshot(vault: Vault) -> Snapshot:
     audit = {int(r[0]): tuple(r) for r in conn.execute("SELECT * FROM audit ORDER BY seq")}
     settings = {str(r[0]): str(r[1]) for r in conn.execute("SELECT key, value FROM settings")}
     identity = tuple(conn.execute("SELECT * FROM identity").fetchone())
-    return Snapshot(identity, versions, attachments, links, audit, settings)
+    return Snapshot(identity, versions, attachments, sizes, links, audit, settings)
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

@@ -17,9 +17,9 @@ from intake.audit import AuditLog
 from intake.errors import VaultDamaged, VaultExists, WrongPassphrase
 from intake.rescue import RescueReport, rescue_vault
 from intake.testimonies import TestimonyStore
-from intake.vault import Vault, db
+from intake.vault import Vault, db, header
 from intake.vault.salvage import SalvageReader
-from tests.conftest import PASSPHRASE
+from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.rescue_fixtures import (
     PAGE,
     Snapshot,
@@ -98,8 +98,8 @@ def test_one_flipped_bit_in_the_middle_loses_only_that_attachment(
     assert file_hashes(folder) == hashes  # the damaged vault is byte-for-byte untouched
     _check(before, tmp_path / "rescued", report)
     # the middle of the file is the big attachment's chunks: that file alone is lost
-    big = [a for a in report.lost_attachments if a.sha256 not in ()]
-    assert len(big) == 1 and not report.lost_versions and not report.lost_audit
+    assert [before.sizes[a.sha256] for a in report.lost_attachments] == [BIG]
+    assert not report.lost_versions and not report.lost_audit
     assert not report.complete
 
 
@@ -134,8 +134,6 @@ def test_a_file_cut_short_loses_only_what_the_report_names(
 
 
 def _root_page(folder: Path, table: str) -> int:
-    from intake.vault import header
-
     key = header.unwrap(header.read_header(folder), PASSPHRASE)
     conn = db.connect_read_only(folder, key)
     try:
@@ -262,15 +260,13 @@ def test_identity_unreadable_rescues_nothing(
 def test_reader_skips_only_the_bad_leaf(tmp_path: Path) -> None:
     """The salvage reader, on its own: a table of many leaves with one bad leaf yields every
     row of the other leaves, in order, and remembers the damage."""
-    vault = Vault.create(tmp_path / "v", PASSPHRASE, "volunteer", "A", None or _fast())
+    vault = Vault.create(tmp_path / "v", PASSPHRASE, "volunteer", "A", FAST_KDF)
     with vault.transaction() as conn:
         for i in range(3000):
             conn.execute("INSERT INTO settings VALUES (?, ?)", (f"k{i:05d}", "v" * 300))
     key_rows = {int(r[0]) for r in vault.conn.execute("SELECT rowid FROM settings")}
     vault.close()
     root = _root_page(tmp_path / "v", "settings")
-    from intake.vault import header
-
     key = header.unwrap(header.read_header(tmp_path / "v"), PASSPHRASE)
     # the first leaf after the root that holds settings rows: try pages until one costs rows
     for page in range(root + 1, (tmp_path / "v" / db.DB_NAME).stat().st_size // PAGE + 1):
@@ -290,9 +286,3 @@ def test_reader_skips_only_the_bad_leaf(tmp_path: Path) -> None:
     assert "settings" in reader.damaged
     lost = len(key_rows) - len(rows)
     assert 0 < lost < 100  # one 16 KiB leaf holds about 50 of these rows
-
-
-def _fast() -> object:
-    from tests.conftest import FAST_KDF
-
-    return FAST_KDF

@@ -269,12 +269,15 @@ def export_file(
     options: ShareOptions | None = None,
     progress: Progress | None = None,
     clock: Callable[[], datetime] | None = None,
+    *,
+    overwrite: bool = False,
 ) -> ShareReport:
     """``export_data`` into ``path`` atomically (``path.part``, fsync, audit, rename). An
-    existing ``path`` is never overwritten (OutputExists); on any failure nothing is left."""
+    existing ``path`` is replaced only with ``overwrite`` (else OutputExists); on any failure
+    nothing is left."""
     options = options or ShareOptions()
     now = created_now(clock() if clock else None)
-    part = files.open_part(path, private=True)
+    part = files.open_part(path, private=True, overwrite=overwrite)
     try:
         hashing = _Hashing(part)
         writer = io.BufferedWriter(hashing, buffer_size=1 << 16)

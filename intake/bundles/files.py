@@ -1,8 +1,13 @@
 """Bundle files on disk: names that reveal nothing, and writes that are atomic.
 
-A bundle is written as ``FILE.part`` (created exclusively: an existing file is never
-overwritten), flushed to stable storage, and only then renamed to ``FILE``; the folder is
-flushed too, so a pulled USB stick or a crash leaves either the whole bundle or no ``FILE``.
+One rule for every file Amanat writes (bundles, PDFs, shared data): it is written as
+``FILE.part`` (created exclusively), flushed to stable storage, and only then renamed to
+``FILE``; the folder is flushed too, so a pulled USB stick or a crash leaves either the whole
+file or no ``FILE``. An existing ``FILE`` is never replaced unless the user asked for it
+(``--overwrite``, or "Replace" in the desktop app's save dialog). While a ``.part`` file is
+written, its writer holds an exclusive lock on it (``flock``); a ``.part`` file that nobody
+holds was left by a killed or crashed run, and the next write to the same ``FILE`` removes it
+(where locks are not available, on Windows, it stays and is reported as existing).
 A folder given as output gets a random 128-bit name: nothing about the sender, the recipients,
 the contents or the time. A write that fails (a full disk, a pulled USB stick) is the typed
 ``OutputFailed``, never a bare system error.
@@ -24,12 +29,16 @@ import hashlib
 import mmap
 import os
 import queue
+import stat
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from crypto.primitives import Random
+
+if sys.platform != "win32":  # Windows: no flock; an abandoned .part file stays (see above)
+    import fcntl
 from intake.bundles.errors import OutputExists, OutputFailed
 
 BUNDLE_SUFFIX = ".age"  # it is an age file; the name says nothing else
@@ -39,6 +48,8 @@ WRITEBACK = 32 << 20  # bytes written between two background flushes to the disk
 DIRECT_IO = sys.platform.startswith("linux") and hasattr(os, "O_DIRECT")
 DIRECT_BLOCK = 4 << 20  # bytes per direct write: a multiple of any disk's block size
 DIRECT_BUFFERS = 3  # one filling while up to two are written
+
+_holders: dict[str, int] = {}  # .part path -> descriptor holding its lock, until published
 
 
 def output_path(output: Path, random: Random) -> Path:
@@ -235,24 +246,84 @@ class PartFile:
             raise self._failed() from None
 
 
-def open_part(path: Path, *, private: bool = False) -> PartFile:
-    """Create ``path.part`` exclusively for writing; refuses when ``path`` already exists.
+def open_part(path: Path, *, private: bool = False, overwrite: bool = False) -> PartFile:
+    """Create ``path.part`` exclusively for writing, and lock it; refuses when ``path`` already
+    exists, unless ``overwrite`` (the user asked to replace it: ``publish`` then replaces it
+    atomically). A ``path.part`` left by a dead writer is removed first.
 
     ``private`` is for plaintext (shared data, PDFs): the file is readable by the owner only
     and never opened through a planted link. Bundles are age-encrypted and may be readable.
     """
-    if path.exists():
+    if not overwrite and path.exists():
         raise OutputExists(path=str(path))
+    part = part_path(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     if private:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(part_path(path), flags, 0o600 if private else 0o644)
-    except FileExistsError:
-        raise OutputExists(path=str(part_path(path))) from None
-    except OSError:
-        raise OutputFailed(path=str(path)) from None
+    for attempt in (1, 2):
+        try:
+            fd = os.open(part, flags, 0o600 if private else 0o644)
+            break
+        except FileExistsError:
+            if attempt == 2 or not _remove_abandoned(part):
+                raise OutputExists(path=str(part)) from None
+        except OSError:
+            raise OutputFailed(path=str(path)) from None
+    _hold(part, fd)
     return PartFile(fd, path)
+
+
+def _lock(fd: int) -> bool:
+    """Take the exclusive lock on ``fd``'s file without waiting; False when another holds it."""
+    if sys.platform == "win32":
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _hold(part: Path, fd: int) -> None:
+    """Lock the new ``part`` for as long as this writer needs it (until ``publish`` or
+    ``discard``): through a second descriptor, so closing the data descriptor keeps it."""
+    if sys.platform == "win32":
+        return
+    holder = os.dup(fd)
+    if not _lock(holder):  # a dead writer's cleanup could race us; the rename will tell
+        os.close(holder)
+        return
+    _holders[str(part)] = holder
+
+
+def _release(part: Path) -> None:
+    holder = _holders.pop(str(part), None)
+    if holder is not None:
+        os.close(holder)
+
+
+def _remove_abandoned(part: Path) -> bool:
+    """Remove ``part`` if no live writer holds it (it was left by a killed run); True when it
+    is gone. Never follows a link and never removes anything but a regular file."""
+    if sys.platform == "win32":
+        return False
+    try:
+        fd = os.open(part, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or not _lock(fd):
+            return False
+        if os.stat(part, follow_symlinks=False).st_ino != os.fstat(fd).st_ino:
+            return False  # replaced meanwhile: not ours to judge
+        part.unlink()
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def flush(f: PartFile, path: Path) -> None:
@@ -270,6 +341,7 @@ def discard(f: PartFile, path: Path) -> None:
         f.close()
     with contextlib.suppress(OSError):
         part_path(path).unlink()
+    _release(part_path(path))
 
 
 def publish(path: Path) -> None:
@@ -278,6 +350,8 @@ def publish(path: Path) -> None:
         os.replace(part_path(path), path)
     except OSError:
         raise OutputFailed(path=str(path)) from None
+    finally:
+        _release(part_path(path))
     with contextlib.suppress(OSError):  # not possible on Windows; the rename is still atomic
         fd = os.open(path.parent, os.O_RDONLY)
         try:

@@ -4,20 +4,21 @@
 for handwriting in one or two languages. ``amanat pdf testimony --vault DIR ID [--lang LANG]
 [--redacted] -o FILE`` prints one testimony from the vault. A testimony PDF is plaintext by
 nature: it is the user's explicit export, so it is written where the user asks and nowhere
-else (first as FILE.part, renamed when complete, removed if anything fails).
+else (first as FILE.part, renamed when complete, removed if anything fails); an existing FILE
+is replaced only with ``--overwrite``, as for every file Amanat writes.
 """
 
 from __future__ import annotations
 
 import argparse
-import errno
-import os
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from intake.cli.common import add_vault_argument, open_vault_from_args, out
-from intake.errors import AmanatError, StorageFull
+from intake.bundles import files
+from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
+from intake.errors import AmanatError
 from intake.forms import builtin_form
 from intake.i18n import LANGUAGES, current_language, tr
 from intake.pdf.blank import DEFAULT_VICTIM_BLOCKS, render_blank_form
@@ -26,11 +27,6 @@ from intake.pdf.page_flow import PAPER_SIZES
 from intake.pdf.vault_view import testimony_view_from_vault
 
 MAX_VICTIM_BLOCKS = 20
-
-
-class PdfNotWritten(AmanatError):
-    msgid = "The PDF could not be written to {path}."
-    exit_code = 1
 
 
 class OneLanguageOnly(AmanatError):
@@ -76,7 +72,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help=tr("how many victim blocks to print (default: {n})", n=DEFAULT_VICTIM_BLOCKS),
     )
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output_arguments(p)
     p.set_defaults(func=cmd_blank)
 
     p = psub.add_parser(
@@ -108,27 +104,23 @@ def register(sub: Any) -> None:
         help=tr("print version N instead of the newest version"),
     )
     p.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output_arguments(p)
     p.set_defaults(func=cmd_testimony)
 
 
-def write_pdf(path: Path, render: Callable[[BinaryIO], int]) -> int:
-    """Render into ``path``.part, flush it to disk, then rename it to ``path``; returns pages."""
-    part = path.with_name(path.name + ".part")
-    # Readable by the user only (a testimony PDF is plaintext), never through a planted link.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool = False) -> int:
+    """Render, then write ``path`` as every Amanat file is written (intake/bundles/files.py:
+    ``path``.part, owner-only, flushed, renamed; an existing ``path`` only replaced with
+    ``overwrite``); returns the page count."""
+    buffer = io.BytesIO()
+    pages = render(buffer)
+    part = files.open_part(path, private=True, overwrite=overwrite)  # a PDF is plaintext
     try:
-        with os.fdopen(os.open(part, flags, 0o600), "wb") as stream:
-            pages = render(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(part, path)
-    except BaseException as exc:
-        part.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            if exc.errno == errno.ENOSPC:
-                raise StorageFull() from None
-            raise PdfNotWritten(path=str(path)) from None
+        part.write(buffer.getvalue())
+        files.flush(part, path)
+        files.publish(path)
+    except BaseException:
+        files.discard(part, path)
         raise
     return pages
 
@@ -141,6 +133,7 @@ def cmd_blank(args: argparse.Namespace) -> int:
     pages = write_pdf(
         args.output,
         lambda stream: render_blank_form(form, langs, args.paper, stream, victims=args.victims),
+        overwrite=args.overwrite,
     )
     out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
     return 0
@@ -161,6 +154,7 @@ def cmd_testimony(args: argparse.Namespace) -> int:
         lambda stream: render_testimony(
             form, view, langs[0], stream, redacted=args.redacted, paper=args.paper
         ),
+        overwrite=args.overwrite,
     )
     out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
     return 0

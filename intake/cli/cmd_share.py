@@ -16,7 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.cli.common import (
+    add_output_arguments,
+    add_vault_argument,
+    err,
+    open_vault_from_args,
+    out,
+    print_json,
+)
 from intake.duplicates import DEFAULT_MIN_SCORE, DuplicateFinder, candidates_as_json
 from intake.errors import InvalidInput, UsageError
 from intake.i18n import tr
@@ -50,7 +57,7 @@ def register(sub: Any) -> None:
         help=tr("only testimonies whose consent allows sharing with this partner"),
     )
     p.add_argument("--yes", action="store_true", help=tr("do not ask for confirmation"))
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output_arguments(p)
     p.set_defaults(func=cmd_export_data)
 
     p = sub.add_parser(
@@ -141,7 +148,9 @@ def cmd_export_data(args: argparse.Namespace) -> int:
         return 1
     vault = open_vault_from_args(args)
     try:
-        report = export_file(vault, args.output, args.format, args.ids or None, options)
+        report = export_file(
+            vault, args.output, args.format, args.ids or None, options, overwrite=args.overwrite
+        )
     finally:
         vault.close()
     _summary(report, args.output)

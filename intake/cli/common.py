@@ -50,6 +50,15 @@ def add_vault_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """``-o FILE`` and ``--overwrite``: the one rule for every file a command writes (an
+    existing FILE is kept unless the user asks to replace it; intake/bundles/files.py)."""
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    parser.add_argument(
+        "--overwrite", action="store_true", help=tr("replace FILE if it already exists")
+    )
+
+
 def vault_dir(args: argparse.Namespace) -> Path:
     return Path(args.vault) if getattr(args, "vault", None) else default_vault_dir()
 

@@ -112,7 +112,15 @@ class ShareDialog(QDialog):
                 self.session.check_cancel()
                 progress(int(100 * done / max(total, 1)))
 
-            return export_file(vault, path, fmt, ids, options, step)  # type: ignore[arg-type]
+            return export_file(  # the save dialog asked before replacing a file
+                vault,
+                path,
+                fmt,  # type: ignore[arg-type]
+                ids,
+                options,
+                step,
+                overwrite=True,
+            )
 
         self.job = start_job(self.session, job, self._done, self._failed, self.progress.setValue)
         return True
@@ -144,7 +152,8 @@ def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: boo
     form = builtin_form(view.form.id, view.form.version)
     buffer = io.BytesIO()
     pages = render_testimony(form, view, current_language(), buffer, redacted=redacted)
-    part = files.open_part(path, private=True)  # plaintext: owner only, no planted link
+    # plaintext: owner only, no planted link; the save dialog asked before replacing a file
+    part = files.open_part(path, private=True, overwrite=True)
     try:
         part.write(buffer.getvalue())
         files.flush(part, path)

@@ -42,9 +42,11 @@ def test_blank_form_in_every_language(
 
 def test_blank_letter_paper_and_victim_blocks(tmp_path: Path) -> None:
     out = tmp_path / "form.pdf"
-    out.write_bytes(b"an older file")  # replaced
+    out.write_bytes(b"an older file")  # replaced, as asked
     args = ["pdf", "blank", "--lang", "en", "--paper", "letter", "--victims", "4", "-o", str(out)]
-    assert main(args) == 0
+    assert main(args) == 8  # not without --overwrite (intake/bundles/files.py)
+    assert out.read_bytes() == b"an older file"
+    assert main([*args, "--overwrite"]) == 0
     assert "Victim 4" in pdf_text(out)
     assert out.stat().st_mode & 0o077 == 0  # the user's own file
 
@@ -53,8 +55,9 @@ def test_a_planted_link_is_not_followed(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere.txt"
     target.write_text("keep")
     (tmp_path / "form.pdf.part").symlink_to(target)
-    assert main(["pdf", "blank", "--lang", "en", "-o", str(tmp_path / "form.pdf")]) == 1
+    assert main(["pdf", "blank", "--lang", "en", "-o", str(tmp_path / "form.pdf")]) == 8
     assert target.read_text() == "keep"
+    assert (tmp_path / "form.pdf.part").is_symlink()  # not removed: not a file we wrote
 
 
 @pytest.mark.parametrize(
@@ -80,7 +83,7 @@ def test_unwritable_output_is_a_typed_error(
 ) -> None:
     out = tmp_path / "no-such-folder" / "form.pdf"
     assert main(["pdf", "blank", "--lang", "en", "-o", str(out)]) == 1
-    assert "could not be written" in capsys.readouterr().err
+    assert "Cannot write" in capsys.readouterr().err
 
 
 def test_error_messages_follow_the_interface_language(

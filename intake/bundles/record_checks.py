@@ -13,7 +13,9 @@ passphrase variables in its environment, that has imported this module. So a hel
 copy of this process's memory (no passphrase, no vault key), no open vault file and no vault
 lock; it makes no core file, and it is killed as soon as the fork server or the importing
 process dies, by any signal (intake/process_safety.py). Elsewhere, and for small bundles,
-records are checked in this process.
+records are checked in this process. (The fork server loads the program's main module again,
+as ``__mp_main__``: safe for Amanat's commands, whose work is behind
+``if __name__ == "__main__"``; a script that imports bundles must guard its work the same way.)
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def parse_header(raw: bytes) -> Header:
         raise VaultDamaged(part="header")
     try:
         doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8 or JSON, too deep, over 4,300 digits
         raise VaultDamaged(part="header") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise VaultDamaged(part="header")

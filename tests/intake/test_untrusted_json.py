@@ -11,7 +11,9 @@ from crypto.errors import CardError
 from intake.bundles.errors import ManifestInvalid
 from intake.bundles.manifest import parse_manifest
 from intake.canonical import NotCanonical, parse_canonical
+from intake.errors import VaultDamaged
 from intake.testimony_json import InputNumber, read_testimony_json
+from intake.vault.header import parse_header
 
 HUGE = "9" * 5000  # over CPython's int conversion limit
 
@@ -42,3 +44,14 @@ def test_card_is_bounded_below_the_limit() -> None:
     assert MAX_CARD_SIZE < 4300
     with pytest.raises(CardError):
         parse_card(b'{"amanat-card":' + b"9" * (MAX_CARD_SIZE - 16) + b"}")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"format":' + HUGE.encode() + b"}", b"[" * 30_000 + b"]" * 30_000],
+    ids=["5000 digits", "nested 30000 deep"],
+)
+def test_vault_header(raw: bytes) -> None:
+    """A vault folder can come from a damaged disk or from someone else (a copied USB stick)."""
+    with pytest.raises(VaultDamaged):
+        parse_header(raw)

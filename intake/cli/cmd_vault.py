@@ -91,6 +91,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             "schema_version": latest_version(),
             "kdf": {"memory_kib": v.kdf_params.memory_kib, "iterations": v.kdf_params.iterations},
             "counts": vault_counts(v),
+            "read_only": v.read_only,
         }
     if args.json:
         print_json(info)
@@ -104,6 +105,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     out(f"{tr('Format version')}: {VERSION} ({tr('schema')} {latest_version()})")
     for table, count in info["counts"].items():  # type: ignore[attr-defined]
         out(f"{labels[table]}: {count}")
+    if v.read_only:
+        out(f"{tr('Read-only medium')}: {tr('yes')}")
     return 0
 
 

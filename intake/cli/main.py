@@ -28,7 +28,15 @@ from intake.process_safety import harden_process
 Registrar = Callable[[Any], None]
 
 # the order a volunteer meets the commands in: vault, cards, testimonies, bundles, printing
-HELP_ORDER = ("cmd_vault", "cmd_card", "cmd_testimony", "cmd_bundle", "cmd_pdf", "cmd_share")
+HELP_ORDER = (
+    "cmd_vault",
+    "cmd_card",
+    "cmd_testimony",
+    "cmd_bundle",
+    "cmd_pdf",
+    "cmd_share",
+    "cmd_rescue",
+)
 
 EPILOG = (
     "exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase, 4 vault in use, "

@@ -18,7 +18,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from intake.errors import (
     VaultInUse,
     VaultNotFound,
 )
+from intake.rescue_report import LostAttachment, RescueReport, report_lines, seq_ranges
 from intake.testimonies import TestimonyStore
 from intake.vault import BULK_BYTES, Vault, db, header, is_vault
 from intake.vault.lock import LOCK_NAME
@@ -48,75 +48,7 @@ SPECIAL = frozenset(
     | {"audit", "audit_head"}
 )
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class LostAttachment:
-    sha256: str
-    testimonies: tuple[str, ...]  # the testimonies that linked it (as far as readable)
-
-
-@dataclass
-class RescueReport:
-    """What a rescue copied and what it could not read."""
-
-    source: str
-    target: str
-    copied: dict[str, int] = field(default_factory=dict)  # table -> rows
-    lost_testimonies: list[str] = field(default_factory=list)  # no version readable
-    lost_versions: list[tuple[str, int]] = field(default_factory=list)
-    lost_attachments: list[LostAttachment] = field(default_factory=list)
-    lost_audit: list[tuple[int, int]] = field(default_factory=list)  # seq ranges, inclusive
-    audit_end_unknown: bool = False  # the audit head was unreadable: more may be missing
-    lost_rows: dict[str, int] = field(default_factory=dict)  # other tables
-    damaged_tables: list[str] = field(default_factory=list)
-    failed_verification: list[tuple[str, int]] = field(default_factory=list)
-    audit_broken_at: int | None = None  # first entry `audit verify` rejects in the new vault
-
-    @property
-    def complete(self) -> bool:
-        """True when everything was read and every copied version verifies."""
-        return not (
-            self.lost_testimonies
-            or self.lost_versions
-            or self.lost_attachments
-            or self.lost_audit
-            or self.audit_end_unknown
-            or self.lost_rows
-            or self.failed_verification
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "complete": self.complete,
-            "copied": dict(sorted(self.copied.items())),
-            "lost_testimonies": self.lost_testimonies,
-            "lost_versions": [{"testimony": t, "version": v} for t, v in self.lost_versions],
-            "lost_attachments": [
-                {"sha256": a.sha256, "testimonies": list(a.testimonies)}
-                for a in self.lost_attachments
-            ],
-            "lost_audit": [{"from": a, "to": b} for a, b in self.lost_audit],
-            "audit_end_unknown": self.audit_end_unknown,
-            "lost_rows": dict(sorted(self.lost_rows.items())),
-            "damaged_tables": self.damaged_tables,
-            "failed_verification": [
-                {"testimony": t, "version": v} for t, v in self.failed_verification
-            ],
-            "audit_broken_at": self.audit_broken_at,
-        }
-
-
-def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for n in sorted(numbers):
-        if out and n == out[-1][1] + 1:
-            out[-1] = (out[-1][0], n)
-        else:
-            out.append((n, n))
-    return out
+__all__ = ["LostAttachment", "RescueReport", "report_lines", "rescue_vault"]
 
 
 @contextlib.contextmanager
@@ -526,7 +458,7 @@ class _Copier:
             head = (int(row[0]), str(row[1]))
         have = set(seqs)
         end = head[0] if head else 0
-        self.report.lost_audit = _ranges([s for s in range(1, end + 1) if s not in have])
+        self.report.lost_audit = seq_ranges([s for s in range(1, end + 1) if s not in have])
         with self.new.transaction() as conn:
             if head is not None:  # the rescue entry follows the last entry the vault had
                 conn.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", head)

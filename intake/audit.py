@@ -44,6 +44,7 @@ ACTIONS = frozenset(
         "detach",  # a file was unlinked from a testimony
         "export",  # a version or attachment left the vault in a bundle
         "import",  # a signed version arrived from another vault
+        "refuse",  # a received version was refused on its own (another author's testimony)
         "card_add",
         "card_verify",
         "card_revoke",

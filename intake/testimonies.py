@@ -39,11 +39,13 @@ from intake.testimony_errors import (
     AlreadyFinalized,
     NotADraft,
     NotFinal,
+    NotYourTestimony,
     TestimonyNotFound,
     ValidationFailed,
     VersionDamaged,
     VersionNotFound,
 )
+from intake.testimony_exchange import owner_of
 from intake.testimony_records import Status, Testimony, TestimonySummary, VersionInfo
 from intake.vault import Vault
 
@@ -90,6 +92,11 @@ class TestimonyStore:
             ident = self.vault.identity
             self._own = (signing_public_key(ident.signing_seed), fingerprint(ident))
         return self._own
+
+    def key_label(self, key: bytes) -> str:
+        """How messages name a key: its fingerprint when this vault knows the card (or it is
+        the vault's own), else the key in hex."""
+        return self._fingerprint_of(key) or key.hex()
 
     def _fingerprint_of(self, author: bytes) -> str | None:
         own, own_print = self._own_key()
@@ -285,12 +292,16 @@ class TestimonyStore:
             return self._info(self.version_row(conn, testimony_id, version_no))
 
     def edit_final(self, testimony_id: str) -> None:
-        """Start a new draft version from the newest final one (which stays as it is)."""
+        """Start a new draft version from the newest final one (which stays as it is).
+        Only the testimony's author can (NotYourTestimony on someone else's testimony)."""
         author, _ = self._own_key()
         with self.vault.transaction() as conn:
             row = self.version_row(conn, testimony_id)
             if row["status"] != "final":
                 raise NotFinal()
+            owner = owner_of(conn, testimony_id)
+            if owner is not None and owner != author:  # only the author adds versions
+                raise NotYourTestimony(owner=self.key_label(owner))
             now = self._now()
             version_no = int(row["version_no"]) + 1
             conn.execute(

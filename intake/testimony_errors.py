@@ -8,6 +8,8 @@ validation problems (each already in the volunteer's language, each naming its f
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from intake.errors import AmanatError, InvalidInput
 from intake.validation import Problem
 
@@ -67,6 +69,7 @@ class VersionDamaged(AmanatError):
 
 
 class ImportRejected(AmanatError):
+    code: ClassVar[str] = "record-invalid"  # the check that refused it (bundle-format §7.10)
     msgid = "A testimony version could not be accepted: {reason}"
     exit_code = 9
 
@@ -80,6 +83,38 @@ class VersionConflict(ImportRejected):
         "Two different texts of version {version} of testimony {id} exist. "
         "Nothing was changed; ask the author which one is right."
     )
+
+
+class NotTheAuthor(ImportRejected):
+    """A version of a testimony this vault holds, signed by another key than its owner's
+    (the author of version 1): refused on its own (docs/testimony-format.md §5)."""
+
+    code: ClassVar[str] = "not-author"
+    msgid = (
+        "Version {version} of testimony {id} was refused: the testimony was written by "
+        "{owner}, and only its author can add versions to it. Nothing of it was stored."
+    )
+    exit_code = 10
+
+
+class PreviousVersionMissing(ImportRejected):
+    """Version N > 1 of a testimony whose version N - 1 this vault does not hold."""
+
+    code: ClassVar[str] = "previous-missing"
+    msgid = (
+        "Version {version} of testimony {id} follows a version this vault does not hold. "
+        "Nothing was changed."
+    )
+
+
+class NotYourTestimony(AmanatError):
+    """A new version of a testimony that another key wrote (a coordinator's copy)."""
+
+    msgid = (
+        "This testimony was written by another volunteer ({owner}). Only its author can make "
+        "a new version of it."
+    )
+    exit_code = 10
 
 
 class AttachmentTooLarge(InvalidInput):

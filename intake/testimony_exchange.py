@@ -8,8 +8,11 @@ version inside the caller's transaction (the bundle importer commits or rolls ba
 bundle); ``import_version`` does both for a parsed record. An older version never replaces
 a newer one: a version this vault already has is 'unchanged', one older than the newest is
 kept as history ('older'), a newer one becomes the newest ('updated'), an unknown testimony is
-added ('new'). Two different texts under one version number, or a newer version whose chain
-does not match, raise VersionConflict.
+added ('new'). A testimony belongs to the key that signed its version 1 (``owner_of``): a
+version by any other key raises NotTheAuthor, and a version N > 1 is stored only on top of the
+version N - 1 it names (PreviousVersionMissing when that is not held), so nobody but the
+author can add to a testimony (docs/testimony-format.md §5, "Authorship"). Two different texts
+under one version number by the author, or a chain that does not match, raise VersionConflict.
 Whether the signer is enrolled, verified or revoked is the bundle importer's decision.
 """
 
@@ -31,6 +34,8 @@ from intake.testimony_errors import (
     BadSignature,
     ImportRejected,
     NotFinal,
+    NotTheAuthor,
+    PreviousVersionMissing,
     VersionConflict,
     VersionDamaged,
 )
@@ -188,7 +193,13 @@ def store_version(
     tid, number = parsed.testimony_id, parsed.version
     head_row = conn.execute("SELECT head_version FROM testimonies WHERE id = ?", (tid,)).fetchone()
     head = int(head_row[0]) if head_row else 0
-    if head_row is not None:  # a testimony this vault does not have has no versions to check
+    if head_row is None:  # an unknown testimony starts at version 1, by whoever signs it
+        if number > 1:
+            raise PreviousVersionMissing(version=number, id=tid)
+    else:
+        owner = owner_of(conn, tid)
+        if owner is not None and owner.hex() != parsed.author:  # checked before any chain
+            raise NotTheAuthor(version=number, id=tid, owner=store.key_label(owner))
         same = conn.execute(
             "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",
             (tid, number),
@@ -248,13 +259,26 @@ def store_version(
     return outcome, digest
 
 
+def owner_of(conn: Any, testimony_id: str) -> bytes | None:
+    """The key a testimony belongs to: the author of the lowest version held (version 1,
+    except in a vault an older Amanat filled out of order); None when none is held."""
+    row = conn.execute(
+        "SELECT author FROM testimony_versions WHERE testimony_id = ? ORDER BY version_no LIMIT 1",
+        (testimony_id,),
+    ).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 def _check_neighbours(conn: Any, parsed: VersionRecord, digest: str) -> None:
-    """The versions just before and after (when present) must chain to this one."""
+    """The version just before must be held and named by this one; the one just after (when
+    present) must name this one."""
     rows = conn.execute(
         "SELECT version_no, status, hash, prev_hash FROM testimony_versions"
         " WHERE testimony_id = ? AND version_no IN (?, ?)",
         (parsed.testimony_id, parsed.version - 1, parsed.version + 1),
     ).fetchall()
+    if parsed.version > 1 and not any(int(r["version_no"]) < parsed.version for r in rows):
+        raise PreviousVersionMissing(version=parsed.version, id=parsed.testimony_id)
     for row in rows:
         if int(row["version_no"]) < parsed.version:
             if row["status"] != "final" or row["hash"] != parsed.previous:

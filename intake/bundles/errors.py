@@ -154,6 +154,16 @@ class SenderNotVerified(BundleError):
     exit_code = 10
 
 
+class PreviousVersionMissing(BundleError):
+    code = "previous-missing"
+    msgid = (
+        "Item {number} of this bundle is version {version} of testimony {id}, but this vault "
+        "does not hold the version before it. Nothing was imported. Import this sender's "
+        "earlier bundles first, then this one again (a sealed bundle can be written again "
+        "with 'amanat export --resend')."
+    )
+
+
 # ---- export -------------------------------------------------------------------------------
 
 

@@ -8,7 +8,10 @@ store, which refuses to let an older version replace a newer one) and attachment
 and audit entries, all inside one transaction that commits only after the last byte of the
 bundle was authenticated. A bundle already imported (the same id from the same sender) is
 checked and reported, and changes nothing; the same id from another sender is refused.
-Sequence gaps and reused sequence numbers of a sender are reported. ``verify_stream`` and
+Sequence gaps and reused sequence numbers of a sender are reported. A record that would add a
+version to another author's testimony (an insider's takeover, docs/bundle-format.md §7.8) is
+refused on its own: reported with the sender's enrolled name and fingerprint, audited, nothing
+of it stored; the rest of the bundle imports. ``verify_stream`` and
 ``import_stream`` do the same for a bundle read from any binary stream (the quarantine's
 stored copy); ``report_head`` checks and reports only the signed head.
 """
@@ -32,6 +35,7 @@ from intake.bundles.errors import (
     BundleError,
     BundleIdReused,
     BundleNotAddressed,
+    PreviousVersionMissing,
     RecordInvalid,
     SenderNotVerified,
     SenderRevoked,
@@ -41,17 +45,51 @@ from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.space import import_needs, require_space
 from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
-from intake.cards import CardRegistry
+from intake.cards import CardRegistry, KnownCard
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.identity import fingerprint as own_fingerprint
 from intake.media_types import SNIFF_BYTES, detect_media_type
 from intake.testimonies import TestimonyStore
-from intake.testimony_errors import ImportRejected
-from intake.testimony_exchange import CheckedVersion, check_version, store_version
+from intake.testimony_errors import ImportRejected, NotTheAuthor
+from intake.testimony_errors import PreviousVersionMissing as MissingInVault
+from intake.testimony_exchange import CheckedVersion, check_version, owner_of, store_version
 from intake.vault import BULK_BYTES, Vault
 
 Outcomes = dict[str, int]
+
+
+@dataclass(frozen=True)
+class RefusedRecord:
+    """A record refused on its own (the rest of its bundle imported): which version, which
+    check (``code``), why, and who sent it (the enrolled card's name and fingerprint)."""
+
+    number: int  # the item number in the bundle, as in BundleError messages
+    testimony_id: str
+    version: int
+    sha256: str
+    code: str  # "not-author"
+    sender_name: str
+    sender_fingerprint: str
+    error: ImportRejected = field(repr=False, compare=False)
+
+    def message(self, lang: str | None = None) -> str:
+        """Why, in ``lang`` (default: the interface language); ids and fingerprints only."""
+        return self.error.message(lang)
+
+    def line(self, lang: str | None = None) -> str:
+        """What, why and who sent it, in one line (import reports in the CLI and the app)."""
+        return tr(
+            "REFUSED: item {number}, version {version} of testimony {id}, sent by {name} "
+            "(fingerprint {fingerprint}): {reason}",
+            lang=lang,
+            number=self.number,
+            version=self.version,
+            id=self.testimony_id,
+            name=self.sender_name,
+            fingerprint=self.sender_fingerprint,
+            reason=self.message(lang),
+        )
 
 
 @dataclass
@@ -75,23 +113,26 @@ class BundleReport:
     gaps: list[tuple[int, int]] = field(default_factory=list)
     reused_sequence: bool = False
     problem: BundleError | None = None
+    refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
     sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
 
 
-def _sender_problem(vault: Vault, manifest: Manifest) -> tuple[str, BundleError | None]:
+def _sender_problem(
+    vault: Vault, manifest: Manifest
+) -> tuple[str, BundleError | None, KnownCard | None]:
     card = manifest.sender
     known = CardRegistry(vault).by_signing_key(card.ed25519_public)
     if known is None or known.fingerprint != card.fingerprint:
-        return "unknown", UnknownSender(fingerprint=card.fingerprint)
+        return "unknown", UnknownSender(fingerprint=card.fingerprint), None
     if known.revoked:
-        return "revoked", SenderRevoked(fingerprint=card.fingerprint)
+        return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
     if not known.verified:
-        return "not verified", SenderNotVerified(fingerprint=card.fingerprint)
-    return "enrolled", None
+        return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
+    return "enrolled", None, known
 
 
 def _report(vault: Vault, manifest: Manifest) -> BundleReport:
-    status, problem = _sender_problem(vault, manifest)
+    status, problem, known = _sender_problem(vault, manifest)
     addressed = own_fingerprint(vault.identity) in manifest.recipients
     if problem is None and not addressed:
         problem = BundleNotAddressed()
@@ -105,7 +146,8 @@ def _report(vault: Vault, manifest: Manifest) -> BundleReport:
     report = BundleReport(
         bundle_id=manifest.bundle,
         sender_fingerprint=manifest.sender.fingerprint,
-        sender_name=manifest.sender.name,
+        # the name the coordinator enrolled, not the one the bundle's card claims (§7.8 step 4)
+        sender_name=manifest.sender.name if known is None else known.card.name,
         sender_status=status,
         sequence=manifest.sequence,
         created=manifest.created,
@@ -161,17 +203,44 @@ def check_record(number: int, entry: RecordEntry, data: bytes, author: bytes) ->
 
 
 class _CheckingSink:
-    """Checks records and reads attachments to their end (hashes are checked by the reader)."""
+    """Checks records and reads attachments to their end (hashes are checked by the reader).
+    With ``report``, a record an import would refuse as another author's (``vault`` holds the
+    testimony under another key) is listed in ``report.refused``."""
 
-    def __init__(self, author: bytes) -> None:
+    def __init__(
+        self, author: bytes, vault: Vault | None = None, report: BundleReport | None = None
+    ) -> None:
         self.author = author
+        self.vault, self.report = vault, report
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
         check_record(number, entry, data, self.author)
+        if self.vault is None or self.report is None:
+            return
+        store = TestimonyStore(self.vault)
+        owner = owner_of(self.vault.conn, entry.id)
+        if owner is not None and owner != self.author:
+            error = NotTheAuthor(version=entry.version, id=entry.id, owner=store.key_label(owner))
+            self.report.refused.append(_refusal(self.report, number, entry, error))
 
     def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
         for _ in data:
             pass
+
+
+def _refusal(
+    report: BundleReport, number: int, entry: RecordEntry, error: ImportRejected
+) -> RefusedRecord:
+    return RefusedRecord(
+        number,
+        entry.id,
+        entry.version,
+        entry.sha256,
+        error.code,
+        report.sender_name,
+        report.sender_fingerprint,
+        error,
+    )
 
 
 class _StoringSink(_CheckingSink):
@@ -182,12 +251,15 @@ class _StoringSink(_CheckingSink):
         vault: Vault,
         conn: Any,
         manifest: Manifest,
+        report: BundleReport,
         now: str,
         audit: AuditLog,
         checker: record_checks.RecordChecker | None = None,
     ) -> None:
         super().__init__(manifest.sender.ed25519_public)
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
+        self.bundle_report = report
+        self.refused: set[tuple[str, int]] = set()  # (id, version) of records refused alone
         self.store = TestimonyStore(vault)
         self.store.audit = audit
         self.outcomes: Counter[str] = Counter()
@@ -227,6 +299,13 @@ class _StoringSink(_CheckingSink):
             raise RecordInvalid(number=number, reason=tr("it is not in canonical form"))
         try:
             outcome, _ = store_version(self.store, checked, self.conn)
+        except NotTheAuthor as exc:  # another author's testimony: this record only (§7.8)
+            self._refuse(number, entry, exc)
+            return
+        except MissingInVault:
+            raise PreviousVersionMissing(
+                number=number, version=entry.version, id=entry.id
+            ) from None
         except ImportRejected as exc:
             raise RecordInvalid(number=number, reason=exc.message()) from None
         self.outcomes[outcome] += 1
@@ -242,6 +321,23 @@ class _StoringSink(_CheckingSink):
                 self.now,
                 outcome,
             ),
+        )
+
+    def _refuse(self, number: int, entry: RecordEntry, error: NotTheAuthor) -> None:
+        """Report and audit a record refused on its own; nothing of it is stored."""
+        self.bundle_report.refused.append(_refusal(self.bundle_report, number, entry, error))
+        self.refused.add((entry.id, entry.version))
+        self.store.audit.append(
+            self.conn,
+            "refuse",
+            entry.id,
+            {
+                "version": entry.version,
+                "hash": entry.sha256,
+                "sender": self.sender_fingerprint,
+                "bundle": self.manifest.bundle,
+                "check": error.code,
+            },
         )
 
     def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
@@ -290,6 +386,8 @@ class _StoringSink(_CheckingSink):
 
     def link_attachments(self, audit: AuditLog) -> None:
         for entry in self.manifest.records:
+            if (entry.id, entry.version) in self.refused:  # never onto another's testimony
+                continue
             for ref in entry.attachments:
                 cur = self.conn.execute(
                     "INSERT INTO testimony_attachments (testimony_id, sha256, filename, added)"
@@ -325,7 +423,7 @@ def verify_stream(
 ) -> BundleReport:
     """``verify_bundle`` for the bundle read from ``src``: checked completely, nothing stored."""
     reader, manifest, report = _read_head(vault, src)
-    reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+    reader.read_body(_CheckingSink(manifest.sender.ed25519_public, vault, report), progress)
     return report
 
 
@@ -389,7 +487,7 @@ def _store(
     )
     many = len(manifest.records) >= record_checks.MIN_RECORDS and record_checks.available()
     checker = record_checks.RecordChecker(manifest.sender.ed25519_public) if many else None
-    sink = _StoringSink(vault, conn, manifest, now, audit, checker)
+    sink = _StoringSink(vault, conn, manifest, report, now, audit, checker)
     with audit.batch(conn):  # one audit entry per record; the chain's head written once
         try:
             try:
@@ -411,6 +509,7 @@ def _store(
                 "sequence": manifest.sequence,
                 "records": len(manifest.records),
                 "attachments": len(manifest.attachments),
+                "refused": len(sink.refused),
             },
         )
     report.outcomes = dict(sink.outcomes)

@@ -2,7 +2,9 @@
 
 ``export`` writes finalized testimonies for verified coordinators into one encrypted, signed
 bundle (a progress bar on a terminal); ``verify`` checks a bundle completely and imports
-nothing; ``import`` stores bundles, each all or nothing; ``seal on|off|status`` controls
+nothing; ``import`` stores bundles, each all or nothing except for records that would add to
+another author's testimony, which are refused one by one, listed with the sender's name and
+fingerprint, and make the exit status 10; ``seal on|off|status`` controls
 whether exported testimonies stay readable on this device. The work is in intake/bundles/.
 """
 
@@ -17,10 +19,11 @@ from typing import Any
 from intake.bundles import seal
 from intake.bundles.errors import BundleError
 from intake.bundles.export import ExportResult, Selection, export_bundle
-from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
+from intake.bundles.importer import BundleReport, RefusedRecord, import_bundle, verify_bundle
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import AmanatError, UsageError
 from intake.i18n import tr
+from intake.testimony_errors import NotTheAuthor
 
 
 def N_(text: str) -> str:
@@ -203,10 +206,43 @@ def _report_json(report: BundleReport, file: Path) -> dict[str, Any]:
         "attachments_new": report.attachments_new,
         "gaps": [list(g) for g in report.gaps],
         "reused_sequence": report.reused_sequence,
+        "refused": [_refused_json(r) for r in report.refused],
         "problem": None
         if report.problem is None
         else {"code": report.problem.code, "message": report.problem.message()},
     }
+
+
+def _refused_json(refused: RefusedRecord) -> dict[str, Any]:
+    return {
+        "item": refused.number,
+        "testimony": refused.testimony_id,
+        "version": refused.version,
+        "sha256": refused.sha256,
+        "code": refused.code,
+        "message": refused.message(),
+        "sender": {"name": refused.sender_name, "fingerprint": refused.sender_fingerprint},
+    }
+
+
+def _print_refused(report: BundleReport, imported: bool) -> None:
+    for refused in report.refused:
+        err(refused.line())
+    if report.refused and imported:
+        err(
+            tr(
+                "{count} record(s) of this bundle were refused and not stored; the rest of "
+                "the bundle was imported. The refusals are in the audit trail.",
+                count=len(report.refused),
+            )
+        )
+    elif report.refused:
+        err(
+            tr(
+                "{count} record(s) of this bundle would be refused on import.",
+                count=len(report.refused),
+            )
+        )
 
 
 def _sender_line(report: BundleReport) -> str:
@@ -269,6 +305,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if report.already_imported:
             out(tr("This bundle was already imported."))
         _print_warnings(report)
+        _print_refused(report, imported=False)
         if report.problem is None:
             out(tr("No problem found. Nothing was imported."))
     if report.problem is not None:
@@ -295,6 +332,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             results.append(_report_json(report, file))
             if not args.json:
                 _print_import(report, file)
+            if report.refused:  # imported, but a script must notice the refusals
+                status = status or NotTheAuthor.exit_code
     if args.json:
         print_json(results)
     return status
@@ -327,6 +366,7 @@ def _print_import(report: BundleReport, file: Path) -> None:
     )
     out(_sender_line(report) + f"; {tr('bundle number')} {report.sequence}")
     _print_warnings(report)
+    _print_refused(report, imported=True)
 
 
 def cmd_seal(args: argparse.Namespace) -> int:

@@ -12,7 +12,14 @@ from crypto.signing import sign
 from intake.audit import AuditLog
 from intake.canonical import VersionRecord, parse_canonical, signing_message
 from intake.testimonies import TestimonyStore
-from intake.testimony_errors import BadSignature, ImportRejected, VersionConflict
+from intake.testimony_errors import (
+    BadSignature,
+    ImportRejected,
+    NotTheAuthor,
+    NotYourTestimony,
+    PreviousVersionMissing,
+    VersionConflict,
+)
 from intake.testimony_exchange import NOT_CARRIED, check_version, store_version
 from tests.conftest import VaultFactory
 from tests.intake.testimony_fixtures import Clock, example_content
@@ -71,9 +78,10 @@ def test_import_new_unchanged_updated_older(pair: tuple[TestimonyStore, Testimon
     assert outcomes == ["new", "updated"]
 
 
-def test_older_version_fills_history_only(
+def test_a_version_before_its_predecessor_is_refused_then_stored(
     pair: tuple[TestimonyStore, TestimonyStore],
 ) -> None:
+    """A version N > 1 is stored only on top of version N - 1 (testimony-format.md §5)."""
     vol, coord = pair
     author = _author(vol)
     tid = vol.create_draft(example_content())
@@ -82,11 +90,36 @@ def test_older_version_fills_history_only(
     vol.finalize(tid)
     rec2, sig2 = _export(vol, tid, 2)
     rec1, sig1 = _export(vol, tid, 1)
-    assert _import(coord, rec2, sig2, author) == "new"
-    assert _import(coord, rec1, sig1, author) == "older"
-    assert coord.get(tid).version_no == 2
+    with pytest.raises(PreviousVersionMissing):
+        _import(coord, rec2, sig2, author)
+    assert coord.list() == []  # nothing held back
+    assert _import(coord, rec1, sig1, author) == "new"
+    assert _import(coord, rec2, sig2, author) == "updated"
     assert [i.version_no for i in coord.versions(tid)] == [1, 2]
-    assert coord.verify_version(tid, 2)  # now checked against the chain too
+    assert coord.verify_version(tid, 2)
+
+
+def test_a_version_by_another_key_is_refused(
+    pair: tuple[TestimonyStore, TestimonyStore],
+) -> None:
+    """Whoever signs it and however it chains: only the author of version 1 adds versions."""
+    vol, coord = pair
+    tid = vol.create_draft(example_content())
+    vol.finalize(tid)
+    rec1, sig1 = _export(vol, tid, 1)
+    _import(coord, rec1, sig1, _author(vol))
+    other = TestimonyStore(coord.vault)  # a third key: the coordinator's own
+    record = VersionRecord.from_record(rec1)
+    for version, previous in ((2, record.hash()), (5, "ab" * 32), (1, None)):
+        forged = VersionRecord.from_record(
+            dict(rec1, version=version, previous=previous, author=_author(coord).hex())
+        )
+        signature = sign(coord.vault.identity.signing_seed, signing_message(forged.hash()))
+        with pytest.raises(NotTheAuthor):
+            _import(other, forged.to_record(), signature, _author(coord))
+    assert [i.version_no for i in coord.versions(tid)] == [1]
+    with pytest.raises(NotYourTestimony):  # nor can the coordinator start one locally
+        coord.edit_final(tid)
 
 
 def test_forgeries_are_rejected_and_change_nothing(
@@ -143,14 +176,22 @@ def test_two_texts_of_one_version_conflict(
     fork_sig = sign(vol.vault.identity.signing_seed, signing_message(digest))
     with pytest.raises(VersionConflict):
         _import(coord, forked, fork_sig, author)
-    # A local draft on top would be buried by an imported version 2.
-    coord.edit_final(tid)
-    vol.edit_final(tid)
-    vol.finalize(tid)
-    rec2, sig2 = _export(vol, tid)
+    # In the author's own vault, a local draft on top would be buried by an imported version 2
+    # (the same author's, signed elsewhere: a vault restored from a backup).
+    twin = dict(record, id="1b7e4c52-9a2d-4f6e-8c3b-0d1e2f3a4b5c")
+    twin_sig = sign(vol.vault.identity.signing_seed, signing_message(_hash(twin)))
+    own = TestimonyStore(vol.vault)
+    assert _import(own, twin, twin_sig, author) == "new"
+    own.edit_final(twin["id"])
+    rec2 = dict(twin, version=2, previous=_hash(twin), created="2030-01-02T00:00:00Z")
+    sig2 = sign(vol.vault.identity.signing_seed, signing_message(_hash(rec2)))
     with pytest.raises(VersionConflict):
-        _import(coord, rec2, sig2, author)
-    assert coord.get(tid).status == "draft"
+        _import(own, rec2, sig2, author)
+    assert own.get(twin["id"]).status == "draft"
+
+
+def _hash(record: dict[str, Any]) -> str:
+    return VersionRecord.from_record(record).hash()
 
 
 def test_import_runs_inside_the_callers_transaction(

@@ -3,7 +3,8 @@
 Bundles are received one after another on a worker thread (intake.quarantine.receive_bundle:
 imported when the sender is enrolled, kept in the vault's quarantine when not, refused with a
 plain reason when tampered, foreign or revoked — then nothing changed). Each bundle gets a
-report: sender name and fingerprint, signature, records new / updated / unchanged, problems.
+report: sender name and fingerprint, signature, records new / updated / unchanged, problems,
+and each record refused for adding to another author's testimony (reason, sender, fingerprint).
 Below, the quarantine lists bundles waiting for their sender to be enrolled: the coordinator
 compares the fingerprint with the volunteer (an explicit checkbox), enrolls the card the bundle
 carries and imports it.
@@ -116,6 +117,16 @@ def report_text(outcome: BundleOutcome) -> str:
                 unchanged=counts.get("unchanged", 0),
                 older=counts.get("older", 0),
                 attachments=report.attachments_new,
+            )
+        )
+    for refused in report.refused:  # another author's testimony: this record only
+        lines.append(refused.line())
+    if report.refused:
+        lines.append(
+            tr(
+                "{count} record(s) were refused and not stored; the rest was imported. The "
+                "refusals are in the audit trail.",
+                count=len(report.refused),
             )
         )
     if report.reused_sequence:
@@ -326,7 +337,8 @@ class ImportPage(QWidget):
         self.progress.setVisible(False)
         for outcome in outcomes:
             item = QListWidgetItem(report_text(outcome))
-            if outcome.error is not None:
+            receipt = outcome.receipt
+            if outcome.error is not None or (receipt is not None and receipt.report.refused):
                 item.setForeground(QColor("#b3261e"))
             self.reports.insertItem(0, item)
         if self.session.is_unlocked:

@@ -10,28 +10,43 @@ A's text, and A's next bundle still imports.
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crypto.card import create_card
 from crypto.keys import signing_public_key
 from crypto.signing import sign
+from intake.attachments import AttachmentStore
+from intake.audit import AuditLog
+from intake.bundles import errors, seal
 from intake.bundles.export import export_bundle
-from intake.bundles.importer import BundleReport, import_bundle
+from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
 from intake.bundles.manifest import AttachmentEntry, AttachmentRef, Manifest, RecordEntry
+from intake.bundles.writer import BundleWriter
 from intake.canonical import VersionRecord, signing_message
-from intake.cards import CardRegistry, own_card
+from intake.cards import own_card
 from intake.testimonies import TestimonyStore
+from intake.testimony_errors import NotYourTestimony
 from intake.vault import Vault
 from tests.conftest import VaultFactory
 from tests.intake.bundles import forge
-from tests.intake.bundles.vaults import add_final, example_content, exchange_cards
+from tests.intake.bundles.vaults import (
+    add_final,
+    example_content,
+    exchange_cards,
+    logical_dump,
+    photo,
+)
 
 HOSTILE_TEXT = "Rewritten by another volunteer (fictional)."
+A_PHOTO = photo(1, 20_000)
 A_SECOND_TEXT = "Second version by its author (fictional)."
 
 
@@ -101,7 +116,7 @@ def world(make_vault: VaultFactory, tmp_path: Path) -> Insiders:
     c = make_vault("Coordinator One", "coordinator")
     exchange_cards(a, c)
     exchange_cards(m, c)
-    tid = add_final(a)
+    tid = add_final(a, (A_PHOTO,))
     w = Insiders(a, m, c, tmp_path, tid, "")
     report = import_bundle(c, w.export(a))
     assert report.outcomes == {"new": 1}
@@ -169,7 +184,6 @@ def assert_refused_as_takeover(w: Insiders, report: BundleReport, count: int = 1
         assert refusal.sender_fingerprint == w.m_fp
         assert "not-author" not in refusal.message("en")  # a sentence, not a code
         assert w.a_tid in refusal.message("en")
-    assert report.outcomes.get("updated", 0) == 0
 
 
 def a_text_intact(w: Insiders) -> None:
@@ -197,4 +211,333 @@ def test_takeover_chained_to_version_1_is_refused(world: Insiders) -> None:
     report = import_bundle(world.c, world.send(signed_bundle(world, [record])))
     a_text_intact(world)
     assert_refused_as_takeover(world, report)
+    world.a_later_bundle_imports()
+
+
+# ---- other authors' ids, versions and hashes -------------------------------------------------
+
+
+def test_version_1_under_another_authors_id_is_refused(world: Insiders) -> None:
+    record = hostile_record(world, world.a_record())  # version 1, previous null, M's key
+    report = import_bundle(world.c, world.send(signed_bundle(world, [record])))
+    a_text_intact(world)
+    assert_refused_as_takeover(world, report)
+    world.a_later_bundle_imports()
+
+
+def test_a_takeover_chain_in_one_bundle_is_refused_whole(world: Insiders) -> None:
+    """Version 2 chained to A's version 1, then version 3 chained to that version 2."""
+    v2 = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    v3 = replace(v2, version=3, previous=v2.hash())
+    report = import_bundle(world.c, world.send(signed_bundle(world, [v2, v3])))
+    a_text_intact(world)
+    assert_refused_as_takeover(world, report, count=2)
+    world.a_later_bundle_imports()
+
+
+def test_the_rest_of_the_insiders_bundle_imports_and_the_refusal_is_audited(
+    world: Insiders,
+) -> None:
+    """M's own testimony (versions 1 and 2 in one bundle) imports beside the refused record."""
+    m_tid = add_final(world.m)
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own2 = replace(own, version=2, previous=own.hash(), created="2025-03-02T10:00:00Z")
+    hostile = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    bundle = signed_bundle(world, [own, own2, hostile])
+    report = import_bundle(world.c, world.send(bundle))
+    assert report.outcomes == {"new": 1, "updated": 1}
+    assert TestimonyStore(world.c).get(m_tid).version_no == 2
+    assert_refused_as_takeover(world, report)
+    a_text_intact(world)
+    entries = [e for e in AuditLog(world.c).entries(subject=world.a_tid) if e.action == "refuse"]
+    assert [dict(e.details) for e in entries] == [
+        {
+            "version": 2,
+            "hash": hostile.hash(),
+            "sender": world.m_fp,
+            "bundle": entries[0].details["bundle"],
+            "check": "not-author",
+        }
+    ]
+    assert AuditLog(world.c).verify().ok
+    world.a_later_bundle_imports()
+
+
+def test_verify_names_the_records_an_import_would_refuse(world: Insiders) -> None:
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    path = world.send(signed_bundle(world, [record]))
+    before = logical_dump(world.c)
+    report = verify_bundle(world.c, path)
+    assert logical_dump(world.c) == before
+    assert report.problem is None
+    assert_refused_as_takeover(world, report)
+
+
+def test_another_authors_signed_record_replayed_in_the_insiders_bundle(world: Insiders) -> None:
+    """A's own bytes and signature, sent by M: format 1 carries only the sender's records."""
+    a_v1 = world.a_record()
+    bundle = signed_bundle(world, [a_v1], record_seed=world.a.identity.signing_seed)
+    before = logical_dump(world.c)
+    with pytest.raises(errors.RecordInvalid) as info:
+        import_bundle(world.c, world.send(bundle))
+    assert "not written by the sender" in info.value.message("en")
+    assert logical_dump(world.c) == before
+    world.a_later_bundle_imports()
+
+
+def test_the_insiders_own_fork_refuses_the_insiders_bundle(world: Insiders) -> None:
+    """M's version 2 that does not chain to M's version 1: a conflict of M's own history."""
+    m_tid = add_final(world.m)
+    import_bundle(world.c, world.export(world.m))
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    fork = replace(own, version=2, previous="cd" * 32, created="2025-03-02T10:00:00Z")
+    before = logical_dump(world.c)
+    with pytest.raises(errors.RecordInvalid):
+        import_bundle(world.c, world.send(signed_bundle(world, [fork], sequence=2)))
+    assert logical_dump(world.c) == before
+    world.a_later_bundle_imports()
+
+
+def test_a_version_without_its_predecessor_refuses_the_bundle(world: Insiders) -> None:
+    """Version 2 of an id nobody holds yet: nothing is held back to be displaced later."""
+    unknown = hostile_record(
+        world,
+        world.a_record(),
+        testimony_id="3e0c2b7a-5d4f-4e1a-9b8c-7d6e5f4a3b2c",
+        version=2,
+        previous="ab" * 32,
+    )
+    before = logical_dump(world.c)
+    with pytest.raises(errors.PreviousVersionMissing):
+        import_bundle(world.c, world.send(signed_bundle(world, [unknown])))
+    assert logical_dump(world.c) == before
+    world.a_later_bundle_imports()
+
+
+def test_the_authors_version_that_arrives_before_its_predecessor_waits_for_it(
+    world: Insiders,
+) -> None:
+    """A's real bundles, with the seal policy on so the second carries version 2 alone: it is
+    refused whole until the first arrives, then imports unchanged."""
+    seal.set_policy(world.a, True)
+    tid = add_final(world.a)
+    store = TestimonyStore(world.a)
+    store.edit_final(tid)  # a draft of version 2 stays when version 1 is sealed
+    first = world.export(world.a)
+    store.finalize(tid)
+    second = world.export(world.a)
+    before = logical_dump(world.c)
+    with pytest.raises(errors.PreviousVersionMissing):
+        import_bundle(world.c, second)
+    assert logical_dump(world.c) == before
+    assert import_bundle(world.c, first).outcomes == {"new": 1}
+    assert import_bundle(world.c, second).outcomes == {"updated": 1}
+    assert TestimonyStore(world.c).get(tid).version_no == 2
+
+
+def test_an_id_claimed_first_by_an_insider_does_not_block_the_authors_bundle(
+    world: Insiders,
+) -> None:
+    """The limit of first-come ownership (SECURITY.md, Insiders): M learns the id of A's next
+    testimony (from a printed PDF) and sends a version 1 under it before A's bundle arrives.
+    A's record is then refused alone, naming M's key as the holder; A's other testimony in the
+    same bundle imports, and the coordinator sees both names."""
+    claimed = add_final(world.a)
+    other = add_final(world.a)
+    a_record = VersionRecord.parse(TestimonyStore(world.a).export_version(claimed)[0])
+    squat = hostile_record(world, a_record)
+    assert import_bundle(world.c, world.send(signed_bundle(world, [squat]))).outcomes == {"new": 1}
+    report = import_bundle(world.c, world.export(world.a))
+    assert [(r.testimony_id, r.code) for r in report.refused] == [(claimed, "not-author")]
+    assert report.refused[0].sender_name == "Айгүл Сейітова"
+    assert world.m_fp in report.refused[0].message("en")
+    assert TestimonyStore(world.c).get(other).version_no == 1
+
+
+# ---- attachments -----------------------------------------------------------------------------
+
+
+def test_attachments_named_by_a_refused_record_are_not_linked(world: Insiders) -> None:
+    planted = photo(7, 5_000)
+    sha = hashlib.sha256(planted).hexdigest()
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    bundle = signed_bundle(
+        world,
+        [record],
+        refs=[[AttachmentRef(sha, "confession.jpg")]],
+        attachments=[(planted, "image/jpeg")],
+    )
+    before = AttachmentStore(world.c).list(world.a_tid)
+    report = import_bundle(world.c, world.send(bundle))
+    assert_refused_as_takeover(world, report)
+    assert AttachmentStore(world.c).list(world.a_tid) == before
+    stored = world.c.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,))
+    assert stored.fetchone() is None  # referenced by nothing stored: not kept
+    world.a_later_bundle_imports()
+
+
+def test_another_authors_attachment_hash_without_its_bytes(world: Insiders) -> None:
+    """M lists the hash of A's photo (printed on A's PDF) with other bytes."""
+    a_sha = hashlib.sha256(A_PHOTO).hexdigest()
+    m_tid = add_final(world.m)
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    fake = photo(8, len(A_PHOTO))
+    # The manifest is M's to write: it claims A's hash for M's bytes (M does not have A's
+    # photo). The real writer hashes what it writes unless told that its source checks itself
+    # (``verifies``): M's copy of the writer claims that.
+    manifest = Manifest(
+        bundle=str(uuid.uuid4()),
+        created="2025-03-02T12:00:00Z",
+        sender=own_card(world.m),
+        recipients=(world.c_fp,),
+        sequence=1,
+        records=(_entry(world, own, (AttachmentRef(a_sha, "renamed.jpg"),)),),
+        attachments=(AttachmentEntry(a_sha, len(fake), "image/jpeg"),),
+    )
+    before = logical_dump(world.c)
+    out = io.BytesIO()
+    recipient = forge.Keys.of(world.m, world.c).recipient
+    writer = BundleWriter(out, manifest, world.m.identity.signing_seed, [recipient])
+    writer.add_record(own.canonical())
+    writer.add_attachment(io.BytesIO(fake), verifies=a_sha)
+    writer.finish()
+    with pytest.raises(errors.MemberHashMismatch):
+        import_bundle(world.c, world.send(out.getvalue()))
+    assert logical_dump(world.c) == before
+    world.a_later_bundle_imports()
+
+
+def test_the_same_attachment_bytes_do_not_rename_the_authors_attachment(world: Insiders) -> None:
+    """M holds the same photo bytes (a public photo) and attaches it to M's own testimony
+    under another name: M's testimony gets its link, A's keeps its own name."""
+    a_sha = hashlib.sha256(A_PHOTO).hexdigest()
+    m_tid = add_final(world.m)
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    bundle = signed_bundle(
+        world,
+        [own],
+        refs=[[AttachmentRef(a_sha, "renamed.jpg")]],
+        attachments=[(A_PHOTO, "image/jpeg")],
+    )
+    before = AttachmentStore(world.c).list(world.a_tid)
+    report = import_bundle(world.c, world.send(bundle))
+    assert report.refused == [] and report.outcomes == {"new": 1}
+    assert AttachmentStore(world.c).list(world.a_tid) == before
+    assert [a.filename for a in AttachmentStore(world.c).list(m_tid)] == ["renamed.jpg"]
+    world.a_later_bundle_imports()
+
+
+def _entry(w: Insiders, record: VersionRecord, refs: tuple[AttachmentRef, ...]) -> RecordEntry:
+    data = record.canonical()
+    digest = hashlib.sha256(data).hexdigest()
+    signature = sign(w.m.identity.signing_seed, signing_message(digest))
+    return RecordEntry(record.testimony_id, record.version, len(data), digest, signature, refs)
+
+
+# ---- bundle ids, sequence numbers, cards, replays --------------------------------------------
+
+
+def _a_bundle_id(w: Insiders) -> tuple[str, int]:
+    row = w.c.conn.execute(
+        "SELECT bundle_id, sequence FROM bundles_received WHERE sender_fingerprint = ?",
+        (own_card(w.a).fingerprint,),
+    ).fetchone()
+    return str(row[0]), int(row[1])
+
+
+def test_another_senders_bundle_id_is_refused(world: Insiders) -> None:
+    m_tid = add_final(world.m)
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    bundle_id, _ = _a_bundle_id(world)
+    before = logical_dump(world.c)
+    with pytest.raises(errors.BundleIdReused):
+        import_bundle(world.c, world.send(signed_bundle(world, [own], bundle_id=bundle_id)))
+    assert logical_dump(world.c) == before
+    world.a_later_bundle_imports()
+
+
+def test_another_senders_sequence_numbers_touch_only_the_insiders_count(world: Insiders) -> None:
+    """M numbers bundles as A does (1, then A's next, 2) and far ahead (50): A's reports show
+    no gap and no reused number."""
+    _, a_sequence = _a_bundle_id(world)
+    for sequence in (a_sequence, a_sequence + 1, 50):
+        m_tid = add_final(world.m)
+        own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+        import_bundle(world.c, world.send(signed_bundle(world, [own], sequence=sequence)))
+    report = world.a_later_bundle_imports()
+    assert (report.sequence, report.gaps, report.reused_sequence) == (2, [], False)
+
+
+def test_a_card_claiming_the_authors_name_is_shown_under_the_enrolled_name(
+    world: Insiders,
+) -> None:
+    """M signs a card with M's own keys and A's name: the fingerprint stays M's, and reports
+    name M as the coordinator enrolled M."""
+    disguised = create_card(
+        "Айгүл Сейітова",
+        "volunteer",
+        world.m.identity.signing_seed,
+        own_card(world.m).x25519_public,
+        datetime(2025, 3, 2, tzinfo=UTC),
+    )
+    assert disguised.fingerprint == world.m_fp
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    report = import_bundle(world.c, world.send(signed_bundle(world, [record], sender=disguised)))
+    assert report.sender_name == "Mallory Insider"
+    assert_refused_as_takeover(world, report)
+    a_text_intact(world)
+
+
+def test_a_card_with_the_authors_signing_key_is_refused(world: Insiders) -> None:
+    """M's card carrying A's Ed25519 key: its self-signature (by M) does not verify."""
+    a_key = signing_public_key(world.a.identity.signing_seed)
+    stolen = replace(own_card(world.m), ed25519_public=a_key)
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    before = logical_dump(world.c)
+    with pytest.raises(errors.ManifestSignatureInvalid):
+        import_bundle(world.c, world.send(signed_bundle(world, [record], sender=stolen)))
+    assert logical_dump(world.c) == before
+
+
+def test_a_card_with_the_authors_encryption_key_is_unknown(world: Insiders) -> None:
+    """M's signing key with A's age key: a fingerprint nobody enrolled."""
+    mixed = create_card(
+        "Mallory Insider",
+        "volunteer",
+        world.m.identity.signing_seed,
+        own_card(world.a).x25519_public,
+        datetime(2025, 3, 2, tzinfo=UTC),
+    )
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    before = logical_dump(world.c)
+    with pytest.raises(errors.UnknownSender):
+        import_bundle(world.c, world.send(signed_bundle(world, [record], sender=mixed)))
+    assert logical_dump(world.c) == before
+
+
+def test_replays(world: Insiders) -> None:
+    """The hostile bundle again, and M's own old version in a new bundle: nothing changes."""
+    record = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
+    path = world.send(signed_bundle(world, [record]))
+    assert len(import_bundle(world.c, path).refused) == 1
+    before = logical_dump(world.c)
+    again = import_bundle(world.c, path)
+    assert again.already_imported and logical_dump(world.c) == before
+    m_tid = add_final(world.m)
+    import_bundle(world.c, world.export(world.m))
+    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    replay = import_bundle(world.c, world.send(signed_bundle(world, [own], sequence=9)))
+    assert replay.outcomes == {"unchanged": 1} and replay.refused == []
+    a_text_intact(world)
+    world.a_later_bundle_imports()
+
+
+def test_the_coordinator_cannot_start_a_version_of_the_authors_testimony(
+    world: Insiders,
+) -> None:
+    before = logical_dump(world.c)
+    with pytest.raises(NotYourTestimony) as info:
+        TestimonyStore(world.c).edit_final(world.a_tid)
+    assert own_card(world.a).fingerprint in info.value.message("en")
+    assert logical_dump(world.c) == before
     world.a_later_bundle_imports()

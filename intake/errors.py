@@ -72,8 +72,13 @@ class VaultDamaged(AmanatError):
     msgid = "The vault is damaged and cannot be opened ({part})."
     exit_code = 6
 
+    @property
+    def part(self) -> str:
+        """Which part is damaged: "header" or "database" (only the database can be rescued)."""
+        return str(self._values.get("part", ""))
+
     def message(self, lang: str | None = None) -> str:
-        part = str(self._values.get("part", ""))
+        part = self.part
         parts = {"header": tr("header", lang=lang), "database": tr("database", lang=lang)}
         return tr(self._msgid, lang=lang, part=parts.get(part, part))
 

@@ -69,6 +69,13 @@ class VaultSession(QObject):
         self.locked_by_idle = False
         self.unlocked.emit()
 
+    def switch_to(self, path: Path) -> None:
+        """Work on the vault in ``path`` from now on (e.g. a rescued vault); only while
+        locked."""
+        if self._vault is not None:
+            raise RuntimeError("switch vaults only while locked")
+        self.path = path
+
     # ---- locking -------------------------------------------------------------------------
 
     def lock(self, *, by_idle: bool = False) -> None:

@@ -2,13 +2,19 @@
 
 Errors are the typed ones from the vault ("Wrong passphrase.", "This vault is already open in
 another Amanat window…"), shown in plain words under the field. After an automatic lock the
-screen says so, so a volunteer coming back to the laptop knows nothing was lost.
+screen says so, so a volunteer coming back to the laptop knows nothing was lost. When the
+database is damaged, "Rescue what can be read…" asks for a folder, copies every readable row
+into a new vault there on a worker thread (intake/rescue.py), shows the report, and switches
+this window to the rescued vault, which opens with the same passphrase.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,11 +25,32 @@ from PySide6.QtWidgets import (
 )
 
 from intake.demo import demo_passphrase_for
+from intake.errors import VaultDamaged
 from intake.i18n import tr
+from intake.rescue import RescueReport, report_lines, rescue_vault
 from intake.vault import Vault
+from ui import dialogs
 from ui.dialogs import error_text
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
+
+RESCUE_FOLDER = "Amanat rescued vault"  # made inside a chosen folder that is not empty
+
+
+def choose_rescue_folder(parent: QWidget) -> Path | None:
+    """Ask where the rescued vault goes (a module function, so tests can answer it)."""
+    chosen = QFileDialog.getExistingDirectory(parent, tr("Folder for the rescued vault"))
+    return Path(chosen) if chosen else None
+
+
+def rescue_target(chosen: Path) -> Path:
+    """``chosen`` when it is empty, else a new folder inside it."""
+    if not any(chosen.iterdir()):
+        return chosen
+    target, n = chosen / RESCUE_FOLDER, 2
+    while target.exists():
+        target, n = chosen / f"{RESCUE_FOLDER} {n}", n + 1
+    return target
 
 
 class UnlockPage(QWidget):
@@ -68,6 +95,10 @@ class UnlockPage(QWidget):
         self.message.setObjectName("errorText")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.rescue_button = QPushButton(tr("Rescue what can be read…"))
+        self.rescue_button.setVisible(False)  # offered only when the database is damaged
+        self.rescue_button.clicked.connect(self.rescue)
+        layout.addWidget(self.rescue_button, 0, Qt.AlignmentFlag.AlignLeft)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.refresh_notice()
@@ -111,10 +142,50 @@ class UnlockPage(QWidget):
         self._set_busy(True)
         self.job = run_in_thread(job, self._done, self._failed)
 
+    def rescue(self) -> None:
+        """Copy what can be read of the damaged vault into a new one (asks for a folder)."""
+        passphrase = self.passphrase.text()
+        if self.job is not None:
+            return
+        if not passphrase:
+            self.message.setText(tr("Type your passphrase, then choose Rescue again."))
+            self.focus_passphrase()
+            return
+        chosen = choose_rescue_folder(self)
+        if chosen is None:
+            return
+        source, target = self.session.path, rescue_target(chosen)
+
+        def job(progress: Progress) -> RescueReport:
+            return rescue_vault(source, target, passphrase, progress)
+
+        self.passphrase.clear()
+        self.message.setText(tr("Rescuing what can be read. The damaged vault is not changed."))
+        self._set_busy(True)
+        self.job = run_in_thread(job, self._rescued, self._failed)
+
+    def _rescued(self, report: object) -> None:
+        self.job = None
+        self._set_busy(False)
+        if not isinstance(report, RescueReport):
+            return
+        self.rescue_button.setVisible(False)
+        self.message.setText("")
+        dialogs.show_info(self, tr("Rescue"), "\n".join(report_lines(report)))
+        self.session.switch_to(Path(report.target))
+        self.notice.setText(
+            tr(
+                "This is the rescued vault in {path}. Unlock it with the same passphrase.",
+                path=report.target,
+            )
+        )
+        self.notice.setMinimumHeight(self.notice.heightForWidth(self.NOTICE_WIDTH))
+
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.passphrase.setEnabled(not busy)
         self.unlock_button.setEnabled(not busy)
+        self.rescue_button.setEnabled(not busy)
 
     def _done(self, vault: object) -> None:
         self.job = None
@@ -125,5 +196,13 @@ class UnlockPage(QWidget):
     def _failed(self, exc: Exception) -> None:
         self.job = None
         self._set_busy(False)
-        self.message.setText(error_text(exc))
+        damaged = isinstance(exc, VaultDamaged) and exc.part == "database"
+        text = error_text(exc)
+        if damaged:
+            text += " " + tr(
+                "What can still be read can be copied into a new vault: type your passphrase"
+                " again and choose Rescue what can be read."
+            )
+        self.message.setText(text)
+        self.rescue_button.setVisible(damaged or self.rescue_button.isVisible())
         self.focus_passphrase()

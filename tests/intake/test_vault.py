@@ -91,6 +91,7 @@ def test_change_passphrase_rewraps_without_rewriting_db(make_vault: VaultFactory
     assert v._conn is not None
     v._conn.close()  # close without checkpoint to compare the DB bytes honestly
     v._conn = None
+    assert v._lock is not None
     v._lock.release()
     assert hashlib.sha256((path / "vault.db").read_bytes()).hexdigest() == db_hash
     with pytest.raises(WrongPassphrase):

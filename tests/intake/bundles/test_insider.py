@@ -325,14 +325,22 @@ def test_the_authors_version_that_arrives_before_its_predecessor_waits_for_it(
     store.edit_final(tid)  # a draft of version 2 stays when version 1 is sealed
     first = world.export(world.a)
     store.finalize(tid)
-    second = world.export(world.a)
+    store.edit_final(tid)
+    second = world.export(world.a)  # version 2 alone
+    store.finalize(tid)
+    third = world.export(world.a)  # version 3 alone
     before = logical_dump(world.c)
-    with pytest.raises(errors.PreviousVersionMissing):
+    with pytest.raises(errors.PreviousVersionMissing):  # the testimony is not held at all
         import_bundle(world.c, second)
     assert logical_dump(world.c) == before
     assert import_bundle(world.c, first).outcomes == {"new": 1}
+    before = logical_dump(world.c)
+    with pytest.raises(errors.PreviousVersionMissing):  # held, but not version 2
+        import_bundle(world.c, third)
+    assert logical_dump(world.c) == before
     assert import_bundle(world.c, second).outcomes == {"updated": 1}
-    assert TestimonyStore(world.c).get(tid).version_no == 2
+    assert import_bundle(world.c, third).outcomes == {"updated": 1}
+    assert TestimonyStore(world.c).get(tid).version_no == 3
 
 
 def test_an_id_claimed_first_by_an_insider_does_not_block_the_authors_bundle(

@@ -8,10 +8,21 @@ traceback; anything else gets a plain sentence, because an exception text may ho
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from shiboken6 import Shiboken
 
 from intake.errors import AmanatError
 from intake.i18n import tr
+
+
+def run_and_destroy(dialog: QDialog) -> int:
+    """Show ``dialog`` until it closes, then destroy it at once, with all the text it showed.
+    A closed dialog is otherwise kept as a hidden child of its parent: testimony text would
+    stay in memory (and in widgets) until the parent goes, through a lock too."""
+    try:
+        return dialog.exec()
+    finally:
+        Shiboken.delete(dialog)
 
 
 def error_text(exc: BaseException) -> str:

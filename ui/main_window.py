@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.save()
         selected = self.workspace.list_page.selected_id() if self.workspace else None
-        ExportDialog(self.session, selected, self).exec()
+        dialogs.run_and_destroy(ExportDialog(self.session, selected, self))
         if self.workspace is not None and self.session.is_unlocked:
             self.workspace.list_page.reload()
 

@@ -6,8 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from intake import testimonies
@@ -21,9 +33,42 @@ SECRET_NAME = "ئەركىن تۇرسۇن"
 SECRET_PLACE = "Ürümqi, 7-kent"
 
 
+def _model_text(model: QAbstractItemModel, parent: QModelIndex) -> list[str]:
+    """Every cell's display text and tool tip, tree rows included."""
+    out: list[str] = []
+    try:
+        columns = max(model.columnCount(parent), 1)
+    except TypeError:  # list models keep columnCount private: one column
+        columns = 1
+    for row in range(model.rowCount(parent)):
+        for column in range(columns):
+            index = model.index(row, column, parent)
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                value = model.data(index, role)
+                if value is not None:
+                    out.append(str(value))
+        out += _model_text(model, model.index(row, 0, parent))
+    return out
+
+
 def _all_text(root: QWidget) -> str:
-    parts = [w.text() for w in root.findChildren(QLineEdit)]
-    parts += [w.toPlainText() for w in root.findChildren(QPlainTextEdit)]
+    """What every widget under ``root`` can show: edits, labels, buttons, combo boxes, group
+    and tab titles, text views, and every row of every list, table and tree."""
+    parts = [root.windowTitle()]
+    for w in root.findChildren(QWidget):
+        parts += [w.toolTip(), w.windowTitle()]
+        if isinstance(w, QLineEdit | QLabel | QAbstractButton):
+            parts.append(w.text())
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            parts.append(w.toPlainText())
+        elif isinstance(w, QComboBox):
+            parts += [w.itemText(i) for i in range(w.count())] + [w.currentText()]
+        elif isinstance(w, QGroupBox):
+            parts.append(w.title())
+        elif isinstance(w, QTabWidget):
+            parts += [w.tabText(i) for i in range(w.count())]
+        elif isinstance(w, QAbstractItemView) and w.model() is not None:
+            parts += _model_text(w.model(), QModelIndex())
     return "\n".join(parts)
 
 
@@ -147,3 +192,40 @@ def test_lock_forgets_qt_file_dialog_history(
     volunteer_shell.session.lock()
     assert not QSettings(QSettings.Scope.UserScope, "QtProject").contains("FileDialog/history")
     assert "Tursun" not in "".join(p.read_text() for p in tmp_path.rglob("*.conf"))
+
+
+def test_locking_the_coordinator_clears_the_archive_and_an_open_record(
+    qtbot: QtBot, make_shell: Any, make_vault: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.coordinator_fixtures import finalized, send, victim_testimony
+    from ui.coordinator.workspace import CoordinatorWorkspace
+
+    vault = make_vault(name="Dana", role="coordinator", folder="coordinator")
+    volunteer = make_vault(name="Aigul", folder="volunteer")
+    (tid,) = finalized(volunteer, victim_testimony({"arabic": SECRET_NAME}, True))
+    bundle = send(volunteer, vault, tmp_path / "usb")
+    shell: AppShell = make_shell(vault.path)
+    shell.session.attach(vault)
+    workspace = shell.window.coordinator
+    assert isinstance(workspace, CoordinatorWorkspace)
+    workspace.import_page.import_files([bundle])
+    qtbot.waitUntil(lambda: not workspace.import_page.running, timeout=20_000)
+    archive = workspace.archive_page
+    qtbot.waitUntil(lambda: archive.model.rowCount() == 1, timeout=10_000)
+    seen: list[str] = []
+
+    def look_then_lock() -> None:
+        try:
+            seen.extend(_all_text(w) for w in QApplication.topLevelWidgets())
+        finally:
+            shell.session.lock()
+
+    QTimer.singleShot(300, look_then_lock)
+    workspace.open_record(tid)  # modal, until the lock closes it
+    assert any(SECRET_NAME in text for text in seen)  # the record was on screen
+    assert not shell.session.is_unlocked
+    for widget in QApplication.topLevelWidgets():
+        assert SECRET_NAME not in _all_text(widget), widget

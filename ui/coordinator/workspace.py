@@ -60,13 +60,13 @@ class CoordinatorWorkspace(QTabWidget):
 
     def open_record(self, testimony_id: str) -> None:
         try:
-            RecordDialog(self.session, testimony_id, self).exec()
+            dialogs.run_and_destroy(RecordDialog(self.session, testimony_id, self))
         except Exception as exc:
             dialogs.show_error(self, exc)
 
     def open_victim(self, testimony_id: str) -> None:
         try:
-            VictimDialog(self.session, testimony_id, self).exec()
+            dialogs.run_and_destroy(VictimDialog(self.session, testimony_id, self))
         except Exception as exc:
             dialogs.show_error(self, exc)
 
@@ -74,7 +74,7 @@ class CoordinatorWorkspace(QTabWidget):
         if not ids:
             dialogs.show_info(self, tr("Share testimonies"), tr("Select testimonies first."))
             return
-        ShareDialog(self.session, ids, self).exec()
+        dialogs.run_and_destroy(ShareDialog(self.session, ids, self))
 
     def save(self) -> bool:
         return True

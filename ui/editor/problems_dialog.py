@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from intake.i18n import tr
 from intake.validation import Problem, has_errors
@@ -89,4 +90,6 @@ def review_problems(parent: QWidget | None, problems: list[Problem]) -> tuple[bo
     """Show the dialog; returns (finalize anyway?, path of the field to show or None)."""
     dialog = ProblemsDialog(problems, parent)
     dialog.exec()
-    return dialog.proceed, dialog.chosen_path
+    answer = dialog.proceed, dialog.chosen_path
+    Shiboken.delete(dialog)  # with the problems it listed (they quote fields)
+    return answer

@@ -172,11 +172,11 @@ def test_a_passphrase_of_ten_thousand_characters(tmp_path: Path, source: str) ->
     long = ("сегіз ئالتە juniper lantern orbit " * 400)[:10_000]
     new = ("тоғыз orbit ئالتە pebble quietly " * 400)[:10_000]
     vault = str(tmp_path / "v")
+    args: tuple[str, ...] = ()
+    passphrase: str | None = long
     if source == "file":
         (tmp_path / "pass.txt").write_text(long + "\n", encoding="utf-8")
         args, passphrase = ("--passphrase-file", str(tmp_path / "pass.txt")), None
-    else:
-        args, passphrase = (), long
     r = amanat(
         "init", "--vault", vault, "--role", "volunteer", "--name", "A", *args, passphrase=passphrase
     )

@@ -43,6 +43,7 @@ from intake.bundles.errors import (
 )
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
+from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
 from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
 from intake.cards import CardRegistry, KnownCard
@@ -57,39 +58,6 @@ from intake.testimony_exchange import CheckedVersion, check_version, owner_of, s
 from intake.vault import BULK_BYTES, Vault
 
 Outcomes = dict[str, int]
-
-
-@dataclass(frozen=True)
-class RefusedRecord:
-    """A record refused on its own (the rest of its bundle imported): which version, which
-    check (``code``), why, and who sent it (the enrolled card's name and fingerprint)."""
-
-    number: int  # the item number in the bundle, as in BundleError messages
-    testimony_id: str
-    version: int
-    sha256: str
-    code: str  # "not-author"
-    sender_name: str
-    sender_fingerprint: str
-    error: ImportRejected = field(repr=False, compare=False)
-
-    def message(self, lang: str | None = None) -> str:
-        """Why, in ``lang`` (default: the interface language); ids and fingerprints only."""
-        return self.error.message(lang)
-
-    def line(self, lang: str | None = None) -> str:
-        """What, why and who sent it, in one line (import reports in the CLI and the app)."""
-        return tr(
-            "REFUSED: item {number}, version {version} of testimony {id}, sent by {name} "
-            "(fingerprint {fingerprint}): {reason}",
-            lang=lang,
-            number=self.number,
-            version=self.version,
-            id=self.testimony_id,
-            name=self.sender_name,
-            fingerprint=self.sender_fingerprint,
-            reason=self.message(lang),
-        )
 
 
 @dataclass
@@ -217,30 +185,17 @@ class _CheckingSink:
         check_record(number, entry, data, self.author)
         if self.vault is None or self.report is None:
             return
-        store = TestimonyStore(self.vault)
         owner = owner_of(self.vault.conn, entry.id)
         if owner is not None and owner != self.author:
-            error = NotTheAuthor(version=entry.version, id=entry.id, owner=store.key_label(owner))
-            self.report.refused.append(_refusal(self.report, number, entry, error))
+            holder = TestimonyStore(self.vault).key_label(owner)
+            error = NotTheAuthor(version=entry.version, id=entry.id, owner=holder)
+            report = self.report
+            name, fingerprint = report.sender_name, report.sender_fingerprint
+            report.refused.append(RefusedRecord.of(number, entry, error, name, fingerprint))
 
     def attachment(self, number: int, entry: AttachmentEntry, data: Iterator[bytes]) -> None:
         for _ in data:
             pass
-
-
-def _refusal(
-    report: BundleReport, number: int, entry: RecordEntry, error: ImportRejected
-) -> RefusedRecord:
-    return RefusedRecord(
-        number,
-        entry.id,
-        entry.version,
-        entry.sha256,
-        error.code,
-        report.sender_name,
-        report.sender_fingerprint,
-        error,
-    )
 
 
 class _StoringSink(_CheckingSink):
@@ -325,7 +280,9 @@ class _StoringSink(_CheckingSink):
 
     def _refuse(self, number: int, entry: RecordEntry, error: NotTheAuthor) -> None:
         """Report and audit a record refused on its own; nothing of it is stored."""
-        self.bundle_report.refused.append(_refusal(self.bundle_report, number, entry, error))
+        report = self.bundle_report
+        name, fingerprint = report.sender_name, report.sender_fingerprint
+        report.refused.append(RefusedRecord.of(number, entry, error, name, fingerprint))
         self.refused.add((entry.id, entry.version))
         self.store.audit.append(
             self.conn,

@@ -19,7 +19,8 @@ from typing import Any
 from intake.bundles import seal
 from intake.bundles.errors import BundleError
 from intake.bundles.export import ExportResult, Selection, export_bundle
-from intake.bundles.importer import BundleReport, RefusedRecord, import_bundle, verify_bundle
+from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
+from intake.bundles.refusals import RefusedRecord
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import AmanatError, UsageError
 from intake.i18n import tr

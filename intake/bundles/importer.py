@@ -353,7 +353,10 @@ class _StoringSink(_CheckingSink):
                 )
                 if cur.rowcount:
                     audit.append(self.conn, "attach", entry.id, {"sha256": ref.sha256})
-        drop_orphans(self.conn)
+        if self.refused:  # an attachment only a refused record named was not kept
+            self.attachments_new = max(0, self.attachments_new - drop_orphans(self.conn))
+        else:
+            drop_orphans(self.conn)
 
 
 def _open(path: Path) -> BinaryIO:

@@ -259,6 +259,7 @@ def test_attachments_named_by_a_refused_record_are_not_linked(world: Insiders) -
     before = AttachmentStore(world.c).list(world.a_tid)
     report = import_bundle(world.c, world.send(bundle))
     assert_refused_as_takeover(world, report)
+    assert report.attachments_new == 0
     assert AttachmentStore(world.c).list(world.a_tid) == before
     stored = world.c.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,))
     assert stored.fetchone() is None  # referenced by nothing stored: not kept

@@ -398,13 +398,15 @@ class TestimonyStore:
         return [self._info(r) for r in rows]
 
     def verify_version(self, testimony_id: str, version_no: int) -> bool:
-        """True when a final version is exactly what its author signed and links to its
-        predecessor (when this vault has it); False when any stored byte was changed."""
+        """True when a final version is exactly what its author signed, was signed by the
+        testimony's owner (the author of version 1) and links to its predecessor (when this
+        vault has it); False when any stored byte was changed, or another key wrote it (a
+        vault an older Amanat filled: docs/testimony-format.md §5)."""
         conn = self.vault.conn
         row = self.version_row(conn, testimony_id, version_no)
         if row["status"] != "final":
             raise NotFinal()
-        if not row_is_intact(row):
+        if not row_is_intact(row) or owner_of(conn, testimony_id) != bytes(row["author"]):
             return False
         before = conn.execute(
             "SELECT hash, status FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",

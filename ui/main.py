@@ -14,6 +14,7 @@ from typing import Any
 
 from intake.cli.main import main as intake_main
 from intake.i18n import tr
+from intake.process_safety import harden_process
 
 
 def _register_gui(sub: Any) -> None:
@@ -66,7 +67,8 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def cli() -> None:
-    """The ``amanat`` console command."""
+    """The ``amanat`` console command, hardened first (intake/process_safety.py)."""
+    harden_process()
     sys.exit(intake_main(extra=[_register_gui, _register_demo]))
 
 

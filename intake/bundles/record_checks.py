@@ -78,7 +78,7 @@ def _context() -> Any:
     if not sys.platform.startswith("linux"):
         return None
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload(["intake.bundles.fork_server_start", __name__])
     with secrets_out_of_environment():
         forkserver.ensure_running()
     return context

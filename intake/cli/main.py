@@ -65,7 +65,6 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> int:
-    harden_process()  # before any passphrase or testimony is in memory
     lang = os.environ.get("AMANAT_LANG", "en")
     if lang in LANGUAGES:
         set_language(lang)
@@ -87,5 +86,13 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> 
         return 1
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``amanat`` process: hardened first (no core file, intake/process_safety.py), before
+    any passphrase or testimony is in memory; ``main`` alone is for callers inside a process
+    of their own (tests), which it leaves as they are."""
+    harden_process()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

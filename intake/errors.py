@@ -83,6 +83,14 @@ class VaultDamaged(AmanatError):
         return tr(self._msgid, lang=lang, part=parts.get(part, part))
 
 
+class VaultNotCreated(AmanatError):
+    msgid = (
+        "A vault cannot be created in {path}: the disk is read-only or the folder cannot be"
+        " written. Choose another folder."
+    )
+    exit_code = 1
+
+
 class VaultReadOnly(AmanatError):
     msgid = (
         "This vault is on a read-only medium (for example a write-protected USB stick): it can"

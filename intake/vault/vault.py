@@ -24,10 +24,12 @@ from crypto.kdf import Argon2Params
 from crypto.keys import generate_signing_key, generate_x25519_key
 from intake.errors import (
     InvalidInput,
+    StorageFull,
     VaultBusy,
     VaultDamaged,
     VaultExists,
     VaultLocked,
+    VaultNotCreated,
     VaultNotFound,
     VaultReadOnly,
 )
@@ -107,9 +109,14 @@ class Vault:
             raise InvalidInput(reason=tr("the name must be 1 to 64 visible characters"))
         if is_vault(folder) or (folder / db.DB_NAME).exists():
             raise VaultExists(path=str(folder))
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        lock = VaultLock(folder)
-        lock.acquire()
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            lock = VaultLock(folder)
+            lock.acquire()
+        except OSError as exc:  # a write-protected stick, a folder that is not ours, a full disk
+            if exc.errno == errno.ENOSPC:
+                raise StorageFull from None
+            raise VaultNotCreated(path=str(folder)) from None
         try:
             data_key = os.urandom(header.DATA_KEY_LEN)
             hdr = header.new_header(passphrase, data_key, kdf_params)

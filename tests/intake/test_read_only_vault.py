@@ -215,3 +215,13 @@ def test_rescued_vault_keeps_the_passphrase(tmp_path: Path) -> None:
     rescue_vault(tmp_path / "v", tmp_path / "new", PASSPHRASE)
     with Vault.open(tmp_path / "new", PASSPHRASE) as rescued:
         assert rescued.identity.role == "volunteer"
+
+
+def test_no_vault_is_created_on_a_read_only_medium(read_only: Path) -> None:
+    # It was a traceback: OSError: [Errno 30] Read-only file system.
+    result = amanat("init", "--vault", str(read_only / "new"), "--role", "volunteer", "--name", "A")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"amanat: A vault cannot be created in {read_only / 'new'}: the disk is read-only or the"
+        " folder cannot be written. Choose another folder."
+    ]

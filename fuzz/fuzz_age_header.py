@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 
-from crypto.age import Decryptor, Identity, parse_identity
-from crypto.errors import CryptoError
-from crypto.scrypt import ScryptIdentity
-from fuzz.harness import run
-from fuzz.vector import coordinator_identities
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from crypto.age import Decryptor, Identity, parse_identity
+    from crypto.errors import CryptoError
+    from crypto.scrypt import ScryptIdentity
+    from fuzz.vector import coordinator_identities
 
 NAME = "age_header"
 CCTV_IDENTITIES = (  # public test keys of the C2SP/CCTV age vectors

@@ -3,9 +3,11 @@ members, base64, bech32, canonical form, self-signature)."""
 
 from __future__ import annotations
 
-from crypto.card import parse_card, serialize_card
-from crypto.errors import CardError
-from fuzz.harness import run
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from crypto.card import parse_card, serialize_card
+    from crypto.errors import CardError
 
 NAME = "card"
 

@@ -3,9 +3,11 @@ signature is checked: JSON, limits, the embedded sender card, canonical form).""
 
 from __future__ import annotations
 
-from fuzz.harness import run
-from intake.bundles.errors import BundleError
-from intake.bundles.manifest import parse_manifest
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from intake.bundles.errors import BundleError
+    from intake.bundles.manifest import parse_manifest
 
 NAME = "manifest"
 

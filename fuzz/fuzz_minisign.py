@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 
-from crypto import minisign
-from crypto.errors import SignatureError
-from fuzz.harness import run
-from fuzz.vector import bundle_vector
-from intake.bundles.errors import ManifestSignatureInvalid
-from intake.bundles.reader import verify_signature
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from crypto import minisign
+    from crypto.errors import SignatureError
+    from fuzz.vector import bundle_vector
+    from intake.bundles.errors import ManifestSignatureInvalid
+    from intake.bundles.reader import verify_signature
 
 NAME = "minisign"
 VECTOR = bundle_vector()

@@ -12,13 +12,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 
-from crypto.keys import signing_public_key
-from crypto.signing import sign
-from fuzz.harness import run
-from fuzz.vector import SENDER_SEED
-from intake.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
-from intake.errors import AmanatError
-from intake.testimony_exchange import check_version
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from crypto.keys import signing_public_key
+    from crypto.signing import sign
+    from fuzz.vector import SENDER_SEED
+    from intake.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
+    from intake.errors import AmanatError
+    from intake.testimony_exchange import check_version
 
 NAME = "record"
 AUTHOR = signing_public_key(SENDER_SEED)

@@ -11,14 +11,16 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from crypto.age import encrypt
-from crypto.keys import x25519_public_key
-from crypto.x25519 import X25519Recipient
-from fuzz.harness import run
-from fuzz.vector import coordinator_x25519
-from intake.bundles.errors import BundleError
-from intake.bundles.manifest import AttachmentEntry, RecordEntry
-from intake.bundles.reader import BundleReader
+from fuzz.harness import instrumented, run
+
+with instrumented():  # everything that imports crypto/ or intake/
+    from crypto.age import encrypt
+    from crypto.keys import x25519_public_key
+    from crypto.x25519 import X25519Recipient
+    from fuzz.vector import coordinator_x25519
+    from intake.bundles.errors import BundleError
+    from intake.bundles.manifest import AttachmentEntry, RecordEntry
+    from intake.bundles.reader import BundleReader
 
 NAME = "tar"
 KEY = coordinator_x25519()

@@ -2,7 +2,7 @@
 
 Run ``python -m fuzz.seeds`` after a vector changes. Sources: the bundle vector
 (tests/vectors, docs/bundle-format.md §7.12), the example testimony (docs/examples), and the
-C2SP/CCTV age vectors (../shared/vectors/age, or ``--age-vectors DIR``; 0BSD/CC0) whose
+C2SP/CCTV age vectors (tests/vectors/age, or ``--age-vectors DIR``; 0BSD/CC0) whose
 payload is at most MAX_SEED bytes. Seeds are small on purpose: the corpus stays well under 2 MB.
 """
 
@@ -23,12 +23,15 @@ from intake.forms import FormRef
 from intake.testimony_json import read_testimony_json
 
 MAX_SEED = 24 * 1024  # larger age vectors (hundreds of chunks) add time per run, not coverage
-AGE_VECTORS = REPO.parent / "shared" / "vectors" / "age"
+AGE_VECTORS = REPO / "tests" / "vectors" / "age"
 CREATED = "2025-03-01T12:00:00Z"
 
 
 def _age_vector_body(path: Path) -> bytes | None:
+    """The age file of a CCTV vector (None for README, LICENSE and large vectors)."""
     head, _, body = path.read_bytes().partition(b"\n\n")
+    if not head.startswith(b"expect: "):
+        return None
     if b"compressed: zlib" in head.split(b"\n"):
         body = zlib.decompress(body)
     return body if len(body) <= MAX_SEED else None
@@ -56,7 +59,7 @@ def corpus(age_vectors: Path) -> dict[str, dict[str, bytes]]:
     age = {"bundle-v1.age": vector.bundle}
     if age_vectors.is_dir():
         for path in sorted(age_vectors.iterdir()):
-            if path.name not in {"README.md", "SOURCE"} and (body := _age_vector_body(path)):
+            if body := _age_vector_body(path):
                 age[f"cctv-{path.name}"] = body
     return {
         "age_header": age,

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import QApplication
 
 from bench.search import PASSPHRASE, synthetic
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
-from intake.archive import ArchiveQuery
-from intake.testimonies import TestimonyStore
+from intake.testimonies.archive import ArchiveQuery
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from ui.coordinator.archive_model import ArchiveModel
 from ui.session import VaultSession

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
-from intake.attachments import AttachmentStore
-from intake.testimonies import TestimonyStore
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 PASSPHRASE = "bench passphrase with several words"  # noqa: S105 - a throwaway vault

@@ -35,12 +35,12 @@ if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 from crypto.age import decrypt, parse_identity
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
 from crypto.x25519 import X25519Identity
-from intake.attachments import AttachmentStore
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.cards import CardRegistry, own_card
-from intake.testimonies import TestimonyStore
-from intake.testimony_json import read_testimony_json
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.json_input import read_testimony_json
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 PASSPHRASE = "benchmark only, not a secret"  # noqa: S105 - throwaway benchmark vaults

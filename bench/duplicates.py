@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
-from intake.duplicate_features import FEATURES_SCHEME, VictimFeatures, victim_features
-from intake.duplicates import DuplicateFinder
-from intake.names import kazakh_latin_to_cyrillic, uly_to_uyghur_arabic
-from intake.prc_id import make_prc_id
+from intake.duplicates.features import FEATURES_SCHEME, VictimFeatures, victim_features
+from intake.duplicates.finder import DuplicateFinder
+from intake.forms.prc_id import make_prc_id
+from intake.names.keys import kazakh_latin_to_cyrillic, uly_to_uyghur_arabic
 from intake.vault import Vault
 
 UYGHUR = (  # noqa: SIM905 - a readable list of names

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.i18n import LANGUAGES
 from intake.pdf.blank import qr_runs, render_blank_form
 from intake.pdf.filled import render_testimony

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
-from intake.names import kazakh_latin_to_cyrillic, uly_to_uyghur_arabic
-from intake.testimonies import TestimonyStore
+from intake.names.keys import kazakh_latin_to_cyrillic, uly_to_uyghur_arabic
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 PASSPHRASE = "bench passphrase with several words"  # noqa: S105 - a throwaway vault

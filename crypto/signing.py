@@ -1,11 +1,12 @@
 """Plain Ed25519 signatures over short messages (RFC 8032, pure mode, no prehash).
 
-Used for testimony versions: the message is ``intake.canonical.signing_message(hash)``, which
-already starts with its own context string ("amanat testimony version v1\\n") followed by the
-32-byte SHA-256 of the canonical record, so this module adds no prefix of its own and the
-signature is exactly what docs/testimony-format.md specifies. Keys are raw 32-byte strings
-(seed and public key), as crypto/keys.py makes them. ``verify`` answers True or False and never
-raises for a malformed key or signature: a caller only needs to know whether to trust it.
+Used for testimony versions: the message is
+``intake.testimonies.canonical.signing_message(hash)``, which already starts with its own
+context string ("amanat testimony version v1\\n") followed by the 32-byte SHA-256 of the
+canonical record, so this module adds no prefix of its own and the signature is exactly what
+docs/testimony-format.md specifies. Keys are raw 32-byte strings (seed and public key), as
+crypto/keys.py makes them. ``verify`` answers True or False and never raises for a malformed key
+or signature: a caller only needs to know whether to trust it.
 """
 
 from __future__ import annotations

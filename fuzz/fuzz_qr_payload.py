@@ -1,9 +1,9 @@
 """Fuzz target: what a scanner reads from a card's QR code → InvalidCard only.
 
-The only QR payload Amanat reads is a card (intake/qr.py encodes the card file byte for byte);
+The only QR payload Amanat reads is a card (intake/cards/qr.py encodes the card file byte for byte);
 the QR codes on printed forms and testimonies are for people and scanners to match paper to a
 record, and Amanat parses none of them. So this target is the card as the app receives it,
-``intake.cards.parse``, limited to what a QR code holds (2,953 bytes in byte mode).
+``intake.cards.registry.parse``, limited to what a QR code holds (2,953 bytes in byte mode).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from fuzz.harness import instrumented, run
 
 with instrumented():  # everything that imports crypto/ or intake/
-    from intake.cards import InvalidCard, parse
+    from intake.cards.registry import InvalidCard, parse
 
 NAME = "qr_payload"
 QR_CAPACITY = 2953  # bytes of a version 40 code, error correction L

@@ -18,9 +18,14 @@ with instrumented():  # everything that imports crypto/ or intake/
     from crypto.keys import signing_public_key
     from crypto.signing import sign
     from fuzz.vector import SENDER_SEED
-    from intake.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
     from intake.errors import AmanatError
-    from intake.testimony_exchange import check_version
+    from intake.testimonies.canonical import (
+        NotCanonical,
+        VersionRecord,
+        sha256_hex,
+        signing_message,
+    )
+    from intake.testimonies.exchange import check_version
 
 NAME = "record"
 AUTHOR = signing_public_key(SENDER_SEED)

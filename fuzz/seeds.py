@@ -18,9 +18,9 @@ from crypto.card import serialize_card
 from crypto.keys import signing_public_key
 from fuzz.harness import CORPUS
 from fuzz.vector import REPO, SENDER_SEED, bundle_vector
-from intake.canonical import VersionRecord
-from intake.forms import FormRef
-from intake.testimony_json import read_testimony_json
+from intake.forms.definitions import FormRef
+from intake.testimonies.canonical import VersionRecord
+from intake.testimonies.json_input import read_testimony_json
 
 MAX_SEED = 24 * 1024  # larger age vectors (hundreds of chunks) add time per run, not coverage
 AGE_VECTORS = REPO / "tests" / "vectors" / "age"

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from crypto.kdf import Argon2Params
-from intake.attachments import AttachmentStore
-from intake.cards import CardRegistry, own_card
-from intake.testimonies import TestimonyStore
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 DEMO_PASSPHRASE = "demo only apricot lantern river"  # noqa: S105 - shown on screen, demo only

@@ -66,3 +66,57 @@ def test_every_module_has_a_docstring_and_is_small() -> None:
                 continue
             assert ast.get_docstring(ast.parse(text)), f"{path} has no module docstring"
             assert text.count("\n") <= 600, f"{path} is over 600 lines: split it by concept"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """The project modules ``path`` imports, at any depth (functions too: a lazy import can
+    hide a cycle), except under ``if TYPE_CHECKING:`` (never run). ``from pkg import mod``
+    counts as importing ``pkg.mod``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for child in node.body for n in ast.walk(child))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            subs = {f"{node.module}.{a.name}" for a in node.names} & modules
+            if subs:
+                found |= subs
+            elif node.module in modules:
+                found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_import_cycles(package: str) -> None:
+    files = _files(package)
+    modules = {_module_name(p) for p in files}
+    graph = {_module_name(p): _runtime_imports(p, modules) - {_module_name(p)} for p in files}
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        if node in path:
+            raise AssertionError("import cycle: " + " -> ".join([*path[path.index(node) :], node]))
+        if node in done:
+            return
+        for nxt in sorted(graph[node]):
+            visit(nxt, [*path, node])
+        done.add(node)
+
+    for start in sorted(graph):
+        visit(start, [])
+
+
+def test_intake_reads_as_a_handful_of_concept_packages() -> None:
+    loose = sorted(p.name for p in (REPO / "intake").glob("*.py") if p.name != "__init__.py")
+    assert loose == ["content_caches.py", "demo.py", "errors.py", "i18n.py", "process_safety.py"]

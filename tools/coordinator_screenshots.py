@@ -47,10 +47,10 @@ def _second_testimony() -> dict[str, Any]:
 
 def seed(folder: Path) -> None:
     from intake.bundles.export import export_bundle
-    from intake.cards import CardRegistry, own_card
+    from intake.bundles.quarantine import receive_bundle
+    from intake.cards.registry import CardRegistry, own_card
     from intake.demo import DEMO_PASSPHRASE, create_demo
-    from intake.quarantine import receive_bundle
-    from intake.testimonies import TestimonyStore
+    from intake.testimonies.store import TestimonyStore
     from intake.vault import Vault
 
     demo = create_demo(folder)
@@ -87,7 +87,7 @@ def show(folder: Path, lang: str, screen: str) -> int:
     from PySide6.QtWidgets import QDialog
 
     from intake.demo import DEMO_PASSPHRASE
-    from intake.testimonies import TestimonyStore
+    from intake.testimonies.store import TestimonyStore
     from intake.vault import Vault
     from ui.app import build_shell
     from ui.coordinator.record_view import RecordDialog, VictimDialog
@@ -128,7 +128,7 @@ def show(folder: Path, lang: str, screen: str) -> int:
         dialog.resize(1100, 700)
         alone = dialog
     elif screen == "victim":
-        from intake.duplicates import DuplicateFinder
+        from intake.duplicates.finder import DuplicateFinder
 
         finder = DuplicateFinder(vault)
         for pair in finder.candidates():

@@ -47,10 +47,10 @@ def seed(folder: Path) -> None:
 
 def show(folder: Path, lang: str, screen: str) -> int:
     from crypto.card import serialize_card
-    from intake.attachments import AttachmentStore
-    from intake.cards import own_card
+    from intake.cards.registry import own_card
     from intake.demo import DEMO_PASSPHRASE
-    from intake.testimonies import TestimonyStore
+    from intake.testimonies.attachments import AttachmentStore
+    from intake.testimonies.store import TestimonyStore
     from intake.vault import Vault
     from ui.about import AboutDialog
     from ui.app import build_shell

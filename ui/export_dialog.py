@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from intake.bundles import seal
 from intake.bundles.export import ExportResult, Selection, export_bundle
-from intake.cards import CardRegistry
+from intake.cards.registry import CardRegistry
 from intake.errors import AmanatError
 from intake.i18n import tr
 from ui.dialogs import error_text

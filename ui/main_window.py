@@ -15,8 +15,8 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from intake.app_settings import autolock_minutes
 from intake.i18n import LANGUAGES, current_language, tr
+from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.coordinator.workspace import CoordinatorWorkspace

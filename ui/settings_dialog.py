@@ -1,4 +1,4 @@
-"""Settings of the open vault: the auto-lock time (stored in the vault, intake.app_settings)."""
+"""Settings of the open vault: the auto-lock time (kept in the vault: intake.vault.app_settings)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.app_settings import (
+from intake.i18n import tr
+from intake.vault.app_settings import (
     MAX_AUTOLOCK_MINUTES,
     MIN_AUTOLOCK_MINUTES,
     autolock_minutes,
     set_autolock_minutes,
 )
-from intake.i18n import tr
 from ui.session import VaultSession
 
 

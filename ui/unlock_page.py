@@ -4,7 +4,7 @@ Errors are the typed ones from the vault ("Wrong passphrase.", "This vault is al
 another Amanat window…"), shown in plain words under the field. After an automatic lock the
 screen says so, so a volunteer coming back to the laptop knows nothing was lost. When the
 database is damaged, "Rescue what can be read…" asks for a folder, copies every readable row
-into a new vault there on a worker thread (intake/rescue.py), shows the report, and switches
+into a new vault there on a worker thread (intake/vault/rescue.py), shows the report, and switches
 this window to the rescued vault, which opens with the same passphrase.
 """
 
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from intake.demo import demo_passphrase_for
 from intake.errors import VaultDamaged
 from intake.i18n import tr
-from intake.rescue import RescueReport, report_lines, rescue_vault
 from intake.vault import Vault
+from intake.vault.rescue import RescueReport, report_lines, rescue_vault
 from ui import dialogs
 from ui.dialogs import error_text
 from ui.session import VaultSession

@@ -25,8 +25,6 @@ from crypto.fingerprint import normalize as normalize_fingerprint
 from crypto.keys import signing_public_key
 from crypto.primitives import Random, default_random
 from crypto.x25519 import X25519Recipient
-from intake.attachments import AttachmentStore
-from intake.audit import AuditLog
 from intake.bundles import files, seal
 from intake.bundles.errors import (
     BundleLimitExceeded,
@@ -53,11 +51,14 @@ from intake.bundles.manifest import (
 )
 from intake.bundles.readahead import ReadAhead
 from intake.bundles.writer import PIECE, BundleWriter, Progress
-from intake.cards import CardRegistry, KnownCard, own_card
+from intake.cards.registry import CardRegistry, KnownCard, own_card
 from intake.i18n import tr
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import AttachmentDamaged
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.errors import AttachmentDamaged
+from intake.testimonies.exchange import export_version
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
+from intake.vault.audit import AuditLog
 
 Selection = Literal["ids", "all-final", "new"]
 RECORD_CACHE = 32 << 20  # bytes of records kept between the two passes (about 8,000 records)
@@ -213,7 +214,7 @@ def build_manifest(
                 AttachmentEntry(info.sha256, info.size, portable_media_type(info.media_type)),
             )
         for i, version in enumerate(versions):
-            data, signature, digest = store.export_version(testimony_id, version)
+            data, signature, digest = export_version(store, testimony_id, version)
             if cache is not None and cache.room >= len(data):
                 cache.keep(testimony_id, version, data)
             last = i == len(versions) - 1
@@ -381,7 +382,7 @@ def _stream(
     for entry in manifest.records:
         data = cache.take(entry.id, entry.version)
         if data is None:
-            data, _, _ = store.export_version(entry.id, entry.version)
+            data, _, _ = export_version(store, entry.id, entry.version)
         writer.add_record(data)
     for attachment in manifest.attachments:
         if read_ahead:  # the helper thread reads the vault; this one hashes, as it encrypts

@@ -28,8 +28,6 @@ from typing import Any, BinaryIO
 from crypto import card as cardfmt
 from crypto.bufread import BinaryReader
 from crypto.signing import verify as verify_signature
-from intake.attachments import CHUNK_SIZE, drop_orphans
-from intake.audit import AuditLog
 from intake.bundles import record_checks
 from intake.bundles.errors import (
     BundleError,
@@ -45,17 +43,20 @@ from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
-from intake.canonical import NotCanonical, VersionRecord, created_now, signing_message
-from intake.cards import CardRegistry, KnownCard
+from intake.cards.identity import fingerprint as own_fingerprint
+from intake.cards.registry import CardRegistry, KnownCard
 from intake.errors import InvalidInput
 from intake.i18n import tr
-from intake.identity import fingerprint as own_fingerprint
-from intake.media_types import SNIFF_BYTES, detect_media_type
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import ImportRejected, NotTheAuthor
-from intake.testimony_errors import PreviousVersionMissing as MissingInVault
-from intake.testimony_exchange import CheckedVersion, check_version, owner_of, store_version
+from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
+from intake.testimonies.canonical import NotCanonical, VersionRecord, created_now, signing_message
+from intake.testimonies.errors import ImportRejected, NotTheAuthor
+from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
+from intake.testimonies.exchange import CheckedVersion, check_version, store_version
+from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type
+from intake.testimonies.ownership import owner_of
+from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault
+from intake.vault.audit import AuditLog
 
 Outcomes = dict[str, int]
 

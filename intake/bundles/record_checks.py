@@ -37,7 +37,7 @@ from intake.process_safety import (
     harden_process,
     secrets_out_of_environment,
 )
-from intake.testimony_exchange import CheckedVersion, check_version
+from intake.testimonies.exchange import CheckedVersion, check_version
 
 MIN_RECORDS = 2_000  # bundles with fewer records are checked in this process
 BATCH_RECORDS = 64  # records per batch sent to the helper

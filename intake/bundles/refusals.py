@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from intake.bundles.manifest import RecordEntry
 from intake.i18n import tr
-from intake.testimony_errors import ImportRejected
+from intake.testimonies.errors import ImportRejected
 
 
 @dataclass(frozen=True)

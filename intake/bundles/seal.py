@@ -22,12 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake import testimony_index
-from intake.attachments import drop_orphans
 from intake.bundles import files
 from intake.bundles.errors import BundleNotFound
-from intake.canonical import created_now
 from intake.errors import VaultDamaged
+from intake.testimonies import index as testimony_index
+from intake.testimonies.attachments import drop_orphans
+from intake.testimonies.canonical import created_now
 from intake.vault import Vault
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def seal_versions(
     vault: Vault, conn: Any, manifest: Manifest, clock: Callable[[], datetime] | None = None
 ) -> int:
     """Delete the versions ``manifest`` carried; keep id, version, hash and bundle id."""
-    from intake.testimonies import TestimonyStore
+    from intake.testimonies.store import TestimonyStore
 
     now = created_now(clock() if clock else None)
     sealed = 0

@@ -24,7 +24,7 @@ from intake.bundles.refusals import RefusedRecord
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import AmanatError, UsageError
 from intake.i18n import tr
-from intake.testimony_errors import NotTheAuthor
+from intake.testimonies.errors import NotTheAuthor
 
 
 def N_(text: str) -> str:

@@ -10,12 +10,12 @@ from typing import Any
 from crypto import card as cardfmt
 from crypto.minisign import encode_public_key
 from crypto.x25519 import X25519Identity
-from intake.cards import CardRegistry, KnownCard, own_card, parse
+from intake.cards.identity import public_keys
+from intake.cards.qr import card_qr_png
+from intake.cards.registry import CardRegistry, KnownCard, own_card, parse
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import InvalidInput
 from intake.i18n import tr
-from intake.identity import public_keys
-from intake.qr import card_qr_png
 
 MAX_CARD_FILE = 64 * 1024
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from intake.bundles import files
 from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
 from intake.errors import AmanatError
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.i18n import LANGUAGES, current_language, tr
 from intake.pdf.blank import DEFAULT_VICTIM_BLOCKS, render_blank_form
 from intake.pdf.filled import render_testimony

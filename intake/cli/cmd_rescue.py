@@ -13,7 +13,7 @@ from typing import Any
 
 from intake.cli.common import add_vault_argument, out, print_json, read_passphrase, vault_dir
 from intake.i18n import tr
-from intake.rescue import report_lines, rescue_vault
+from intake.vault.rescue import report_lines, rescue_vault
 
 
 def register(sub: Any) -> None:

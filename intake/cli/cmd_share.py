@@ -6,7 +6,7 @@ loud warning on stderr (and asks for confirmation on a terminal unless ``--yes``
 written as ``FILE.part`` and renamed when complete. ``duplicates`` lists possible duplicate
 victims across testimonies with a score and reasons; ``duplicates link|dismiss|undo A B``
 records a decision, ``duplicates person A`` lists every testimony about that person. The work
-is in intake/sharing.py and intake/duplicates.py.
+is in intake/sharing/export.py and intake/duplicates/finder.py.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from intake.cli.common import (
     out,
     print_json,
 )
-from intake.duplicates import DEFAULT_MIN_SCORE, DuplicateFinder, candidates_as_json
+from intake.duplicates.finder import DEFAULT_MIN_SCORE, DuplicateFinder, candidates_as_json
 from intake.errors import InvalidInput, UsageError
 from intake.i18n import tr
-from intake.sharing import FORMATS, ShareOptions, ShareReport, export_file, risk_warnings
+from intake.sharing.export import FORMATS, ShareOptions, ShareReport, export_file, risk_warnings
 
 ACTIONS = ("link", "dismiss", "undo", "person")
 

@@ -19,18 +19,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from intake.attachments import AttachmentInfo, AttachmentStore
-from intake.audit import AuditLog
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import InvalidInput
-from intake.forms import PART_IDS, FormDefinition
+from intake.forms.definitions import PART_IDS, FormDefinition
+from intake.forms.validation import Problem, validate_content
 from intake.i18n import tr
-from intake.testimonies import TestimonyStore
-from intake.testimony_content import form_for
-from intake.testimony_errors import ValidationFailed
-from intake.testimony_json import MAX_INPUT_BYTES, read_testimony_json
-from intake.testimony_records import Testimony, TestimonySummary, VersionInfo
-from intake.validation import Problem, validate_content
+from intake.testimonies.attachments import AttachmentInfo, AttachmentStore
+from intake.testimonies.content import form_for
+from intake.testimonies.errors import ValidationFailed
+from intake.testimonies.json_input import MAX_INPUT_BYTES, read_testimony_json
+from intake.testimonies.records import Testimony, TestimonySummary, VersionInfo
+from intake.testimonies.store import TestimonyStore
+from intake.vault.audit import AuditLog
 
 AUDIT_BROKEN_EXIT = 9  # "verification failed" (intake/errors.py exit codes)
 

@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import Any
 
+from intake.cards.identity import fingerprint
 from intake.cli.common import (
     NEW_PASSPHRASE_ENV,
     add_vault_argument,
@@ -19,7 +20,6 @@ from intake.cli.common import (
     vault_dir,
 )
 from intake.i18n import tr
-from intake.identity import fingerprint
 from intake.vault import ROLES, Vault
 from intake.vault.header import VERSION
 from intake.vault.migrations import latest_version

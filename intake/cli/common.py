@@ -19,9 +19,9 @@ from platformdirs import user_data_dir
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
 from intake.errors import InvalidInput, UsageError
 from intake.i18n import tr
-from intake.passphrase import assess
 from intake.process_safety import SECRET_ENVIRONMENT
 from intake.vault import Vault
+from intake.vault.passphrase import assess
 
 PASSPHRASE_ENV, NEW_PASSPHRASE_ENV = SECRET_ENVIRONMENT  # never passed on to helpers
 KDF_PROFILE_ENV = "AMANAT_KDF_PROFILE"  # "test": minimum Argon2id cost, for test suites only

@@ -19,7 +19,7 @@ from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 from reportlab.pdfgen.canvas import Canvas
 
 from intake.errors import AmanatError
-from intake.forms import FormDefinition, SectionDef
+from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, is_rtl
 from intake.pdf.blank_fields import (
     LABEL_SIZE,

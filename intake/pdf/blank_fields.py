@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from intake.forms import FieldDef, FormDefinition
+from intake.forms.definitions import FieldDef, FormDefinition
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import Block, Frame
 

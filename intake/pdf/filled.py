@@ -16,14 +16,14 @@ from typing import Any, BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
-from intake.forms import FormDefinition, SectionDef
+from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, is_rtl, tr
 from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
 from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
-from intake.pdf.redaction import NameScrubber, redact
 from intake.pdf.testimony_view import TestimonyView
+from intake.sharing.redaction import NameScrubber, redact
 
 FOOTER_SIZE = 6.8
 # The record QR is upper case so that it fits QR's alphanumeric mode (5.5 bits a character):

@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intake.forms import HOMETOWN_LEVELS, NAME_SCRIPTS, FieldDef, FormDefinition
-from intake.fuzzy_dates import DateFormatError, parse_date_range
+from intake.forms.definitions import HOMETOWN_LEVELS, NAME_SCRIPTS, FieldDef, FormDefinition
+from intake.forms.fuzzy_dates import DateFormatError, parse_date_range
 from intake.i18n import is_rtl, tr
 from intake.pdf.bidi_levels import BaseDirection
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import Block, Frame
-from intake.pdf.redaction import Withheld
 from intake.pdf.text import Line, draw, layout, text_height
+from intake.sharing.redaction import Withheld
 
 LABEL_SIZE = 8.5
 VALUE_SIZE = 9.5

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from intake.forms import DEFAULT_FORM, FormRef
+from intake.forms.definitions import DEFAULT_FORM, FormRef
 
 SignatureStatus = Literal["valid", "invalid", "unsigned", "unknown"]
 SIGNATURE_STATUSES: tuple[SignatureStatus, ...] = ("valid", "invalid", "unsigned", "unknown")

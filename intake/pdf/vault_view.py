@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from intake.attachments import AttachmentStore
 from intake.pdf.testimony_view import (
     AttachmentEntry,
     ProvenanceEntry,
@@ -17,7 +16,8 @@ from intake.pdf.testimony_view import (
     TestimonyView,
     VersionEntry,
 )
-from intake.testimonies import TestimonyStore
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 

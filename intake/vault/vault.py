@@ -22,6 +22,7 @@ from pathlib import Path
 
 from crypto.kdf import Argon2Params
 from crypto.keys import generate_signing_key, generate_x25519_key
+from intake import content_caches
 from intake.errors import (
     InvalidInput,
     StorageFull,
@@ -179,9 +180,7 @@ class Vault:
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
-            from intake.memory import forget_cached_content
-
-            forget_cached_content()
+            content_caches.forget_all()
         if self._lock is not None:
             self._lock.release()
 

@@ -6,7 +6,7 @@ import pytest
 
 from crypto.keys import signing_public_key
 from crypto.signing import sign, verify
-from intake.canonical import signing_message
+from intake.testimonies.canonical import signing_message
 
 # RFC 8032 section 7.1, TEST 1 and TEST 2: (secret key, public key, message, signature)
 RFC8032 = [

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intake.attachments import AttachmentStore
-from intake.testimonies import TestimonyStore
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.testimony_fixtures import one_victim

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from intake.attachments import (
+from intake.testimonies.attachments import (
     CHUNK_SIZE,
     AttachmentNotFound,
     AttachmentStore,
     AttachmentTooLarge,
     clean_filename,
 )
-from intake.audit import AuditLog
-from intake.media_types import detect_media_type
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import AttachmentDamaged, BadFilename, TestimonyNotFound
+from intake.testimonies.errors import AttachmentDamaged, BadFilename, TestimonyNotFound
+from intake.testimonies.media_types import detect_media_type
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
+from intake.vault.audit import AuditLog
 
 MiB = 1 << 20
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from intake.audit import GENESIS, AuditLog, entry_hash
-from intake.testimony_errors import AuditEntryInvalid
+from intake.testimonies.errors import AuditEntryInvalid
 from intake.vault import Vault
+from intake.vault.audit import GENESIS, AuditLog, entry_hash
 from tests.conftest import FAST_KDF
 from tests.intake.testimony_fixtures import Clock
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from intake import attachments, quarantine
-from intake.attachments import AttachmentStore
-from intake.testimonies import TestimonyStore
+from intake.bundles import quarantine
+from intake.testimonies import attachments
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import VaultFactory
 from tests.ui.coordinator_fixtures import finalized, send, victim_testimony

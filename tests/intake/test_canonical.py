@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake import canonical
-from intake.canonical import (
+from intake.forms.definitions import FormRef
+from intake.testimonies import canonical
+from intake.testimonies.canonical import (
     MAX_DEPTH,
     MAX_SAFE_INTEGER,
     RECORD_FORMAT,
@@ -26,7 +27,6 @@ from intake.canonical import (
     parse_canonical,
     signing_message,
 )
-from intake.forms import FormRef
 
 nfc_text = st.text().map(lambda s: unicodedata.normalize("NFC", s))
 json_values = st.recursive(

@@ -10,8 +10,8 @@ import pytest
 
 from crypto import minisign
 from crypto.card import serialize_card
-from intake.cards import CardNotAllowed, CardRegistry, InvalidCard, own_card, parse
-from intake.identity import fingerprint
+from intake.cards.identity import fingerprint
+from intake.cards.registry import CardNotAllowed, CardRegistry, InvalidCard, own_card, parse
 from tests.conftest import VaultFactory
 from tests.intake.test_cli_vault import amanat
 
@@ -123,7 +123,7 @@ def test_export_age_identity_warns_and_is_private(tmp_path: Path) -> None:
 
 
 def test_card_decisions_are_audited(make_vault: VaultFactory) -> None:
-    from intake.audit import AuditLog
+    from intake.vault.audit import AuditLog
 
     vol = make_vault(name="Vol", role="volunteer")
     coord = make_vault(name="Coord", role="coordinator")

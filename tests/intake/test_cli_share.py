@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.test_cli_vault import amanat

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from intake.attachments import AttachmentStore
-from intake.cards import CardRegistry
+from intake.cards.registry import CardRegistry
 from intake.demo import DEMO_NOTE, create_demo
-from intake.testimonies import TestimonyStore
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import FAST_KDF
 from tests.intake.test_cli_vault import amanat

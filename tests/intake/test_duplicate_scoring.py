@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from intake.duplicate_blocking import SPLIT_AT, candidate_pairs, name_counts, scored_pairs
-from intake.duplicate_features import (
+from intake.duplicates.blocking import SPLIT_AT, candidate_pairs, name_counts, scored_pairs
+from intake.duplicates.features import (
     VictimFeatures,
     parse_victim_ref,
     skeleton,
     victim_features,
 )
-from intake.duplicate_scoring import (
+from intake.duplicates.scoring import (
     NO_COUNTS,
     NameCounts,
     compare,
@@ -24,7 +24,7 @@ from intake.duplicate_scoring import (
     logit_of,
     upper_logit,
 )
-from intake.names import name_similarity
+from intake.names.keys import name_similarity
 
 SPELLINGS: list[dict[str, Any]] = [
     {"latin": "Tursun Ablimit"},
@@ -73,7 +73,7 @@ def test_skeletons_keep_different_names_apart() -> None:
 
 
 def test_key_similarity_is_names_similarity() -> None:
-    """The duplicate finder scores precomputed keys exactly as intake.names does."""
+    """The duplicate finder scores precomputed keys exactly as intake.names.keys does."""
     for x, y in itertools.combinations(SPELLINGS, 2):
         assert keys_similarity(_f({"names": x}), _f({"names": y})) == name_similarity(x, y)
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from intake.audit import AuditLog
-from intake.coordination_errors import NoDecision, PairLinked, SameVictim, VictimNotFound
-from intake.duplicate_scoring import compare
-from intake.duplicates import Candidate, DuplicateFinder, candidates_as_json
-from intake.prc_id import make_prc_id
-from intake.testimonies import TestimonyStore
+from intake.duplicates.errors import NoDecision, PairLinked, SameVictim, VictimNotFound
+from intake.duplicates.finder import Candidate, DuplicateFinder, candidates_as_json
+from intake.duplicates.scoring import compare
+from intake.forms.prc_id import make_prc_id
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
+from intake.vault.audit import AuditLog
 from tests.conftest import PASSPHRASE, VaultFactory
 from tests.intake.testimony_fixtures import Clock, one_victim
 

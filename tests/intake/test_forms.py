@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from intake.forms import (
+from intake.forms.definitions import (
     FIELD_TYPES,
     PART_IDS,
     FormDefinitionError,

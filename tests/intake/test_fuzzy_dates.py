@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from intake.fuzzy_dates import (
+from intake.forms.fuzzy_dates import (
     DateFormatError,
     DateRange,
     FuzzyDate,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake import translit_tables as t
-from intake.names import (
+from intake.names import tables as t
+from intake.names.keys import (
     chinese_to_pinyin,
     chinese_to_uyghur_latin,
     cyrillic_to_icao,
@@ -22,7 +22,7 @@ from intake.names import (
     uly_to_uyghur_arabic,
     uyghur_arabic_to_uly,
 )
-from intake.scripts import scripts_in
+from intake.names.scripts import scripts_in
 
 # --- the required cross-script matches ------------------------------------------------------
 

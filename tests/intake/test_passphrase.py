@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.passphrase import assess
+from intake.vault.passphrase import assess
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from intake.prc_id import (
+from intake.forms.prc_id import (
     WEIGHTS,
     check_character,
     check_prc_id,

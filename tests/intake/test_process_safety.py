@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from intake.bundles.export import export_bundle
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.process_safety import harden_process, secrets_out_of_environment
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO

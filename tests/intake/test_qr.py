@@ -13,7 +13,7 @@ from PIL import Image
 
 from crypto.card import create_card, parse_card, serialize_card
 from crypto.keys import x25519_public_key
-from intake.qr import card_qr_png
+from intake.cards.qr import card_qr_png
 
 CARD = serialize_card(
     create_card(

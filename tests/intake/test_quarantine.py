@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from intake import quarantine
-from intake.bundles import importer
+from intake.bundles import importer, quarantine
 from intake.bundles.errors import BundleError, BundleNotAddressed
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import VaultFactory
 from tests.ui.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from intake.audit import AuditLog
 from intake.errors import VaultDamaged, VaultExists, WrongPassphrase
-from intake.rescue import RescueReport, rescue_vault
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db, header
+from intake.vault.audit import AuditLog
+from intake.vault.rescue import RescueReport, rescue_vault
 from intake.vault.salvage import SalvageReader
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.rescue_fixtures import (
@@ -241,7 +241,7 @@ def test_a_failed_rescue_leaves_no_half_vault(
     def broken(self: object) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr("intake.rescue._Copier._rebuild_and_verify", broken)
+    monkeypatch.setattr("intake.vault.rescue._Copier._rebuild_and_verify", broken)
     with pytest.raises(OSError, match="disk gone"):
         rescue_vault(folder, tmp_path / "rescued", PASSPHRASE)
     assert not (tmp_path / "rescued").exists()

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from intake import testimony_query
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import InvalidContent
-from intake.testimony_query import match_expression
+from intake.testimonies import query as testimony_query
+from intake.testimonies.errors import InvalidContent
+from intake.testimonies.query import match_expression
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.testimony_fixtures import Clock, example_content, one_victim
 

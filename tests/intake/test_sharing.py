@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from intake.audit import AuditLog
 from intake.bundles.errors import OutputExists, OutputFailed
-from intake.sharing import ShareOptions, export_data, export_file, risk_warnings
-from intake.sharing_content import cell
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import TestimonyNotFound, VersionDamaged
+from intake.sharing.content import cell
+from intake.sharing.export import ShareOptions, export_data, export_file, risk_warnings
+from intake.testimonies.errors import TestimonyNotFound, VersionDamaged
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
+from intake.vault.audit import AuditLog
 from tests.conftest import VaultFactory
 from tests.intake.testimony_fixtures import Clock, example_content, one_victim
 

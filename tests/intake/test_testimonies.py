@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 
 from crypto.signing import verify
-from intake.audit import AuditLog
-from intake.canonical import VersionRecord, signing_message
-from intake.forms import FormRef
-from intake.identity import fingerprint
-from intake.testimonies import TestimonyStore, ValidationFailed
-from intake.testimony_errors import (
+from intake.cards.identity import fingerprint
+from intake.forms.definitions import FormRef
+from intake.testimonies.canonical import VersionRecord, signing_message
+from intake.testimonies.errors import (
     AlreadyFinalized,
     NotADraft,
     NotFinal,
@@ -20,8 +18,11 @@ from intake.testimony_errors import (
     VersionDamaged,
     VersionNotFound,
 )
-from intake.testimony_json import UnknownForm
+from intake.testimonies.exchange import export_version
+from intake.testimonies.json_input import UnknownForm
+from intake.testimonies.store import TestimonyStore, ValidationFailed
 from intake.vault import Vault
+from intake.vault.audit import AuditLog
 from tests.intake.testimony_fixtures import Clock, example_content
 
 
@@ -95,7 +96,7 @@ def test_finalize_signs_the_canonical_record(vault: Vault, store: TestimonyStore
     )
     assert record.hash() == t.hash
     assert verify(t.author_public, signing_message(record.hash()), t.signature)
-    canonical, signature, digest = store.export_version(tid)
+    canonical, signature, digest = export_version(store, tid)
     assert canonical == record.canonical() and signature == t.signature and digest == t.hash
     assert store.verify_version(tid, 1)
     with pytest.raises(NotADraft):
@@ -122,8 +123,8 @@ def test_edit_final_chains_versions_and_keeps_history(store: TestimonyStore) -> 
     assert old.status == "final" and "Corrected" not in old.content["narrative"]["text"]
     assert [(i.version_no, i.status) for i in store.versions(tid)] == [(1, "final"), (2, "final")]
     assert store.verify_version(tid, 1) and store.verify_version(tid, 2)
-    assert store.export_version(tid)[2] == v2.hash
-    assert store.export_version(tid, 1)[2] == v1.hash
+    assert export_version(store, tid)[2] == v2.hash
+    assert export_version(store, tid, 1)[2] == v1.hash
     with pytest.raises(VersionNotFound):
         store.get_version(tid, 3)
 
@@ -151,7 +152,7 @@ def test_a_changed_byte_in_a_final_version_is_detected(
     _tamper(vault, sql + " WHERE testimony_id = ?", *args, tid)
     assert not store.verify_version(tid, 1)
     with pytest.raises(VersionDamaged):
-        store.export_version(tid)
+        export_version(store, tid)
     with pytest.raises(VersionDamaged):
         store.require_intact(tid, 1)
 
@@ -228,12 +229,12 @@ def test_unknown_ids(store: TestimonyStore) -> None:
         lambda: store.finalize(missing),
         lambda: store.versions(missing),
         lambda: store.update_draft(missing, {}),
-        lambda: store.export_version(missing),
+        lambda: export_version(store, missing),
     ):
         with pytest.raises(TestimonyNotFound):
             call()
     tid = store.create_draft({})
     with pytest.raises(NotFinal):
-        store.export_version(tid)
+        export_version(store, tid)
     with pytest.raises(NotFinal):
         store.verify_version(tid, 1)

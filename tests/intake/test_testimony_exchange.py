@@ -9,10 +9,8 @@ import pytest
 
 from crypto.keys import signing_public_key
 from crypto.signing import sign
-from intake.audit import AuditLog
-from intake.canonical import VersionRecord, parse_canonical, signing_message
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import (
+from intake.testimonies.canonical import VersionRecord, parse_canonical, signing_message
+from intake.testimonies.errors import (
     BadSignature,
     ImportRejected,
     NotTheAuthor,
@@ -20,7 +18,15 @@ from intake.testimony_errors import (
     PreviousVersionMissing,
     VersionConflict,
 )
-from intake.testimony_exchange import NOT_CARRIED, check_version, store_version
+from intake.testimonies.exchange import (
+    NOT_CARRIED,
+    check_version,
+    export_version,
+    import_version,
+    store_version,
+)
+from intake.testimonies.store import TestimonyStore
+from intake.vault.audit import AuditLog
 from tests.conftest import VaultFactory
 from tests.intake.testimony_fixtures import Clock, example_content
 
@@ -33,13 +39,13 @@ def pair(make_vault: VaultFactory) -> tuple[TestimonyStore, TestimonyStore]:
 
 
 def _export(store: TestimonyStore, tid: str, version: int | None = None) -> tuple[Any, bytes]:
-    data, signature, _ = store.export_version(tid, version)
+    data, signature, _ = export_version(store, tid, version)
     return parse_canonical(data), signature
 
 
 def _import(store: TestimonyStore, record: Any, signature: bytes, author: bytes) -> str:
     with store.vault.transaction() as conn:
-        return store.import_version(record, signature, author, conn)
+        return import_version(store, record, signature, author, conn)
 
 
 def _author(store: TestimonyStore) -> bytes:
@@ -58,7 +64,7 @@ def test_import_new_unchanged_updated_older(pair: tuple[TestimonyStore, Testimon
     assert (got.status, got.hash, got.version_no) == ("final", v1.hash, 1)
     assert got.author_fingerprint is None  # the coordinator has not enrolled this card
     assert coord.verify_version(tid, 1)
-    assert coord.export_version(tid)[0] == vol.export_version(tid)[0]  # byte for byte
+    assert export_version(coord, tid)[0] == export_version(vol, tid)[0]  # byte for byte
     assert {s.id for s in coord.search("Tursun")} == {tid}
 
     vol.edit_final(tid)
@@ -204,7 +210,7 @@ def test_import_runs_inside_the_callers_transaction(
 
     def failing_bundle() -> None:
         with coord.vault.transaction() as conn:
-            coord.import_version(record, signature, _author(vol), conn)
+            import_version(coord, record, signature, _author(vol), conn)
             raise RuntimeError("a later file of the bundle was bad")
 
     with pytest.raises(RuntimeError):
@@ -221,7 +227,7 @@ def test_checked_version_crosses_processes_without_its_content(
     vol, coord = pair
     tid = vol.create_draft(example_content())
     vol.finalize(tid)
-    data, signature, _ = vol.export_version(tid)
+    data, signature, _ = export_version(vol, tid)
     checked = check_version(data, signature, _author(vol), with_index=True)
     arrived = pickle.loads(pickle.dumps(checked))  # noqa: S301 - our own bytes
     assert arrived.record.content is NOT_CARRIED and not arrived.record.content

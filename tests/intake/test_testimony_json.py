@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from intake.errors import InvalidInput, UnsupportedFormat
-from intake.names import name_similarity, search_keys
-from intake.testimony_json import (
+from intake.forms.validation import validate_content
+from intake.names.keys import name_similarity, search_keys
+from intake.testimonies.json_input import (
     MAX_INPUT_BYTES,
     InputNotATestimony,
     InputNotJson,
@@ -19,7 +20,6 @@ from intake.testimony_json import (
     UnknownForm,
     read_testimony_json,
 )
-from intake.validation import validate_content
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "docs" / "examples" / "testimony.json"

@@ -10,9 +10,9 @@ from crypto.card import MAX_CARD_SIZE, parse_card
 from crypto.errors import CardError
 from intake.bundles.errors import ManifestInvalid
 from intake.bundles.manifest import parse_manifest
-from intake.canonical import NotCanonical, parse_canonical
 from intake.errors import VaultDamaged
-from intake.testimony_json import InputNumber, read_testimony_json
+from intake.testimonies.canonical import NotCanonical, parse_canonical
+from intake.testimonies.json_input import InputNumber, read_testimony_json
 from intake.vault.header import parse_header
 
 HUGE = "9" * 5000  # over CPython's int conversion limit

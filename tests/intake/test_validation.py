@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.forms import builtin_form
-from intake.normalization import normalize_content
-from intake.testimony_content import DRAFT_BLOCKING
-from intake.validation import MAX_PROBLEMS, Problem, has_errors, validate_content
-from intake.validation_shape import shape_fits
+from intake.forms.definitions import builtin_form
+from intake.forms.normalization import normalize_content
+from intake.forms.shape import shape_fits
+from intake.forms.validation import MAX_PROBLEMS, Problem, has_errors, validate_content
+from intake.testimonies.content import DRAFT_BLOCKING
 from tests.conftest import REPO
 
 FORM = builtin_form()

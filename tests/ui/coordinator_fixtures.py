@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from intake.bundles.export import export_bundle
-from intake.cards import CardRegistry, own_card
-from intake.testimonies import TestimonyStore
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
 

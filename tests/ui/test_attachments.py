@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from pytestqt.qtbot import QtBot
 
-from intake.attachments import AttachmentStore
+from intake.testimonies.attachments import AttachmentStore
 from tests.ui.conftest import type_text
 from ui.editor.attachments_panel import AttachmentsPanel, format_size
 from ui.shell import AppShell

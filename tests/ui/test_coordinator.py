@@ -15,10 +15,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from crypto.card import serialize_card
-from intake.archive import ArchiveQuery
 from intake.bundles import record_checks
-from intake.cards import CardRegistry, own_card
-from intake.testimonies import TestimonyStore
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.archive import ArchiveQuery
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.bundles.vaults import helper_parents
 from tests.ui.conftest import DialogRecorder, type_text

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from intake import testimonies
+from intake.testimonies import store as testimonies
 from tests.ui.conftest import commit_text, leave, type_text
 from ui.editor import problems_dialog
 from ui.editor.compound_fields import NamesField

@@ -14,9 +14,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from crypto.card import serialize_card
-from intake import testimonies
 from intake.bundles.importer import import_bundle, verify_bundle
-from intake.cards import CardRegistry, own_card
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies import store as testimonies
 from tests.ui.conftest import commit_text, leave, type_text
 from ui.editor import problems_dialog
 from ui.export_dialog import ExportDialog

@@ -8,10 +8,10 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from intake import testimonies
 from intake.bundles import seal
 from intake.bundles.importer import import_bundle, verify_bundle
-from intake.cards import CardRegistry, own_card
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies import store as testimonies
 from intake.vault import Vault
 from tests.conftest import REPO
 from ui.export_dialog import ExportDialog

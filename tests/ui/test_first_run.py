@@ -10,7 +10,7 @@ from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
 from crypto.card import serialize_card
-from intake.cards import CardRegistry, own_card
+from intake.cards.registry import CardRegistry, own_card
 from intake.vault import is_vault
 from tests.ui.conftest import type_text
 from ui.setup.create_vault_page import CreateVaultPage

@@ -12,7 +12,7 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from tests.intake.bundles.insiders import hostile_record, make_world, signed_bundle
 from tests.ui.test_coordinator import coordinator_shell, import_and_wait, workspace_of
 from ui.shell import AppShell

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from intake import testimonies
+from intake.testimonies import store as testimonies
 from ui.shell import AppShell
 from ui.workspace.testimony_model import COLUMNS, ID_ROLE
 

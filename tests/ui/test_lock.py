@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from intake import testimonies
+from intake.testimonies import store as testimonies
 from intake.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import type_text

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db
 from intake.vault import vault as vault_module
 from tests.conftest import PASSPHRASE

@@ -1,11 +1,12 @@
 """The archive as a lazily fetching Qt table model; every query runs off the GUI thread.
 
 ``ArchiveModel.set_query`` starts a search for the first ``PAGE`` rows on a worker thread
-(intake.archive.fetch_page) and shows them when they arrive. ``canFetchMore`` is true while
-the last page was full; ``fetchMore`` (called by the view as the user scrolls) asks for twice
-as many rows in the background and appends the new ones, so 100,000 testimonies never load at
-once and the GUI thread never waits for SQLite. A newer query makes older answers stale: each
-answer carries its generation and late ones are dropped. ``clear`` drops every row (locking).
+(intake.testimonies.archive.fetch_page) and shows them when they arrive. ``canFetchMore`` is
+true while the last page was full; ``fetchMore`` (called by the view as the user scrolls) asks
+for twice as many rows in the background and appends the new ones, so 100,000 testimonies never
+load at once and the GUI thread never waits for SQLite. A newer query makes older answers stale:
+each answer carries its generation and late ones are dropped. ``clear`` drops every row
+(locking).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.archive import ArchiveQuery, Page, fetch_page
 from intake.i18n import tr
-from intake.testimonies import TestimonyStore, TestimonySummary
+from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
+from intake.testimonies.store import TestimonyStore, TestimonySummary
 from ui.coordinator.common import ltr, start_job
 from ui.session import VaultSession
 from ui.workers import Progress

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.archive import ArchiveQuery
-from intake.cards import CardRegistry
-from intake.forms import builtin_form
+from intake.cards.registry import CardRegistry
+from intake.forms.definitions import builtin_form
 from intake.i18n import tr
+from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
 from ui.coordinator.archive_model import ID_ROLE, ArchiveModel
 from ui.coordinator.common import title_label

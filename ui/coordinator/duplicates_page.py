@@ -1,6 +1,6 @@
 """Possible duplicates: pairs of victims that may be the same person, with score and reasons.
 
-Candidates are computed on a worker thread (intake.duplicates.DuplicateFinder: names compared
+Candidates are computed on a worker thread (intake.duplicates.finder.DuplicateFinder: names compared
 across scripts through transliteration, birth year, hometown, equal PRC ID numbers). The
 coordinator links a pair as the same person (both testimonies are kept; nothing is deleted)
 or dismisses it; decisions are stored and audited by the finder, and decided pairs are not
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.duplicates import Candidate, DuplicateFinder
+from intake.duplicates.finder import Candidate, DuplicateFinder
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import help_label, ltr, start_job, title_label

@@ -1,6 +1,6 @@
 """The coordinator's import screen: choose or drop bundles, one report per bundle, quarantine.
 
-Bundles are received one after another on a worker thread (intake.quarantine.receive_bundle:
+Bundles are received one after another on a worker thread (intake.bundles.quarantine.receive_bundle:
 imported when the sender is enrolled, kept in the vault's quarantine when not, refused with a
 plain reason when tampered, foreign or revoked — then nothing changed). Each bundle gets a
 report: sender name and fingerprint, signature, records new / updated / unchanged, problems,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake import quarantine
+from intake.bundles import quarantine
 from intake.bundles.importer import BundleReport
 from intake.i18n import tr
 from ui import dialogs

@@ -4,7 +4,7 @@
 provenance (who recorded it, when, which bundle brought which version, whether the signature
 over the stored bytes still holds) and its version history, with the differences between the
 selected version and the one before. ``VictimDialog`` gathers every testimony about one person
-(the victim and everyone linked to them as the same person, intake.duplicates).
+(the victim and everyone linked to them as the same person, intake.duplicates.finder).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.archive import differences
 from intake.bundles.history import provenance
-from intake.cards import CardRegistry
-from intake.duplicates import DuplicateFinder
+from intake.cards.registry import CardRegistry
+from intake.duplicates.finder import DuplicateFinder
 from intake.i18n import tr
-from intake.testimonies import TestimonyStore
-from intake.testimony_content import form_for
+from intake.testimonies.archive import differences
+from intake.testimonies.content import form_for
+from intake.testimonies.store import TestimonyStore
 from ui.coordinator.common import ltr, title_label
 from ui.session import VaultSession
 

@@ -1,7 +1,7 @@
 """Sharing selected testimonies as CSV or JSON, and printing one testimony as a PDF.
 
 By default the export leaves out sensitive fields and the names (and narratives) of people
-who did not consent to publication (intake.sharing). Ticking either "include" box shows the
+who did not consent to publication (intake.sharing.export). Ticking either "include" box shows the
 service's risk warnings in a confirmation dialog whose safe answer is the default; only then
 is the file written (on a worker thread, atomically). The PDF is rendered by intake.pdf from
 the vault's record and written atomically as well.
@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles import files
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.i18n import current_language, tr
 from intake.pdf.filled import render_testimony
 from intake.pdf.vault_view import testimony_view_from_vault
-from intake.sharing import ShareOptions, ShareReport, export_file, risk_warnings
+from intake.sharing.export import ShareOptions, ShareReport, export_file, risk_warnings
 from ui import dialogs
 from ui.coordinator.common import help_label, start_job
 from ui.session import VaultSession

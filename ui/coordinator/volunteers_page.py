@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from crypto import card as cardfmt
 from intake.bundles import history
-from intake.cards import CardRegistry, KnownCard, parse
+from intake.cards.registry import CardRegistry, KnownCard, parse
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.attachments import AttachmentInfo, AttachmentStore
 from intake.i18n import tr
+from intake.testimonies.attachments import AttachmentInfo, AttachmentStore
 from ui import dialogs
 from ui.fonts import monospace_font
 from ui.session import VaultSession

@@ -13,7 +13,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
-from intake.forms import HOMETOWN_LEVELS, HOMETOWN_NAMES, NAME_SCRIPTS, FieldDef, FormDefinition
+from intake.forms.definitions import (
+    HOMETOWN_LEVELS,
+    HOMETOWN_NAMES,
+    NAME_SCRIPTS,
+    FieldDef,
+    FormDefinition,
+)
 from intake.i18n import tr
 from ui.editor.field_widgets import FieldEditor
 from ui.editor.text_direction import direction_for_part, fix_direction, follow_text

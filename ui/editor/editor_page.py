@@ -4,7 +4,7 @@ The form definition drives everything: one tab per section (repeatable sections 
 of entries), plus Attachments and History. Drafts are saved through ``TestimonyStore`` every
 few seconds while something changed and whenever focus leaves a field, so a power cut loses at
 most ``AUTOSAVE_MS``. A new testimony is stored at its first save, so merely pressing "New"
-leaves nothing behind. Validation (intake.validation) runs shortly after each edit and shows
+leaves nothing behind. Validation (intake.forms.validation) runs shortly after each edit and shows
 problems under their fields (except "required", which would shout at an empty form); all
 problems are listed when finalizing. Final versions are shown read-only; "Edit" starts a new
 version. ``clear()`` empties every widget: the lock path calls it.
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.forms import FormDefinition, SectionDef, builtin_form
+from intake.forms.definitions import FormDefinition, SectionDef, builtin_form
+from intake.forms.normalization import normalize_content
+from intake.forms.validation import Problem, has_errors, validate_content
 from intake.i18n import current_language, tr
-from intake.normalization import normalize_content
-from intake.testimonies import Testimony, TestimonyStore
-from intake.testimony_errors import ValidationFailed
-from intake.validation import Problem, has_errors, validate_content
+from intake.testimonies.errors import ValidationFailed
+from intake.testimonies.store import Testimony, TestimonyStore
 from ui import dialogs
 from ui.editor import problems_dialog
 from ui.editor.attachments_panel import AttachmentsPanel

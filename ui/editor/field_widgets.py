@@ -3,7 +3,7 @@
 Every widget derives from ``FieldEditor``: it edits one value in the JSON shape the form
 definition prescribes (docs/testimony-format.md), reports ``changed`` on every edit and ``left``
 when focus leaves it (the editor autosaves then), shows the field's help text, and shows the
-problems intake.validation found for it in a line underneath. Values are returned as typed,
+problems intake.forms.validation found for it in a line underneath. Values are returned as typed,
 empty values as None; normalization and validation stay in intake/.
 """
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.forms import FieldDef, FormDefinition
+from intake.forms.definitions import FieldDef, FormDefinition
 from intake.i18n import tr
 from ui.editor.text_direction import fix_direction, follow_text, isolate_numbers
 from ui.fonts import monospace_font

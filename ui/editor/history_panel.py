@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
-from intake.testimonies import VersionInfo
+from intake.testimonies.store import VersionInfo
 from ui.workspace.testimony_model import left_to_right, short_time, status_label
 
 

@@ -1,6 +1,6 @@
 """The list of validation problems shown when finalizing, each naming its field.
 
-Messages come from intake.validation, already in the volunteer's language and naming the field
+Messages come from intake.forms.validation, already in the volunteer's language and naming the field
 by its label ("Victim 1 › Name: this field is required."). Double-clicking a problem (or
 pressing "Go to field") closes the dialog and asks the editor to show that field. With only
 warnings left, the dialog offers to finalize anyway.
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from intake.forms.validation import Problem, has_errors
 from intake.i18n import tr
-from intake.validation import Problem, has_errors
 from ui.editor.field_widgets import ERROR_COLOUR, WARNING_COLOUR
 from ui.editor.text_direction import isolate_numbers
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.forms import FormDefinition, SectionDef
+from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import tr
 from ui import dialogs
 from ui.editor.compound_fields import make_field

@@ -1,7 +1,7 @@
 """Adding a coordinator's card, with the explicit fingerprint comparison step.
 
 Used as first-run step 3 and from the File menu. The card file is parsed and its
-self-signature checked by intake.cards; the page shows the name, role and fingerprint and
+self-signature checked by intake.cards.registry; the page shows the name, role and fingerprint and
 stores the card as *verified* only after the volunteer ticks "I compared this fingerprint with
 the coordinator (in person or by phone)". Exports go only to verified cards, so this one click
 is what stands between a forged card and a testimony sent to the wrong person.
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import MAX_CARD_SIZE, Card
-from intake.cards import CardRegistry, InvalidCard, parse
+from intake.cards.registry import CardRegistry, InvalidCard, parse
 from intake.i18n import tr
 from ui.dialogs import error_text
 from ui.fonts import monospace_font

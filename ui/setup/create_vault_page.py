@@ -1,6 +1,6 @@
 """First-run step 2: create the vault (display name, role, passphrase twice).
 
-Weak passphrases are refused by the same policy as the CLI (intake.passphrase); the Create
+Weak passphrases are refused by the same policy as the CLI (intake.vault.passphrase); the Create
 button stays disabled until the passphrase is accepted, both entries match and a name is
 given. Key derivation (Argon2id, about a second) runs on a worker thread while a busy bar
 shows; the passphrase fields are cleared as soon as the vault exists.

@@ -1,6 +1,6 @@
 """zxcvbn's advice strings, marked for translation so the strength meter speaks every language.
 
-zxcvbn (intake.passphrase) returns its warnings and suggestions in English from a fixed set of
+zxcvbn (intake.vault.passphrase) returns its warnings and suggestions in English from a fixed set of
 sentences. Each is listed here with ``N_`` so the translation catalogs (and the completeness
 test) include it; ``translate_advice`` looks the sentence up at run time and falls back to the
 English text for anything a newer zxcvbn adds.

@@ -1,7 +1,7 @@
 """A passphrase strength meter: a five-step bar, a verdict and zxcvbn's advice, translated.
 
-It only displays ``intake.passphrase.assess``; the policy (what is refused) lives there, so the
-CLI and the GUI refuse the same passphrases.
+It only displays ``intake.vault.passphrase.assess``; the policy (what is refused) lives there,
+so the CLI and the GUI refuse the same passphrases.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from intake.i18n import tr
-from intake.passphrase import MIN_LENGTH, Strength, assess
+from intake.vault.passphrase import MIN_LENGTH, Strength, assess
 from ui.setup.passphrase_advice import translate_advice
 
 COLOURS = ("#b3261e", "#b3261e", "#b26a00", "#2e7d32", "#1b5e20")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from ui import dialogs
 from ui.session import VaultSession
 from ui.table_rows import select_row

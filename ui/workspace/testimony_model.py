@@ -1,6 +1,6 @@
 """The testimony list as a Qt table model (status, interview date, victims, last change).
 
-Rows are ``TestimonySummary`` values from intake.testimonies; the model never queries the
+Rows are ``TestimonySummary`` values from intake.testimonies.store; the model never queries the
 vault itself, the list page hands it rows. ``DisplayRole`` gives translated, readable text;
 ``SORT_ROLE`` gives raw values so sorting by date works on ISO strings, and ``ID_ROLE`` the
 testimony id. ``clear()`` drops every row: the lock path calls it so no decrypted name stays in
@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 
 from intake.i18n import tr
-from intake.testimonies import TestimonySummary
+from intake.testimonies.store import TestimonySummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -1,5 +1,5 @@
 """Schema version 2: the card registry (coordinators on a volunteer vault, volunteers enrolled
-on a coordinator vault). See intake/cards.py."""
+on a coordinator vault). See intake/cards/registry.py."""
 
 from __future__ import annotations
 

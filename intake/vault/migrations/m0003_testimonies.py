@@ -4,10 +4,10 @@
 - ``testimony_versions``: every version ever made; drafts are edited in place, a final version
   carries its SHA-256 record hash, the previous version's hash and the author's Ed25519
   signature, and a trigger refuses any UPDATE of it. The signed bytes are rebuilt from the
-  columns (intake/canonical.py), so a changed byte in any column is detected.
+  columns (intake/testimonies/canonical.py), so a changed byte in any column is detected.
 - ``attachments`` / ``attachment_chunks`` / ``testimony_attachments``: content addressed by
   SHA-256, stored once in fixed 1 MiB chunks, linked to testimonies with a file name.
-- ``audit`` / ``audit_head``: append-only (triggers), hash-chained entries (intake/audit.py).
+- ``audit`` / ``audit_head``: append-only (triggers), hash-chained entries (intake/vault/audit.py).
 - ``testimony_index`` / ``testimony_victims`` / ``testimony_search`` (FTS5, contentless):
   derived data for list, filters and search, rebuilt from the versions at any time.
 

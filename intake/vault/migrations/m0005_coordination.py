@@ -1,5 +1,5 @@
 """Schema version 5: the coordinator's duplicate decisions and person clusters, and the
-duplicate finder's derived victim features. See intake/duplicates.py.
+duplicate finder's derived victim features. See intake/duplicates/finder.py.
 
 - ``duplicate_indexed`` / ``duplicate_victims``: derived data, rebuilt from the testimonies at
   any time: which version of each testimony was read (id, version, ``updated``, features

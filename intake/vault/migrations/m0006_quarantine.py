@@ -4,7 +4,7 @@
 enrolled, verified volunteer (sender card, sequence, counts); ``quarantine_chunks`` holds the
 bundle file itself (still age-encrypted) in 1 MiB chunks, inside the vault, so nothing waits
 on disk outside it. Once the coordinator compared the fingerprint and enrolled the card, the
-bundle is imported from these chunks and both rows are deleted. See intake/quarantine.py.
+bundle is imported from these chunks and both rows are deleted. See intake/bundles/quarantine.py.
 """
 
 from __future__ import annotations

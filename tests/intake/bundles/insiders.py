@@ -17,9 +17,10 @@ from crypto.signing import sign
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import BundleReport, import_bundle
 from intake.bundles.manifest import AttachmentEntry, AttachmentRef, Manifest, RecordEntry
-from intake.canonical import VersionRecord, signing_message
-from intake.cards import own_card
-from intake.testimonies import TestimonyStore
+from intake.cards.registry import own_card
+from intake.testimonies.canonical import VersionRecord, signing_message
+from intake.testimonies.exchange import export_version
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import VaultFactory
 from tests.intake.bundles import forge
@@ -68,7 +69,7 @@ class Insiders:
         return got.version_no, got.content["narrative"]["text"], got.author_public
 
     def a_record(self, version: int = 1) -> VersionRecord:
-        data, _, _ = TestimonyStore(self.a).export_version(self.a_tid, version)
+        data, _, _ = export_version(TestimonyStore(self.a), self.a_tid, version)
         return VersionRecord.parse(data)
 
     def a_second_version(self) -> None:

@@ -28,7 +28,7 @@ from intake.bundles.manifest import (
 )
 from intake.bundles.tarstream import member_header
 from intake.bundles.writer import sign_manifest
-from intake.canonical import canonical_bytes
+from intake.testimonies.canonical import canonical_bytes
 from tests.intake.bundles.synthetic import (
     COORDINATOR,
     FORGER,

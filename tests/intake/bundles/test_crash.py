@@ -14,7 +14,7 @@ import pytest
 
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO
 from tests.intake.bundles.vaults import add_final, exchange_cards, logical_dump, photo

@@ -15,7 +15,7 @@ import pytest
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
 from intake.bundles.space import NotEnoughSpace, human_size
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.errors import StorageFull
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE

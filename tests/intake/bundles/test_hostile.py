@@ -27,8 +27,8 @@ from intake.bundles.manifest import (
     parse_manifest,
 )
 from intake.bundles.reader import BundleReader
-from intake.canonical import VersionRecord, signing_message
-from intake.cards import CardRegistry, own_card
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.canonical import VersionRecord, signing_message
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.bundles import forge

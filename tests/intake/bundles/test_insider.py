@@ -22,16 +22,17 @@ import pytest
 from crypto.card import create_card
 from crypto.keys import signing_public_key
 from crypto.signing import sign
-from intake.attachments import AttachmentStore
-from intake.audit import AuditLog
 from intake.bundles import errors, seal
 from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
 from intake.bundles.manifest import AttachmentEntry, AttachmentRef, Manifest, RecordEntry
 from intake.bundles.writer import BundleWriter
-from intake.canonical import VersionRecord, signing_message
-from intake.cards import own_card
-from intake.testimonies import TestimonyStore
-from intake.testimony_errors import NotYourTestimony
+from intake.cards.registry import own_card
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.canonical import VersionRecord, signing_message
+from intake.testimonies.errors import NotYourTestimony
+from intake.testimonies.exchange import export_version
+from intake.testimonies.store import TestimonyStore
+from intake.vault.audit import AuditLog
 from tests.conftest import VaultFactory
 from tests.intake.bundles import forge
 from tests.intake.bundles.cli import amanat
@@ -121,7 +122,7 @@ def test_the_rest_of_the_insiders_bundle_imports_and_the_refusal_is_audited(
 ) -> None:
     """M's own testimony (versions 1 and 2 in one bundle) imports beside the refused record."""
     m_tid = add_final(world.m)
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     own2 = replace(own, version=2, previous=own.hash(), created="2025-03-02T10:00:00Z")
     hostile = hostile_record(world, world.a_record(), version=2, previous=world.a_v1_hash)
     bundle = signed_bundle(world, [own, own2, hostile])
@@ -170,7 +171,7 @@ def test_the_insiders_own_fork_refuses_the_insiders_bundle(world: Insiders) -> N
     """M's version 2 that does not chain to M's version 1: a conflict of M's own history."""
     m_tid = add_final(world.m)
     import_bundle(world.c, world.export(world.m))
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     fork = replace(own, version=2, previous="cd" * 32, created="2025-03-02T10:00:00Z")
     before = logical_dump(world.c)
     with pytest.raises(errors.RecordInvalid):
@@ -233,7 +234,7 @@ def test_an_id_claimed_first_by_an_insider_does_not_block_the_authors_bundle(
     same bundle imports, and the coordinator sees both names."""
     claimed = add_final(world.a)
     other = add_final(world.a)
-    a_record = VersionRecord.parse(TestimonyStore(world.a).export_version(claimed)[0])
+    a_record = VersionRecord.parse(export_version(TestimonyStore(world.a), claimed)[0])
     squat = hostile_record(world, a_record)
     assert import_bundle(world.c, world.send(signed_bundle(world, [squat]))).outcomes == {"new": 1}
     report = import_bundle(world.c, world.export(world.a))
@@ -270,7 +271,7 @@ def test_another_authors_attachment_hash_without_its_bytes(world: Insiders) -> N
     """M lists the hash of A's photo (printed on A's PDF) with other bytes."""
     a_sha = hashlib.sha256(A_PHOTO).hexdigest()
     m_tid = add_final(world.m)
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     fake = photo(8, len(A_PHOTO))
     # The manifest is M's to write: it claims A's hash for M's bytes (M does not have A's
     # photo). The real writer hashes what it writes unless told that its source checks itself
@@ -302,7 +303,7 @@ def test_the_same_attachment_bytes_do_not_rename_the_authors_attachment(world: I
     under another name: M's testimony gets its link, A's keeps its own name."""
     a_sha = hashlib.sha256(A_PHOTO).hexdigest()
     m_tid = add_final(world.m)
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     bundle = signed_bundle(
         world,
         [own],
@@ -337,7 +338,7 @@ def _a_bundle_id(w: Insiders) -> tuple[str, int]:
 
 def test_another_senders_bundle_id_is_refused(world: Insiders) -> None:
     m_tid = add_final(world.m)
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     bundle_id, _ = _a_bundle_id(world)
     before = logical_dump(world.c)
     with pytest.raises(errors.BundleIdReused):
@@ -352,7 +353,7 @@ def test_another_senders_sequence_numbers_touch_only_the_insiders_count(world: I
     _, a_sequence = _a_bundle_id(world)
     for sequence in (a_sequence, a_sequence + 1, 50):
         m_tid = add_final(world.m)
-        own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+        own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
         import_bundle(world.c, world.send(signed_bundle(world, [own], sequence=sequence)))
     report = world.a_later_bundle_imports()
     assert (report.sequence, report.gaps, report.reused_sequence) == (2, [], False)
@@ -415,7 +416,7 @@ def test_replays(world: Insiders) -> None:
     assert again.already_imported and logical_dump(world.c) == before
     m_tid = add_final(world.m)
     import_bundle(world.c, world.export(world.m))
-    own = VersionRecord.parse(TestimonyStore(world.m).export_version(m_tid)[0])
+    own = VersionRecord.parse(export_version(TestimonyStore(world.m), m_tid)[0])
     replay = import_bundle(world.c, world.send(signed_bundle(world, [own], sequence=9)))
     assert replay.outcomes == {"unchanged": 1} and replay.refused == []
     a_text_intact(world)

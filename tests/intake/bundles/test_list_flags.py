@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from intake.bundles.export import export_bundle
-from intake.testimonies import TestimonyStore
+from intake.testimonies.store import TestimonyStore
 from tests.conftest import VaultFactory
 from tests.intake.bundles.vaults import add_final, make_pair
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO
 from tests.intake.bundles.cli import amanat

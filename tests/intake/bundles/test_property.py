@@ -22,7 +22,7 @@ from intake.bundles.errors import BundleError
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle, verify_bundle
 from intake.bundles.manifest import UNTRUSTED_COMMENT
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.errors import AmanatError
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from intake.bundles.readahead import ReadAhead
-from intake.testimony_errors import AttachmentDamaged
+from intake.testimonies.errors import AttachmentDamaged
 
 
 class Pieces:

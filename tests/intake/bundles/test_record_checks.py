@@ -23,7 +23,7 @@ from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
 from intake.bundles.manifest import Manifest
 from intake.bundles.reader import BundleReader
-from intake.cards import own_card
+from intake.cards.registry import own_card
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.bundles import forge

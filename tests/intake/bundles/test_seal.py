@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from intake.attachments import AttachmentStore
 from intake.bundles import seal
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.duplicates import DuplicateFinder
-from intake.testimonies import TestimonyStore
+from intake.duplicates.finder import DuplicateFinder
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
 from tests.conftest import VaultFactory
 from tests.intake.bundles.vaults import add_final, example_content, logical_dump, make_pair, photo
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from intake.attachments import AttachmentStore
-from intake.audit import AuditLog
 from intake.bundles import errors
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import gaps, import_bundle, verify_bundle
-from intake.testimonies import TestimonyStore
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.store import TestimonyStore
+from intake.vault.audit import AuditLog
 from tests.conftest import VaultFactory
 from tests.intake.bundles.vaults import (
     add_final,
@@ -132,7 +132,7 @@ def test_older_version_never_overwrites_newer(make_vault: VaultFactory, tmp_path
 
 
 def test_recipient_rules(make_vault: VaultFactory, tmp_path: Path) -> None:
-    from intake.cards import CardRegistry, own_card
+    from intake.cards.registry import CardRegistry, own_card
 
     volunteer = make_vault("V", "volunteer")
     coordinator = make_vault("C", "coordinator")
@@ -264,7 +264,7 @@ def test_export_of_a_damaged_attachment_is_refused_and_sends_nothing(
     is exported: by the reading thread, or when the vault is read ahead, by the encrypting
     one): AttachmentDamaged, no FILE, nothing counted as sent."""
     from intake.bundles import seal
-    from intake.testimony_errors import AttachmentDamaged
+    from intake.testimonies.errors import AttachmentDamaged
 
     pair = make_pair(make_vault)
     tid = add_final(pair.volunteer, (photo(3, 2_500_000),))

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from intake.attachments import AttachmentStore
 from intake.bundles import record_checks
-from intake.cards import CardRegistry, own_card
-from intake.testimonies import TestimonyStore
-from intake.testimony_json import read_testimony_json
+from intake.cards.registry import CardRegistry, own_card
+from intake.testimonies.attachments import AttachmentStore
+from intake.testimonies.json_input import read_testimony_json
+from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from intake.vault.db import OperationalError
 from tests.conftest import REPO, VaultFactory

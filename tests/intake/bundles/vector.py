@@ -19,8 +19,8 @@ from crypto.x25519 import X25519Identity, X25519Recipient
 from intake.bundles.manifest import AttachmentEntry, AttachmentRef, Manifest, RecordEntry
 from intake.bundles.tarstream import TarWriter
 from intake.bundles.writer import BundleWriter, sign_manifest
-from intake.canonical import VersionRecord, signing_message
-from intake.forms import FormRef
+from intake.forms.definitions import FormRef
+from intake.testimonies.canonical import VersionRecord, signing_message
 from tests.conftest import REPO
 
 VECTORS = REPO / "tests" / "vectors"

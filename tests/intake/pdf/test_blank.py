@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.pdf.blank import (
     TooManyFormLanguages,
     UnsupportedFormLanguage,

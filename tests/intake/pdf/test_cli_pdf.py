@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from intake.cli.main import main
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.i18n import LANGUAGES
 
 from .pdf_probe import page_count, pdf_text

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from intake.forms import FormRef, builtin_form
+from intake.forms.definitions import FormRef, builtin_form
 from intake.pdf import filled_fields
 from intake.pdf import text as text_module
 from intake.pdf.blank import UnsupportedFormLanguage

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.pdf.filled import render_testimony
-from intake.pdf.redaction import WITHHELD, NameScrubber, names_may_be_published, redact
+from intake.sharing.redaction import WITHHELD, NameScrubber, names_may_be_published, redact
 
 from .filled_fixtures import example_content, example_view
 from .pdf_probe import pdf_text

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from intake import testimonies
-from intake.attachments import AttachmentStore
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.cards import CardRegistry, own_card
+from intake.cards.registry import CardRegistry, own_card
 from intake.cli.main import main
-from intake.forms import builtin_form
+from intake.forms.definitions import builtin_form
 from intake.pdf import vault_view
 from intake.pdf.filled import render_testimony
 from intake.pdf.testimony_view import ProvenanceEntry
+from intake.testimonies import store as testimonies
+from intake.testimonies.attachments import AttachmentStore
 from intake.vault import Vault
 from tests.conftest import PASSPHRASE, VaultFactory
 

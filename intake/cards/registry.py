@@ -1,0 +1,217 @@
+"""The card registry: whose public keys this vault knows, and whether people verified them.
+
+On a volunteer vault the registry holds coordinator cards: the recipients bundles may be
+exported to (only cards marked *verified*, i.e. the fingerprint was compared with the
+coordinator in person or by phone). On a coordinator vault it holds enrolled volunteers (and
+other coordinators): bundles are accepted only from verified, non-revoked cards.
+
+Cards are parsed and checked by crypto/card.py; this module stores them and maps crypto
+failures to typed, translated errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from crypto import card as cardfmt
+from crypto.errors import CardError
+from crypto.keys import signing_public_key, x25519_public_key
+from intake.errors import AmanatError
+from intake.i18n import tr
+from intake.vault import Vault
+from intake.vault.audit import AuditLog
+
+
+class InvalidCard(AmanatError):
+    msgid = "This card is damaged or was changed, and cannot be used ({reason})."
+    exit_code = 9
+
+
+class CardNotAllowed(AmanatError):
+    msgid = "This card cannot be added here: {reason}"
+    exit_code = 10
+
+
+class CardNotFound(AmanatError):
+    msgid = "No card with fingerprint {fingerprint} is known in this vault."
+    exit_code = 8
+
+
+@dataclass(frozen=True)
+class KnownCard:
+    """A card stored in the registry, with what the vault owner decided about it."""
+
+    card: cardfmt.Card
+    added: str
+    verified_at: str | None
+    revoked_at: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.card.fingerprint
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def usable(self) -> bool:
+        """Verified and not revoked: may receive bundles (volunteer) or send them (coordinator)."""
+        return self.verified and not self.revoked
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def own_card(vault: Vault) -> cardfmt.Card:
+    """The vault owner's public card (deterministic: its time is the identity's creation)."""
+    ident = vault.identity
+    created = datetime.strptime(ident.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return cardfmt.create_card(
+        ident.name, ident.role, ident.signing_seed, x25519_public_key(ident.x25519_private), created
+    )
+
+
+def parse(data: bytes) -> cardfmt.Card:
+    """Parse and verify a card file; a changed byte gives InvalidCard."""
+    try:
+        return cardfmt.parse_card(data)
+    except CardError as exc:
+        raise InvalidCard(reason=str(exc)) from None
+
+
+class CardRegistry:
+    """Stores, lists, verifies and revokes the cards a vault knows."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    def add(self, card: cardfmt.Card, verified: bool = False) -> tuple[KnownCard, bool]:
+        """Store ``card``; returns (the stored card, True if it was new)."""
+        ident = self.vault.identity
+        if card.ed25519_public == signing_public_key(ident.signing_seed):
+            raise CardNotAllowed(reason=tr("it is this vault's own card."))
+        if ident.role == "volunteer" and card.role != "coordinator":
+            raise CardNotAllowed(
+                reason=tr("a volunteer vault only needs coordinator cards (to export to).")
+            )
+        now = _now()
+        existing = self.get(card.fingerprint)
+        with self.vault.transaction() as conn:
+            if existing is None:
+                clash = conn.execute(
+                    "SELECT 1 FROM cards WHERE ed25519_public = ?", (card.ed25519_public,)
+                ).fetchone()
+                if clash:
+                    raise CardNotAllowed(
+                        reason=tr("another card with the same signing key is already stored.")
+                    )
+                conn.execute(
+                    "INSERT INTO cards (fingerprint, name, role, ed25519_public, x25519_public,"
+                    " card, card_created, added, verified_at, revoked_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                    (
+                        card.fingerprint,
+                        card.name,
+                        card.role,
+                        card.ed25519_public,
+                        card.x25519_public,
+                        cardfmt.serialize_card(card),
+                        card.created,
+                        now,
+                        now if verified else None,
+                    ),
+                )
+                AuditLog(self.vault).append(conn, "card_add", card.fingerprint, {"role": card.role})
+            else:
+                if card.created > existing.card.created:  # a newer card: new name or role
+                    conn.execute(
+                        "UPDATE cards SET name = ?, role = ?, card = ?, card_created = ?"
+                        " WHERE fingerprint = ?",
+                        (
+                            card.name,
+                            card.role,
+                            cardfmt.serialize_card(card),
+                            card.created,
+                            card.fingerprint,
+                        ),
+                    )
+                if verified and not existing.verified:
+                    conn.execute(
+                        "UPDATE cards SET verified_at = ? WHERE fingerprint = ?",
+                        (now, card.fingerprint),
+                    )
+                    AuditLog(self.vault).append(conn, "card_verify", card.fingerprint)
+        stored = self.get(card.fingerprint)
+        assert stored is not None
+        return stored, existing is None
+
+    def _row_to_card(self, row: object) -> KnownCard:
+        r = row  # sqlcipher Row
+        return KnownCard(
+            card=cardfmt.parse_card(bytes(r["card"])),  # type: ignore[index]
+            added=str(r["added"]),  # type: ignore[index]
+            verified_at=r["verified_at"],  # type: ignore[index]
+            revoked_at=r["revoked_at"],  # type: ignore[index]
+        )
+
+    def get(self, fingerprint: str) -> KnownCard | None:
+        row = self.vault.conn.execute(
+            "SELECT card, added, verified_at, revoked_at FROM cards WHERE fingerprint = ?",
+            (fingerprint,),
+        ).fetchone()
+        return self._row_to_card(row) if row else None
+
+    def by_signing_key(self, ed25519_public: bytes) -> KnownCard | None:
+        row = self.vault.conn.execute(
+            "SELECT card, added, verified_at, revoked_at FROM cards WHERE ed25519_public = ?",
+            (ed25519_public,),
+        ).fetchone()
+        return self._row_to_card(row) if row else None
+
+    def require(self, fingerprint: str) -> KnownCard:
+        from crypto.fingerprint import normalize
+
+        found = self.get(normalize(fingerprint) or fingerprint)
+        if found is None:
+            raise CardNotFound(fingerprint=fingerprint)
+        return found
+
+    def all(self) -> list[KnownCard]:
+        rows = self.vault.conn.execute(
+            "SELECT card, added, verified_at, revoked_at FROM cards ORDER BY name, fingerprint"
+        ).fetchall()
+        return [self._row_to_card(r) for r in rows]
+
+    def mark_verified(self, fingerprint: str) -> KnownCard:
+        known = self.require(fingerprint)
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "UPDATE cards SET verified_at = coalesce(verified_at, ?) WHERE fingerprint = ?",
+                (_now(), known.fingerprint),
+            )
+            if not known.verified:
+                AuditLog(self.vault).append(conn, "card_verify", known.fingerprint)
+        return self.require(known.fingerprint)
+
+    def revoke(self, fingerprint: str) -> KnownCard:
+        """Revoke a card: no more exports to it, no more bundles accepted from it."""
+        known = self.require(fingerprint)
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "UPDATE cards SET revoked_at = coalesce(revoked_at, ?) WHERE fingerprint = ?",
+                (_now(), known.fingerprint),
+            )
+            if not known.revoked:
+                AuditLog(self.vault).append(conn, "card_revoke", known.fingerprint)
+        return self.require(known.fingerprint)
+
+    def usable_coordinators(self) -> list[KnownCard]:
+        """Coordinators a volunteer may export to (verified, not revoked)."""
+        return [k for k in self.all() if k.card.role == "coordinator" and k.usable]

@@ -1,0 +1,3 @@
+"""Possible duplicates across testimonies: blocking, features, scoring, and the coordinator's
+decisions.
+"""

@@ -1,0 +1,373 @@
+"""How alike two victims are: a score from 0 to 1 with the reasons a coordinator can check.
+
+Each piece of evidence adds or subtracts log-odds (Fellegi-Sunter record linkage, weights set
+by hand and listed below): the names compared through their ASCII keys across scripts and
+part by part, an equal PRC ID number (near-certain when its check digit is valid), the birth
+date, gender and hometown. The sum goes through the logistic function, so 0.5 means "as likely
+the same person as not". Every weight that counts becomes a ``Reason`` with a stable code and
+a message translated when shown (``Reason.text(lang)``). A shared first name alone must not
+make a match: when only some parts of two full names agree, the name evidence counts against
+the pair, and a common name (frequent in the archive) weighs less than a rare one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from intake.duplicates.features import VictimFeatures, skeleton
+from intake.forms.definitions import builtin_form
+from intake.i18n import tr
+from intake.names.keys import name_keys_similarity
+
+PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
+NAME_ALL_PARTS = 4.0  # every part of both names agrees
+NAME_ALL_PARTS_CLOSE = 3.0  # every part agrees, some only as close spellings
+NAME_SHORTER_FORM = 1.0  # one name is part of the other ("Tursun" / "Tursun Ablimit")
+NAME_SOME_PARTS = -2.5  # full names share one part and differ in another: a shared first name
+NAME_DIFFERENT = -4.0
+COMMON_BASE = 5  # a name held by more victims than this proves less the more it is held:
+COMMON_MAX = 5.5  # minus ln(holders / COMMON_BASE), at most this much
+PRC_EQUAL_VALID = 10.0  # an 18-character number with a valid check digit, equal: near-certain
+PRC_EQUAL_INVALID = 4.0  # equal but not a valid number: probably copied from the same source
+PRC_DIFFERENT_VALID = -8.0  # two valid numbers differ: a person has one, and a typo fails the check
+PRC_DIFFERENT = -1.0
+BIRTH_SAME_DATE = 5.0  # day, month and year agree: rare by chance even for a common name
+BIRTH_SAME_YEAR = 2.5
+BIRTH_SAME_YEAR_OTHER_DAY = 0.5
+BIRTH_ONE_YEAR = -0.5  # relatives often misremember or count age the East Asian way
+BIRTH_FEW_YEARS = -2.5  # two or three years apart
+BIRTH_FAR = -5.0
+GENDER_DIFFERENT = -5.0
+HOMETOWN_MATCH: Mapping[str, float] = {
+    "village": 2.5,
+    "township": 2.5,
+    "county": 1.5,
+    "prefecture": 0.5,
+    "region": 0.0,  # nearly everyone in this archive is from Xinjiang
+}
+HOMETOWN_MISMATCH: Mapping[str, float] = {
+    "village": -1.0,
+    "township": -1.0,
+    "county": -1.5,
+    "prefecture": -2.0,
+    "region": -2.0,
+}
+TOKEN_MATCH = 80  # rapidfuzz ratio at which two loose name parts are the same word
+MIN_PREFIX = 4  # "Tursun" ~ "Tursunjan": a diminutive or suffix added to the same word
+NAME_CLOSE = 0.9  # key similarity above which agreeing parts count as the same spelling
+
+
+def N_(text: str) -> str:
+    """Mark a message id for the translation catalogs; translated later by ``Reason.text``."""
+    return text
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One piece of evidence: stable ``code``, log-odds ``weight`` and a translatable message."""
+
+    code: str
+    weight: float
+    msgid: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        values = dict(self.values)
+        if "level" in values:
+            values["level"] = builtin_form().part_label(values["level"], lang)
+        return tr(self.msgid, lang=lang, **values)
+
+
+@dataclass(frozen=True)
+class NameCounts:
+    """How many victims of the archive hold a name (by ``skeleton``) or a pair of names
+    ("x|y", x <= y); only counts above ``COMMON_BASE`` are kept."""
+
+    words: Mapping[str, int] = field(default_factory=dict)
+    pairs: Mapping[str, int] = field(default_factory=dict)
+
+    def count(self, words: Sequence[str]) -> int:
+        """Holders of these agreeing words: of the word (one) or of the rarest pair (more)."""
+        skeletons = sorted({skeleton(w) for w in words})
+        if len(skeletons) == 1:
+            return self.words.get(skeletons[0], 0)
+        return min(self.pairs.get(f"{x}|{y}", 0) for x, y in combinations(skeletons, 2))
+
+
+NO_COUNTS = NameCounts()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A scored pair: ``score`` in [0, 1] and the reasons, strongest first."""
+
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def keys_similarity(a: VictimFeatures, b: VictimFeatures) -> float:
+    """``name_similarity`` on keys computed once (same result, no transliteration per pair)."""
+    return name_keys_similarity(a.exact_keys, a.loose_keys, b.exact_keys, b.loose_keys)
+
+
+def _same_word(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    if min(len(x), len(y)) >= MIN_PREFIX and (x.startswith(y) or y.startswith(x)):
+        return True
+    return fuzz.ratio(x, y) >= TOKEN_MATCH
+
+
+def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str]]:
+    """How many words of xs find a distinct partner in ys, and which words of xs they are."""
+    free = list(ys)
+    matched: list[str] = []
+    for x in xs:
+        for i, y in enumerate(free):
+            if _same_word(x, y):
+                matched.append(x)
+                del free[i]
+                break
+    return len(matched), matched
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """The best part-by-part alignment of two names."""
+
+    matched: int
+    len_a: int
+    len_b: int
+    words: tuple[str, ...]
+
+
+def name_parts(a: VictimFeatures, b: VictimFeatures) -> NameParts:
+    best = NameParts(0, 0, 0, ())
+    best_rank = (-1, 0)
+    for xs in a.name_tokens():
+        for ys in b.name_tokens():
+            if not xs or not ys:
+                continue
+            count, words = _parts(xs, ys)
+            rank = (count, -abs(len(xs) - len(ys)) - (len(xs) + len(ys) - 2 * count))
+            if rank > best_rank:
+                best_rank = rank
+                best = NameParts(count, len(xs), len(ys), tuple(words))
+                if count == len(xs) == len(ys):
+                    return best  # every part agrees: nothing can align better
+    return best
+
+
+def _name_reasons(a: VictimFeatures, b: VictimFeatures, common: NameCounts) -> list[Reason]:
+    if not a.loose_keys or not b.loose_keys:
+        return [Reason("name_unknown", 0.0, N_("The name of one of them is not known"))]
+    parts = name_parts(a, b)
+    shown = " ".join(parts.words)
+    across = set(a.scripts) != set(b.scripts) and bool(a.scripts) and bool(b.scripts)
+    reasons: list[Reason] = []
+    if parts.matched == 0:
+        return [Reason("names_differ", NAME_DIFFERENT, N_("The names differ"))]
+    if parts.matched == parts.len_a == parts.len_b:
+        if keys_similarity(a, b) >= NAME_CLOSE:
+            msgid = (
+                N_("Names match across scripts ({name})") if across else N_("Names match ({name})")
+            )
+            reasons.append(Reason("names_match", NAME_ALL_PARTS, msgid, {"name": shown}))
+        else:
+            reasons.append(
+                Reason(
+                    "names_close",
+                    NAME_ALL_PARTS_CLOSE,
+                    N_("Every part of the names agrees, some in close spellings ({name})"),
+                    {"name": shown},
+                )
+            )
+    elif parts.matched == min(parts.len_a, parts.len_b):
+        reasons.append(
+            Reason(
+                "name_shorter_form",
+                NAME_SHORTER_FORM,
+                N_("One name is a shorter form of the other ({name})"),
+                {"name": shown},
+            )
+        )
+    else:
+        reasons.append(
+            Reason(
+                "names_partly_differ",
+                NAME_SOME_PARTS,
+                N_("Only part of the names agrees ({name}); the other parts differ"),
+                {"name": shown},
+            )
+        )
+    holders = common.count(parts.words)
+    if holders > COMMON_BASE:
+        weight = -min(COMMON_MAX, math.log(holders / COMMON_BASE))
+        reasons.append(
+            Reason(
+                "common_name",
+                round(weight, 2),
+                N_("{name} is a common name ({count} victims in this archive)"),
+                {"name": shown, "count": str(holders)},
+            )
+        )
+    return reasons
+
+
+# Evidence besides the names is first classified (a code, and a hometown level), so that
+# ``upper_bound`` can add weights without building messages; ``_reason`` words it.
+WEIGHTS: Mapping[str, float] = {
+    "prc_id_equal": PRC_EQUAL_VALID,
+    "prc_id_equal_invalid": PRC_EQUAL_INVALID,
+    "prc_id_differ": PRC_DIFFERENT_VALID,
+    "prc_id_differ_invalid": PRC_DIFFERENT,
+    "birth_date_equal": BIRTH_SAME_DATE,
+    "birth_year_equal": BIRTH_SAME_YEAR,
+    "birth_year_equal_day_differs": BIRTH_SAME_YEAR_OTHER_DAY,
+    "birth_year_near": BIRTH_ONE_YEAR,
+    "birth_year_differs": BIRTH_FEW_YEARS,
+    "birth_year_far": BIRTH_FAR,
+    "gender_differs": GENDER_DIFFERENT,
+}
+MESSAGES: Mapping[str, str] = {
+    "prc_id_equal": N_("Same PRC ID number, with a valid check digit"),
+    "prc_id_equal_invalid": N_("Same ID number, although it is not a valid PRC ID number"),
+    "prc_id_differ": N_("Different valid PRC ID numbers"),
+    "prc_id_differ_invalid": N_("Different ID numbers (at least one of them is not valid)"),
+    "birth_date_equal": N_("Same birth date ({date})"),
+    "birth_year_equal": N_("Same birth year ({year})"),
+    "birth_year_equal_day_differs": N_("Same birth year, but a different month or day ({a} / {b})"),
+    "birth_year_near": N_("Birth years differ by one ({a} / {b})"),
+    "birth_year_differs": N_("Birth years differ by a few years ({a} / {b})"),
+    "birth_year_far": N_("Birth years are far apart ({a} / {b})"),
+    "gender_differs": N_("Different gender"),
+    "hometown_equal": N_("Same hometown ({level})"),
+    "hometown_differs": N_("Different hometown ({level})"),
+}
+Fact = tuple[str, float, str]  # code, weight, hometown level ("" for other codes)
+
+
+def _prc_fact(a: VictimFeatures, b: VictimFeatures) -> str | None:
+    if a.prc_id is None or b.prc_id is None:
+        return None
+    if a.prc_id == b.prc_id:
+        return "prc_id_equal" if a.prc_valid else "prc_id_equal_invalid"
+    return "prc_id_differ" if a.prc_valid and b.prc_valid else "prc_id_differ_invalid"
+
+
+def _birth_fact(a: VictimFeatures, b: VictimFeatures) -> str | None:
+    (ya, ma, da), (yb, mb, db) = a.birth, b.birth
+    if ya is None or yb is None:
+        return None
+    gap = abs(ya - yb)
+    if gap == 0:
+        if ma is not None and ma == mb and da is not None and da == db:
+            return "birth_date_equal"
+        if (ma is not None and mb is not None and ma != mb) or (
+            da is not None and db is not None and da != db
+        ):
+            return "birth_year_equal_day_differs"
+        return "birth_year_equal"
+    if gap == 1:
+        return "birth_year_near"
+    return "birth_year_differs" if gap <= 3 else "birth_year_far"
+
+
+_GENDERS = frozenset({"female", "male"})
+
+
+def _hometown_fact(a: VictimFeatures, b: VictimFeatures) -> Fact | None:
+    """The deepest level where both name the place the same way (local or Chinese) decides."""
+    if not a.places or not b.hometown:
+        return None
+    current, compared = "", False
+    for level, key, names in a.places:  # deepest level first
+        if level != current:
+            if compared:
+                return ("hometown_differs", HOMETOWN_MISMATCH.get(current, 0.0), current)
+            current = level
+        other = b.hometown.get(key)
+        if other:
+            if not names.isdisjoint(other):
+                return ("hometown_equal", HOMETOWN_MATCH.get(level, 0.0), level)
+            compared = True
+    if compared:
+        return ("hometown_differs", HOMETOWN_MISMATCH.get(current, 0.0), current)
+    return None
+
+
+def _facts(a: VictimFeatures, b: VictimFeatures) -> list[Fact]:
+    facts: list[Fact] = []
+    for code in (_prc_fact(a, b), _birth_fact(a, b)):
+        if code is not None:
+            facts.append((code, WEIGHTS[code], ""))
+    if a.gender in _GENDERS and b.gender in _GENDERS and a.gender != b.gender:
+        facts.append(("gender_differs", GENDER_DIFFERENT, ""))
+    place = _hometown_fact(a, b)
+    if place is not None:
+        facts.append(place)
+    return facts
+
+
+def _fmt(birth: tuple[int | None, int | None, int | None]) -> str:
+    year, month, day = birth
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
+
+
+def _reason(fact: Fact, a: VictimFeatures, b: VictimFeatures) -> Reason:
+    code, weight, level = fact
+    values: dict[str, str] = {}
+    if level:
+        values["level"] = level
+    elif code == "birth_date_equal":
+        values["date"] = _fmt(a.birth)
+    elif code == "birth_year_equal":
+        values["year"] = str(a.birth_year)
+    elif code == "birth_year_equal_day_differs":
+        values.update(a=_fmt(a.birth), b=_fmt(b.birth))
+    elif code.startswith("birth_year_"):
+        values.update(a=str(a.birth_year), b=str(b.birth_year))
+    return Reason(code, weight, MESSAGES[code], values)
+
+
+def _logistic(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def upper_logit(a: VictimFeatures, b: VictimFeatures) -> float:
+    """The highest log-odds this pair could reach whatever its names (cheap: skips pairs)."""
+    logit = PRIOR + NAME_ALL_PARTS
+    for code in (_prc_fact(a, b), _birth_fact(a, b)):
+        if code is not None:
+            logit += WEIGHTS[code]
+    if a.gender in _GENDERS and b.gender in _GENDERS and a.gender != b.gender:
+        logit += GENDER_DIFFERENT
+    place = _hometown_fact(a, b)
+    return logit if place is None else logit + place[1]
+
+
+def logit_of(score: float) -> float:
+    """The log-odds of a score in (0, 1); -inf and inf at the ends."""
+    if score <= 0.0:
+        return -math.inf
+    if score >= 1.0:
+        return math.inf
+    return math.log(score / (1.0 - score))
+
+
+def compare(a: VictimFeatures, b: VictimFeatures, common: NameCounts = NO_COUNTS) -> Match:
+    """Score a pair of victims; ``common`` names the frequent names of the archive."""
+    reasons = [*_name_reasons(a, b, common), *(_reason(f, a, b) for f in _facts(a, b))]
+    score = _logistic(PRIOR + sum(r.weight for r in reasons))
+    ordered = sorted(reasons, key=lambda r: -abs(r.weight))
+    return Match(round(score, 4), tuple(r for r in ordered if r.weight or r.code == "name_unknown"))

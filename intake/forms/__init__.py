@@ -1,0 +1,3 @@
+"""Form definitions and what they check: validation, PRC ID numbers, fuzzy dates, tidying of
+content.
+"""

@@ -1,0 +1,3 @@
+"""Names across scripts: which script a string is in, transliteration tables, search keys and
+similarity.
+"""

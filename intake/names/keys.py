@@ -1,0 +1,381 @@
+"""Names across scripts: transliteration, search keys and similarity.
+
+One person is written Tursun, Турсун, Тұрсын, تۇرسۇن and 吐尔逊 by different relatives and
+officials. This module turns any spelling into ASCII search keys so that one query finds the
+person however the name was written, and scores how alike two names are (rapidfuzz on the
+keys). Exact keys come from standard transliterations (Kazakh Latin 2021, BGN/PCGN and ICAO
+for Cyrillic, ULY for Uyghur Arabic script, pinyin for Chinese); loose keys also merge
+spellings of one sound (kh/x/h, q/k, e/i…) and read Chinese transcriptions of Uyghur names
+the Uyghur way (吐尔逊 tu-er-xun -> "tursun"). Rules and limits: docs/names-and-scripts.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
+
+from intake.content_caches import remember
+from intake.names import tables as t
+from intake.names.scripts import script_of, scripts_in
+
+NameInput = str | Mapping[str, object] | Iterable[str]
+
+MAX_NAME_CHARS = 300  # longer input is cut before keys are made (a name, not a narrative)
+_FORMAT_CHARS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SEPARATORS = re.compile(r"[\s·•・‧.,;:/\\()\[\]{}\"«»“”„<>_+=&|!?\-‐‑‒–—]+")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"(.)\1+")
+_ARABIC_LETTERS = frozenset(t.UYGHUR_TO_ULY) | {t.HAMZA}
+_LATIN_VOWELS = frozenset("aäeıioöuūüyAÄEIİOÖUŪÜY")
+
+
+def _clean(text: str) -> str:
+    """NFKC (folds presentation forms and full-width letters), invisible marks removed."""
+    return _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text[:MAX_NAME_CHARS]))
+
+
+# --- Cyrillic ----------------------------------------------------------------------------
+
+
+def kazakh_cyrillic_to_latin(text: str) -> str:
+    """Kazakh Cyrillic to the 2021 Kazakh Latin alphabet (Тұрсын -> Tūrsyn, Іле -> Ile)."""
+    out: list[str] = []
+    for char in text:
+        low = char.lower()
+        if low not in t.KAZAKH_2021:
+            out.append(char)
+        elif char == low:
+            out.append(t.KAZAKH_2021[low])
+        else:
+            upper = t.KAZAKH_2021_UPPER.get(char)
+            latin = t.KAZAKH_2021[low]
+            if upper is None and latin.startswith("i"):
+                upper = "İ" + latin[1:]  # Ё Ю Я -> İo İu İa
+            out.append(upper or latin.capitalize())
+    return "".join(out)
+
+
+def kazakh_latin_to_cyrillic(text: str) -> str:
+    """The 2021 Kazakh Latin alphabet back to Cyrillic; i after a vowel becomes Й."""
+    out: list[str] = []
+    prev = ""
+    for char in text:
+        low = {"İ": "i", "I": "ı"}.get(char, char.lower())
+        cyr = t.KAZAKH_LATIN_TO_CYRILLIC.get(low)
+        if cyr is None:
+            out.append(char)
+        else:
+            if low == "i" and prev in _LATIN_VOWELS:
+                cyr = "й"
+            out.append(cyr if char == low else cyr.upper())
+        prev = char
+    return "".join(out)
+
+
+def _cyrillic(text: str, table: Mapping[str, str], soft: bool) -> str:
+    out: list[str] = []
+    prev = ""
+    for char in text:
+        low = char.lower()
+        latin = table.get(low)
+        if latin is None:
+            out.append(char)
+        else:
+            if (
+                soft
+                and low in t.BGN_SOFT_VOWELS
+                and (not prev.isalpha() or prev.lower() in t.BGN_YE_AFTER)
+            ):
+                latin = t.BGN_SOFT_VOWELS[low]
+            out.append(latin if char == low else latin.capitalize())
+        prev = char
+    return "".join(out)
+
+
+def russian_to_latin(text: str) -> str:
+    """Cyrillic to Latin, BGN/PCGN simplified (Ерлан -> Yerlan, Хамит -> Khamit)."""
+    return _cyrillic(text, t.BGN, soft=True)
+
+
+def cyrillic_to_icao(text: str) -> str:
+    """Cyrillic as printed in Russian and Kazakh passports (ICAO 9303: Юлия -> Iuliia)."""
+    return _cyrillic(text, t.ICAO, soft=False)
+
+
+# --- Uyghur Arabic script ----------------------------------------------------------------
+
+
+def _arabic_letters(text: str) -> str:
+    """Fold keyboard variants: ک -> ك, ی -> ى/ي, ه -> ھ/ە; drop harakat and tatweel."""
+    chars = [t.ARABIC_VARIANTS.get(c, c) for c in _clean(text) if c not in t.ARABIC_IGNORED]
+    out: list[str] = []
+    for i, char in enumerate(chars):
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        prev = out[-1] if out else ""
+        if char == "ی":  # Persian yeh: a consonant before a vowel, else the vowel i
+            char = "ي" if nxt in t.UYGHUR_VOWELS else "ى"
+        elif char == "ه":  # Arabic heh: h at the start of a word, else the vowel e
+            char = "ھ" if prev not in _ARABIC_LETTERS else "ە"
+        out.append(char)
+    return "".join(out)
+
+
+def uyghur_arabic_to_uly(text: str) -> str:
+    """Uyghur Arabic script to Uyghur Latin Yéziqi (تۇرسۇن -> Tursun, سائەت -> Sa'et)."""
+    out: list[str] = []
+    last = ""  # last Latin letter written in the current word
+    for char in _arabic_letters(text):
+        if char == t.HAMZA:
+            if last:  # word-initial hamza is silent; inside a word ULY writes '
+                out.append("'")
+                last = "'"
+            continue
+        latin = t.UYGHUR_TO_ULY.get(char)
+        if latin is None:
+            out.append(char)
+            last = ""
+            continue
+        if (last, latin[0]) in t.ULY_SPLIT_PAIRS:
+            out.append("'")
+        out.append(latin)
+        last = latin[-1]
+    return " ".join(w[:1].upper() + w[1:] for w in "".join(out).split(" "))
+
+
+def uly_to_uyghur_arabic(text: str) -> str:
+    """ULY to Uyghur Arabic script, adding ئ before a vowel that begins a syllable."""
+    src = unicodedata.normalize("NFC", text).casefold()
+    out: list[str] = []
+    i = 0
+    word_start, prev_vowel, after_apostrophe = True, False, False
+    while i < len(src):
+        char = src[i]
+        if char in t.APOSTROPHES and not word_start:
+            after_apostrophe = True
+            i += 1
+            continue
+        token = src[i : i + 2] if src[i : i + 2] in t.ULY_TO_UYGHUR else char
+        arabic = t.ULY_TO_UYGHUR.get(token)
+        if arabic is None:
+            out.append(char)
+            word_start, prev_vowel, after_apostrophe = True, False, False
+            i += 1
+            continue
+        vowel = token in t.ULY_VOWELS
+        if vowel and (word_start or prev_vowel or after_apostrophe):
+            out.append(t.HAMZA)
+        out.append(arabic)
+        word_start, prev_vowel, after_apostrophe = False, vowel, False
+        i += len(token)
+    return "".join(out)
+
+
+# --- Chinese -----------------------------------------------------------------------------
+
+
+def _han_runs(text: str) -> list[tuple[bool, str]]:
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        han = script_of(char) == "han"
+        if runs and runs[-1][0] == han:
+            runs[-1] = (han, runs[-1][1] + char)
+        else:
+            runs.append((han, char))
+    return runs
+
+
+def _pinyin(han: str) -> list[str]:
+    return [s for s in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if s.isalpha()]
+
+
+def chinese_to_pinyin(text: str) -> str:
+    """Pinyin without tones, syllables of a word joined (吐尔逊·买买提 -> tuerxun maimaiti)."""
+    parts = [("".join(_pinyin(run)) if han else run) for han, run in _han_runs(_clean(text))]
+    return _SEPARATORS.sub(" ", "".join(parts)).strip()
+
+
+def _uyghur_syllable(syllable: str) -> str:
+    if syllable in t.PINYIN_SYLLABLES:
+        return t.PINYIN_SYLLABLES[syllable]
+    for old, new in t.PINYIN_INITIALS:
+        if syllable.startswith(old):
+            syllable = new + syllable[len(old) :]
+            break
+    for old, new in t.PINYIN_FINALS:
+        if syllable.endswith(old):
+            return syllable[: -len(old)] + new
+    return syllable
+
+
+def _uyghur_reading(han: str) -> str:
+    syllables = _pinyin(han)
+    out: list[str] = []
+    for i, syllable in enumerate(syllables):
+        last = i == len(syllables) - 1
+        nxt = syllables[i + 1] if not last else ""
+        if i > 0 and last and syllable in t.FINAL_CODA:
+            out.append(t.FINAL_CODA[syllable])
+        elif i > 0 and syllable in t.MID_CODA and nxt[:1] not in "aeiouy":
+            out.append(t.MID_CODA[syllable])
+        else:
+            out.append(_uyghur_syllable(syllable))
+    return "".join(out)
+
+
+def chinese_to_uyghur_latin(text: str) -> str:
+    """Approximate the Uyghur/Kazakh name behind a Chinese transcription (吐尔逊 -> tursun).
+
+    A heuristic, not a standard: see docs/names-and-scripts.md for what it gets wrong.
+    """
+    parts = [(_uyghur_reading(run) if han else run) for han, run in _han_runs(_clean(text))]
+    return _SEPARATORS.sub(" ", "".join(parts)).strip()
+
+
+# --- folding and keys --------------------------------------------------------------------
+
+
+def fold_ascii(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces (Tūrsyn -> tursyn, Şähit -> shahit)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = "".join("" if c in t.APOSTROPHES else t.ASCII_SPECIAL.get(c, c) for c in folded)
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    return _NOT_ASCII_WORD.sub(" ", folded).strip()
+
+
+def loose_key(folded: str) -> str:
+    """Merge spellings of one sound in an ASCII-folded name (Abdurakhim ~ Abdurehim)."""
+    words: list[str] = []
+    for word in folded.split():
+        for old, new in t.LOOSE_REPLACEMENTS:
+            word = word.replace(old, new)
+        word = "".join(t.LOOSE_VOWELS.get(c, c) for c in word)
+        word = _DOUBLED.sub(r"\1", word)
+        if len(word) > 2 and word.endswith("h") and word[-2] in "aiu":
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def _latin_word(word: str, cyrillic: str, han: str) -> str:
+    scripts = scripts_in(word)
+    if "han" in scripts:
+        return chinese_to_pinyin(word) if han == "pinyin" else chinese_to_uyghur_latin(word)
+    if "arabic" in scripts:
+        return uyghur_arabic_to_uly(word)
+    if "cyrillic" in scripts:
+        if cyrillic == "kazakh":
+            return kazakh_cyrillic_to_latin(word)
+        return russian_to_latin(word) if cyrillic == "bgn" else cyrillic_to_icao(word)
+    return word
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """Search keys of one or more spellings: exact transliterations and loose variants."""
+
+    exact: frozenset[str]
+    loose: frozenset[str]
+
+    def all(self) -> frozenset[str]:
+        return self.exact | self.loose
+
+
+@remember
+@lru_cache(maxsize=4096)
+def _keys_of(text: str) -> NameKeys:
+    cleaned = _clean(text)
+    words = [w for w in _SEPARATORS.split(cleaned) if w]
+    scripts = scripts_in(cleaned)
+    cyrillic_schemes = ("kazakh", "bgn", "icao") if "cyrillic" in scripts else ("kazakh",)
+    han_schemes = ("pinyin", "uyghur") if "han" in scripts else ("pinyin",)
+    exact: set[str] = set()
+    approximate: set[str] = set()
+    for cyrillic in cyrillic_schemes:
+        for han in han_schemes:
+            key = fold_ascii(" ".join(_latin_word(w, cyrillic, han) for w in words))
+            (exact if han == "pinyin" else approximate).add(key)
+    loose = {loose_key(k) for k in exact | approximate}
+    return NameKeys(frozenset(exact - {""}), frozenset(loose - {""}))
+
+
+def _spellings(names: NameInput) -> list[str]:
+    if isinstance(names, str):
+        return [names]
+    if isinstance(names, Mapping):
+        found: list[str] = []
+        for value in names.values():
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(v for v in value if isinstance(v, str))
+        return found
+    return [n for n in names if isinstance(n, str)]
+
+
+def name_keys(names: NameInput) -> NameKeys:
+    """Keys of a name, a names field value ({"latin":…, "aliases": […]}) or several names."""
+    exact: set[str] = set()
+    loose: set[str] = set()
+    for spelling in _spellings(names):
+        keys = _keys_of(spelling)
+        exact |= keys.exact
+        loose |= keys.loose
+    return NameKeys(frozenset(exact), frozenset(loose))
+
+
+def search_keys(names: NameInput) -> set[str]:
+    """Every ASCII key under which these names should be found (for the search index):
+    ``name_keys(names).all()``, gathered without the intermediate sets."""
+    found: set[str] = set()
+    for spelling in _spellings(names):
+        keys = _keys_of(spelling)
+        found |= keys.exact
+        found |= keys.loose
+    return found
+
+
+LOOSE_WEIGHT = 0.95  # a loose-key match is a little less sure than an exact-key match
+PARTIAL_WEIGHT = 0.9  # one name contained in the other (Tursun in Tursunjan)
+
+
+def _score(a: str, b: str) -> float:
+    best = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    if min(len(a), len(b)) >= 4:
+        partial = max(fuzz.partial_ratio(a, b), fuzz.token_set_ratio(a, b))
+        best = max(best, PARTIAL_WEIGHT * partial)
+    return float(best) / 100.0
+
+
+def name_similarity(a: NameInput, b: NameInput) -> float:
+    """0.0 (unrelated) to 1.0 (same key): the best match between any spellings of a and b.
+
+    About 0.85 and above: probably the same name; 0.7-0.85: worth a human look.
+    """
+    keys_a, keys_b = name_keys(a), name_keys(b)
+    return name_keys_similarity(keys_a.exact, keys_a.loose, keys_b.exact, keys_b.loose)
+
+
+def name_keys_similarity(
+    exact_a: Collection[str],
+    loose_a: Collection[str],
+    exact_b: Collection[str],
+    loose_b: Collection[str],
+) -> float:
+    """``name_similarity`` from keys already computed (``name_keys``: exact and loose keys of
+    a, then of b), for callers that compare the same names many times."""
+    best = 0.0
+    for x in exact_a:
+        for y in exact_b:
+            best = max(best, 1.0 if x == y else _score(x, y))
+    for x in loose_a:
+        for y in loose_b:
+            best = max(best, LOOSE_WEIGHT * (1.0 if x == y else _score(x, y)))
+    return round(best, 4)

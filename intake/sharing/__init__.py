@@ -1,0 +1,1 @@
+"""Sharing vetted data with partners: consent-respecting CSV/JSON exports and redaction."""

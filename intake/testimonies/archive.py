@@ -1,0 +1,100 @@
+"""The coordinator's archive: filtered pages of testimonies, who sent them, version differences.
+
+``ArchiveQuery`` is what the archive browser asks for (search text in any script, testimony
+status, victims' ethnicity and status, hometown, interview date range, sending volunteer).
+``fetch_page`` returns rows ``[0, count)`` of the result through ``TestimonyStore.search``;
+callers grow ``count`` geometrically (the Qt model's ``fetchMore``), so the work stays linear.
+The volunteer filter is the set of testimonies that volunteer's bundles brought
+(``record_provenance``). ``differences`` compares two versions' contents field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake.testimonies.store import TestimonyStore, TestimonySummary
+from intake.vault import Vault
+
+MAX_ROWS = 1_000_000  # the search's limit when the volunteer filter needs every hit
+
+
+@dataclass(frozen=True)
+class ArchiveQuery:
+    text: str = ""
+    status: str | None = None  # draft | final
+    ethnicity: str | None = None
+    victim_status: str | None = None
+    hometown: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    volunteer: str | None = None  # sender fingerprint
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[TestimonySummary]
+    complete: bool  # True when there are no rows after these
+
+
+def testimonies_from(vault: Vault, sender_fingerprint: str) -> set[str]:
+    """Ids of the testimonies that bundles of this sender brought."""
+    rows = vault.conn.execute(
+        "SELECT DISTINCT testimony_id FROM record_provenance WHERE sender_fingerprint = ?",
+        (sender_fingerprint,),
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def fetch_page(store: TestimonyStore, query: ArchiveQuery, count: int) -> Page:
+    """The first ``count`` rows matching ``query`` (newest or most relevant first)."""
+    filters: dict[str, Any] = {
+        "status": query.status or None,
+        "ethnicity": query.ethnicity or None,
+        "victim_status": query.victim_status or None,
+        "hometown": query.hometown or None,
+        "date_from": query.date_from or None,
+        "date_to": query.date_to or None,
+    }
+    if query.volunteer:
+        allowed = testimonies_from(store.vault, query.volunteer)
+        if not allowed:
+            return Page([], True)
+        found = store.search(query.text, limit=MAX_ROWS, **filters)
+        rows = [s for s in found if s.id in allowed]
+        return Page(rows[:count], len(rows) <= count)
+    rows = store.search(query.text, limit=count + 1, **filters)
+    return Page(rows[:count], len(rows) <= count)
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str  # "victims/1/names/latin"
+    before: str
+    after: str
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        for key in sorted(value):
+            yield from _flatten(value[key], f"{prefix}/{key}" if prefix else str(key))
+    elif isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
+        for i, item in enumerate(value, start=1):
+            yield from _flatten(item, f"{prefix}/{i}")
+    elif isinstance(value, list):
+        yield prefix, ", ".join(str(v) for v in value)
+    elif value is None or value == "":
+        return
+    else:
+        yield prefix, str(value)
+
+
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Difference]:
+    """Fields added, removed or changed from ``before`` to ``after``, in path order."""
+    old, new = dict(_flatten(before)), dict(_flatten(after))
+    return [
+        Difference(path, old.get(path, ""), new.get(path, ""))
+        for path in sorted(old.keys() | new.keys())
+        if old.get(path, "") != new.get(path, "")
+    ]

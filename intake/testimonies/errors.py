@@ -1,0 +1,143 @@
+"""Typed errors of testimony storage, attachments and the audit trail.
+
+Each is an ``AmanatError`` with a plain, translatable message (resources/i18n/<lang>/
+testimony_store.json) and a CLI exit code. Messages name testimony ids, version numbers,
+sizes and counts, never content, names or file contents. ``ValidationFailed`` carries the
+validation problems (each already in the volunteer's language, each naming its field).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from intake.errors import AmanatError, InvalidInput
+from intake.forms.validation import Problem
+
+
+class TestimonyNotFound(AmanatError):
+    __test__ = False  # not a pytest test class, despite its name
+
+    msgid = "No testimony with id {id} is in this vault."
+    exit_code = 8
+
+
+class ValidationFailed(InvalidInput):
+    """The content has errors; ``problems`` lists them (errors and warnings)."""
+
+    msgid = "The testimony has {count} problem(s) to fix before it can be saved as final."
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(count=sum(1 for p in self.problems if p.severity == "error"))
+
+
+class InvalidContent(InvalidInput):
+    """Content that cannot even be stored as a draft (wrong shape, too long, unknown field)."""
+
+    msgid = "The testimony cannot be saved: {problem}"
+
+
+class NotADraft(AmanatError):
+    msgid = "This testimony is final and cannot be changed. Start a new version to edit it."
+    exit_code = 8
+
+
+class NotFinal(AmanatError):
+    msgid = "This testimony has no final version yet. Finalize it first."
+    exit_code = 8
+
+
+class AlreadyFinalized(AmanatError):
+    msgid = (
+        "This testimony was finalized once and cannot be deleted; "
+        "only its newest draft can be discarded."
+    )
+    exit_code = 10
+
+
+class VersionNotFound(AmanatError):
+    msgid = "Version {version} of this testimony is not in this vault."
+    exit_code = 8
+
+
+class VersionDamaged(AmanatError):
+    msgid = (
+        "Version {version} of testimony {id} was changed or damaged after it was signed. "
+        "Do not trust it; restore the vault from a backup or ask its author for a new copy."
+    )
+    exit_code = 9
+
+
+class ImportRejected(AmanatError):
+    code: ClassVar[str] = "record-invalid"  # the check that refused it (bundle-format §7.10)
+    msgid = "A testimony version could not be accepted: {reason}"
+    exit_code = 9
+
+
+class BadSignature(ImportRejected):
+    msgid = "A testimony version does not carry a valid signature of its author."
+
+
+class VersionConflict(ImportRejected):
+    msgid = (
+        "Two different texts of version {version} of testimony {id} exist. "
+        "Nothing was changed; ask the author which one is right."
+    )
+
+
+class NotTheAuthor(ImportRejected):
+    """A version of a testimony this vault holds, signed by another key than its owner's
+    (the author of version 1): refused on its own (docs/testimony-format.md §5)."""
+
+    code: ClassVar[str] = "not-author"
+    msgid = (
+        "Version {version} of testimony {id} was refused: the testimony was written by "
+        "{owner}, and only its author can add versions to it. Nothing of it was stored."
+    )
+    exit_code = 10
+
+
+class PreviousVersionMissing(ImportRejected):
+    """Version N > 1 of a testimony whose version N - 1 this vault does not hold."""
+
+    code: ClassVar[str] = "previous-missing"
+    msgid = (
+        "Version {version} of testimony {id} follows a version this vault does not hold. "
+        "Nothing was changed."
+    )
+
+
+class NotYourTestimony(AmanatError):
+    """A new version of a testimony that another key wrote (a coordinator's copy)."""
+
+    msgid = (
+        "This testimony was written by another volunteer ({owner}). Only its author can make "
+        "a new version of it."
+    )
+    exit_code = 10
+
+
+class AttachmentTooLarge(InvalidInput):
+    msgid = "The file is too large to attach (at most {limit_mib} MiB)."
+
+
+class AttachmentNotFound(AmanatError):
+    msgid = "This attachment is not in this vault."
+    exit_code = 8
+
+
+class AttachmentDamaged(AmanatError):
+    msgid = "An attachment in the vault is damaged: its contents no longer match its hash."
+    exit_code = 9
+
+
+class BadFilename(InvalidInput):
+    msgid = "The file name cannot be used: {reason}"
+
+
+class CannotReadFile(InvalidInput):
+    msgid = "The file {filename} cannot be read."
+
+
+class AuditEntryInvalid(InvalidInput):
+    msgid = "An audit entry was refused: {reason}"

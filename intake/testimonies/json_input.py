@@ -1,0 +1,132 @@
+"""Reading the JSON file that ``amanat testimony add --json FILE`` takes.
+
+The file (format in docs/testimony-format.md, example in docs/examples/testimony.json) is an
+object with ``content`` (keyed by section id) and optionally ``form`` ({"id", "version"};
+default: the built-in testimony form). Reading is strict and bounded: size limit, UTF-8 (a
+Windows byte-order mark is accepted), no repeated keys, no fractional numbers, and the form must
+be one this Amanat knows. The content comes back normalized (``intake.forms.normalization``) but
+not yet validated: call ``intake.forms.validation.validate_content`` with the form to get the
+problems in the volunteer's language. Errors never quote the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar, NoReturn
+
+from intake.errors import InvalidInput, UnsupportedFormat
+from intake.forms.definitions import (
+    DEFAULT_FORM,
+    FormDefinition,
+    FormDefinitionError,
+    FormRef,
+    builtin_form,
+)
+from intake.forms.normalization import normalize_content
+
+MAX_INPUT_BYTES = 8 << 20
+
+
+class InputTooLarge(InvalidInput):
+    msgid: ClassVar[str] = "The testimony file is too large ({size} bytes; at most {limit})."
+
+
+class InputNotJson(InvalidInput):
+    msgid: ClassVar[str] = "The testimony file is not valid JSON (line {line}, column {column})."
+
+
+class InputNotATestimony(InvalidInput):
+    msgid: ClassVar[str] = (
+        'The testimony file must be a JSON object with "content" and optionally "form".'
+    )
+
+
+class InputRepeatedKey(InvalidInput):
+    msgid: ClassVar[str] = "The testimony file repeats a key inside one object."
+
+
+class InputNumber(InvalidInput):
+    msgid: ClassVar[str] = (
+        "The testimony file contains a number with a fraction or an unusual value; "
+        "only whole numbers are allowed."
+    )
+
+
+class UnknownForm(UnsupportedFormat):
+    msgid: ClassVar[str] = (
+        "This testimony was made with a form that this version of Amanat does not know."
+    )
+
+
+@dataclass(frozen=True)
+class ParsedTestimony:
+    """A testimony read from a file: which form, and the normalized content."""
+
+    form: FormDefinition
+    content: dict[str, Any]
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise InputRepeatedKey()
+    return result
+
+
+def _no_number(text: str) -> NoReturn:
+    raise InputNumber()
+
+
+MAX_DIGITS = 32  # longer integers are refused before conversion (Python stops at 4,300 digits)
+
+
+def _whole_number(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise InputNumber()
+    return int(text)
+
+
+def read_testimony_json(data: bytes) -> ParsedTestimony:
+    """Parse the bytes of a testimony file; raises an InvalidInput or UnknownForm subclass."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLarge(size=len(data), limit=MAX_INPUT_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputNotJson(line=1, column=1) from None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_int=_whole_number,
+            parse_float=_no_number,
+            parse_constant=_no_number,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputNotJson(line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise InputNotATestimony() from None
+    if not isinstance(value, dict) or "content" not in value or set(value) - {"form", "content"}:
+        raise InputNotATestimony()
+    form = _form_of(value.get("form"))
+    content = normalize_content(form, value["content"])
+    if not isinstance(content, dict):
+        raise InputNotATestimony()
+    return ParsedTestimony(form, content)
+
+
+def _form_of(value: object) -> FormDefinition:
+    if value is None:
+        return builtin_form(DEFAULT_FORM.id, DEFAULT_FORM.version)
+    if not isinstance(value, dict) or set(value) != {"id", "version"}:
+        raise InputNotATestimony()
+    ref = FormRef(value["id"], value["version"])
+    if not isinstance(ref.id, str) or isinstance(ref.version, bool):
+        raise InputNotATestimony()
+    if not isinstance(ref.version, int):
+        raise InputNotATestimony()
+    try:
+        return builtin_form(ref.id, ref.version)
+    except FormDefinitionError:
+        raise UnknownForm() from None

@@ -120,3 +120,12 @@ def test_no_import_cycles(package: str) -> None:
 def test_intake_reads_as_a_handful_of_concept_packages() -> None:
     loose = sorted(p.name for p in (REPO / "intake").glob("*.py") if p.name != "__init__.py")
     assert loose == ["content_caches.py", "demo.py", "errors.py", "i18n.py", "process_safety.py"]
+
+
+def test_qt_free_tests_import_nothing_from_the_gui_tests() -> None:
+    for folder in ("intake", "crypto"):
+        for path in sorted((REPO / "tests" / folder).rglob("*.py")):
+            for name in _imports(path):
+                assert not name.startswith(("tests.ui", "ui", "PySide6", "pytestqt")), (
+                    f"{path} imports {name}"
+                )

@@ -16,7 +16,7 @@ from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import VaultFactory
-from tests.ui.coordinator_fixtures import finalized, send, victim_testimony
+from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
 
 
 def _modes(vault: Vault, seen: list[str]) -> Callable[..., None]:

@@ -12,7 +12,7 @@ from intake.bundles.errors import BundleError, BundleNotAddressed
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.conftest import VaultFactory
-from tests.ui.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
+from tests.intake.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 
 
 def test_unknown_sender_waits_then_is_enrolled_and_imported(

@@ -21,8 +21,8 @@ from intake.testimonies.archive import ArchiveQuery
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.bundles.vaults import helper_parents
+from tests.intake.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 from tests.ui.conftest import DialogRecorder, type_text
-from tests.ui.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 from ui.coordinator import archive_model
 from ui.coordinator.workspace import CoordinatorWorkspace
 from ui.shell import AppShell

@@ -200,7 +200,7 @@ def test_locking_the_coordinator_clears_the_archive_and_an_open_record(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from tests.ui.coordinator_fixtures import finalized, send, victim_testimony
+    from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
     from ui.coordinator.workspace import CoordinatorWorkspace
 
     vault = make_vault(name="Dana", role="coordinator", folder="coordinator")

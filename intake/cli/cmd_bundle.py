@@ -14,22 +14,19 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from intake.bundles import seal
 from intake.bundles.errors import BundleError
-from intake.bundles.export import ExportResult, Selection, export_bundle
-from intake.bundles.importer import BundleReport, import_bundle, verify_bundle
-from intake.bundles.refusals import RefusedRecord
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import AmanatError, UsageError
-from intake.i18n import tr
-from intake.testimonies.errors import NotTheAuthor
+from intake.i18n import N_, ptr, tr
 
+if TYPE_CHECKING:  # the bundle machinery is imported by the commands, not by --help
+    from intake.bundles.export import ExportResult, Selection
+    from intake.bundles.importer import BundleReport
+    from intake.bundles.refusals import RefusedRecord
 
-def N_(text: str) -> str:
-    """Marks a message id for the catalogs; translated where it is shown."""
-    return text
+REFUSED_EXIT = 10  # intake.testimonies.errors.NotTheAuthor.exit_code (not permitted)
 
 
 SEAL_HELP = N_(
@@ -138,6 +135,9 @@ def _recipients(values: list[str]) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from intake.bundles import seal
+    from intake.bundles.export import export_bundle
+
     if args.resend:
         with open_vault_from_args(args) as v:
             path = seal.resend(v, args.resend, args.output)
@@ -253,7 +253,7 @@ def _sender_line(report: BundleReport) -> str:
         "revoked": tr("REVOKED"),
         "not verified": tr("enrolled, NOT verified"),
     }[report.sender_status]
-    return f"{tr('Sender')}: {report.sender_name} ({report.sender_fingerprint}) - {status}"
+    return tr("Sender") + f": {report.sender_name} ({report.sender_fingerprint}) - {status}"
 
 
 def _print_warnings(report: BundleReport) -> None:
@@ -277,6 +277,8 @@ def _print_warnings(report: BundleReport) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from intake.bundles.importer import verify_bundle
+
     bar = ProgressBar(tr("Checking"))
     with open_vault_from_args(args) as v:
         try:
@@ -286,12 +288,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_report_json(report, args.file))
     else:
-        out(f"{tr('Bundle')}: {report.bundle_id}")
-        out(f"{tr('Created')}: {report.created}")
+        out(tr("Bundle") + f": {report.bundle_id}")
+        out(ptr("bundle", "Created") + f": {report.created}")
         out(_sender_line(report))
-        out(f"{tr('Signature')}: {tr('valid, by the key of the sender card')}")
-        out(f"{tr('Number from this sender')}: {report.sequence}")
-        out(f"{tr('Recipients')}:")
+        out(tr("Signature") + ": " + tr("valid, by the key of the sender card"))
+        out(tr("Number from this sender") + f": {report.sequence}")
+        out(tr("Recipients") + ":")
         for fingerprint in report.recipients:
             out(f"  {fingerprint}")
         out(
@@ -316,6 +318,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from intake.bundles.importer import import_bundle
+
     status = 0
     results: list[dict[str, Any]] = []
     with open_vault_from_args(args) as v:
@@ -334,7 +338,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if not args.json:
                 _print_import(report, file)
             if report.refused:  # imported, but a script must notice the refusals
-                status = status or NotTheAuthor.exit_code
+                status = status or REFUSED_EXIT
     if args.json:
         print_json(results)
     return status
@@ -365,12 +369,14 @@ def _print_import(report: BundleReport, file: Path) -> None:
             stored=report.attachments_new,
         )
     )
-    out(_sender_line(report) + f"; {tr('bundle number')} {report.sequence}")
+    out(_sender_line(report) + "; " + tr("bundle number") + f" {report.sequence}")
     _print_warnings(report)
     _print_refused(report, imported=True)
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
+    from intake.bundles import seal
+
     with open_vault_from_args(args) as v:
         if args.action in ("on", "off"):
             seal.set_policy(v, args.action == "on")

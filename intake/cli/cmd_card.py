@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crypto import card as cardfmt
-from crypto.minisign import encode_public_key
-from crypto.x25519 import X25519Identity
-from intake.cards.identity import public_keys
-from intake.cards.qr import card_qr_png
-from intake.cards.registry import CardRegistry, KnownCard, own_card, parse
+if TYPE_CHECKING:  # cards and keys are imported by the commands, not by --help
+    from crypto import card as cardfmt
+    from intake.cards.registry import KnownCard
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import InvalidInput
 from intake.i18n import tr
@@ -93,6 +90,8 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 def _read_card_file(path: Path) -> cardfmt.Card:
+    from intake.cards.registry import parse
+
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_CARD_FILE)
@@ -112,12 +111,16 @@ def _describe(card: cardfmt.Card) -> dict[str, str]:
 
 
 def _print_card(card: cardfmt.Card) -> None:
-    out(f"{tr('Name')}: {card.name}")
-    out(f"{tr('Role')}: {tr('volunteer') if card.role == 'volunteer' else tr('coordinator')}")
-    out(f"{tr('Fingerprint')}: {card.fingerprint}")
+    out(tr("Name") + f": {card.name}")
+    out(tr("Role") + f": {tr('volunteer') if card.role == 'volunteer' else tr('coordinator')}")
+    out(tr("Fingerprint") + f": {card.fingerprint}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from crypto import card as cardfmt
+    from intake.cards.qr import card_qr_png
+    from intake.cards.registry import own_card
+
     with open_vault_from_args(args) as v:
         card = own_card(v)
     data = cardfmt.serialize_card(card)
@@ -125,7 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.qr:
         _write_new(args.qr, card_qr_png(data))
     out(tr("Card written to {path}", path=args.output))
-    out(f"{tr('Fingerprint')}: {card.fingerprint}")
+    out(tr("Fingerprint") + f": {card.fingerprint}")
     return 0
 
 
@@ -145,12 +148,14 @@ def _status(known: KnownCard) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from intake.cards.registry import CardRegistry
+
     card = _read_card_file(args.file)
     with open_vault_from_args(args) as v:
         known, new = CardRegistry(v).add(card, verified=args.verified)
     _print_card(card)
     out(tr("Card added.") if new else tr("This card was already known."))
-    out(f"{tr('Status')}: {_status(known)}")
+    out(tr("Status") + f": {_status(known)}")
     if not known.verified:
         err(
             tr(
@@ -163,6 +168,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from intake.cards.registry import CardRegistry
+
     with open_vault_from_args(args) as v:
         cards = CardRegistry(v).all()
     if args.json:
@@ -186,6 +193,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from intake.cards.registry import CardRegistry
+
     with open_vault_from_args(args) as v:
         known = CardRegistry(v).mark_verified(args.fingerprint)
     out(tr("{name} is now verified.", name=known.card.name))
@@ -193,6 +202,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from intake.cards.registry import CardRegistry
+
     with open_vault_from_args(args) as v:
         known = CardRegistry(v).revoke(args.fingerprint)
     out(tr("{name} is revoked.", name=known.card.name))
@@ -200,6 +211,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_export_age_identity(args: argparse.Namespace) -> int:
+    from crypto.x25519 import X25519Identity
+
     with open_vault_from_args(args) as v:
         ident = v.identity
         secret = str(X25519Identity(ident.x25519_private))
@@ -219,6 +232,9 @@ def cmd_export_age_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_export_minisign(args: argparse.Namespace) -> int:
+    from crypto.minisign import encode_public_key
+    from intake.cards.identity import public_keys
+
     with open_vault_from_args(args) as v:
         ed_public, _ = public_keys(v.identity)
         name = v.identity.name

@@ -16,26 +16,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from intake.bundles import files
 from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
 from intake.errors import AmanatError
-from intake.forms.definitions import builtin_form
-from intake.i18n import LANGUAGES, current_language, tr
-from intake.pdf.blank import DEFAULT_VICTIM_BLOCKS, render_blank_form
-from intake.pdf.filled import render_testimony
-from intake.pdf.page_flow import PAPER_SIZES
-from intake.pdf.vault_view import testimony_view_from_vault
+from intake.i18n import LANGUAGES, N_, current_language, tr
 
+# the PDF stack (reportlab, HarfBuzz, fonts) is imported by the commands that print, not by
+# ``amanat --help``; tests/intake/test_cli_start.py checks these copies against intake/pdf/.
+PAPERS = ("a4", "letter")  # sorted(intake.pdf.page_flow.PAPER_SIZES)
+DEFAULT_VICTIM_BLOCKS = 2  # intake.pdf.blank.DEFAULT_VICTIM_BLOCKS
 MAX_VICTIM_BLOCKS = 20
 
 
 class OneLanguageOnly(AmanatError):
-    msgid = "A testimony is printed in one language; choose one of {choices}."
+    msgid = N_("A testimony is printed in one language; choose one of {choices}.")
     exit_code = 2
 
 
 class BadVictimCount(AmanatError):
-    msgid = "The number of victim blocks must be from 1 to {limit}."
+    msgid = N_("The number of victim blocks must be from 1 to {limit}.")
     exit_code = 2
 
 
@@ -64,7 +62,7 @@ def register(sub: Any) -> None:
         metavar="LANG[,LANG2]",
         help=tr("one or two languages, e.g. kk or en,ug ({choices})", choices=choices),
     )
-    p.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4")
+    p.add_argument("--paper", choices=PAPERS, default="a4")
     p.add_argument(
         "--victims",
         type=int,
@@ -103,7 +101,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help=tr("print version N instead of the newest version"),
     )
-    p.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4")
+    p.add_argument("--paper", choices=PAPERS, default="a4")
     add_output_arguments(p)
     p.set_defaults(func=cmd_testimony)
 
@@ -112,6 +110,8 @@ def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool 
     """Render, then write ``path`` as every Amanat file is written (intake/bundles/files.py:
     ``path``.part, owner-only, flushed, renamed; an existing ``path`` only replaced with
     ``overwrite``); returns the page count."""
+    from intake.bundles import files
+
     buffer = io.BytesIO()
     pages = render(buffer)
     part = files.open_part(path, private=True, overwrite=overwrite)  # a PDF is plaintext
@@ -126,6 +126,9 @@ def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool 
 
 
 def cmd_blank(args: argparse.Namespace) -> int:
+    from intake.forms.definitions import builtin_form
+    from intake.pdf.blank import render_blank_form
+
     if not 1 <= args.victims <= MAX_VICTIM_BLOCKS:
         raise BadVictimCount(limit=MAX_VICTIM_BLOCKS)
     langs = _langs(args.lang)
@@ -140,6 +143,10 @@ def cmd_blank(args: argparse.Namespace) -> int:
 
 
 def cmd_testimony(args: argparse.Namespace) -> int:
+    from intake.forms.definitions import builtin_form
+    from intake.pdf.filled import render_testimony
+    from intake.pdf.vault_view import testimony_view_from_vault
+
     langs = _langs(args.lang)
     if len(langs) != 1 or langs[0] not in LANGUAGES:
         raise OneLanguageOnly(choices=", ".join(LANGUAGES))

@@ -13,7 +13,6 @@ from typing import Any
 
 from intake.cli.common import add_vault_argument, out, print_json, read_passphrase, vault_dir
 from intake.i18n import tr
-from intake.vault.rescue import report_lines, rescue_vault
 
 
 def register(sub: Any) -> None:
@@ -39,6 +38,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_rescue(args: argparse.Namespace) -> int:
+    from intake.vault.rescue import report_lines, rescue_vault
+
     passphrase = read_passphrase(args)
     report = rescue_vault(vault_dir(args), args.to, passphrase)
     if args.json:

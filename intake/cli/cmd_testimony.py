@@ -17,20 +17,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import InvalidInput
-from intake.forms.definitions import PART_IDS, FormDefinition
-from intake.forms.validation import Problem, validate_content
 from intake.i18n import tr
-from intake.testimonies.attachments import AttachmentInfo, AttachmentStore
-from intake.testimonies.content import form_for
-from intake.testimonies.errors import ValidationFailed
-from intake.testimonies.json_input import MAX_INPUT_BYTES, read_testimony_json
-from intake.testimonies.records import Testimony, TestimonySummary, VersionInfo
-from intake.testimonies.store import TestimonyStore
-from intake.vault.audit import AuditLog
+
+if TYPE_CHECKING:  # the testimony machinery is imported by the commands, not by --help
+    from intake.forms.definitions import FormDefinition
+    from intake.forms.validation import Problem
+    from intake.testimonies.attachments import AttachmentInfo
+    from intake.testimonies.records import Testimony, TestimonySummary, VersionInfo
+    from intake.testimonies.store import TestimonyStore
 
 AUDIT_BROKEN_EXIT = 9  # "verification failed" (intake/errors.py exit codes)
 
@@ -139,6 +137,8 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
 
 
 def _value_text(form: FormDefinition, vocabulary: str | None, value: object) -> str:
+    from intake.forms.definitions import PART_IDS
+
     if isinstance(value, bool):
         return tr("yes") if value else tr("no")
     if isinstance(value, str):
@@ -176,6 +176,8 @@ def _print_content(form: FormDefinition, content: dict[str, Any]) -> None:
 
 
 def _read_input(path: Path) -> bytes:
+    from intake.testimonies.json_input import MAX_INPUT_BYTES
+
     try:
         with open(path, "rb") as f:
             return f.read(MAX_INPUT_BYTES + 1)
@@ -184,6 +186,10 @@ def _read_input(path: Path) -> bytes:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from intake.forms.validation import validate_content
+    from intake.testimonies.json_input import read_testimony_json
+    from intake.testimonies.store import TestimonyStore
+
     parsed = read_testimony_json(_read_input(args.json_file))
     with open_vault_from_args(args) as v:
         tid = TestimonyStore(v).create_draft(parsed.content, parsed.form.ref)
@@ -199,6 +205,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from intake.testimonies.store import TestimonyStore
+
     with open_vault_from_args(args) as v:
         items = TestimonyStore(v).list()
     _print_summaries(items, args.json, tr("No testimonies yet."))
@@ -206,6 +214,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from intake.testimonies.store import TestimonyStore
+
     with open_vault_from_args(args) as v:
         items = TestimonyStore(v).search(
             args.query,
@@ -225,6 +235,10 @@ def _intact(store: TestimonyStore, info: VersionInfo) -> bool | None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from intake.testimonies.attachments import AttachmentStore
+    from intake.testimonies.content import form_for
+    from intake.testimonies.store import TestimonyStore
+
     with open_vault_from_args(args) as v:
         store = TestimonyStore(v)
         t: Testimony = (
@@ -246,24 +260,27 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
         return 0
     status = tr("final") if t.status == "final" else tr("draft")
-    out(f"{tr('Testimony')} {t.id}")
-    out(f"{tr('Version')}: {t.version_no} ({status}), {tr('updated')} {t.updated}")
+    out(tr("Testimony") + f" {t.id}")
+    out(tr("Version") + f": {t.version_no} ({status}), " + tr("updated") + f" {t.updated}")
     if t.hash:
         verdict = tr("valid") if intact else tr("INVALID: changed after signing")
-        out(f"{tr('Record hash')}: {t.hash}")
-        out(f"{tr('Author')}: {t.author_fingerprint or t.author_public.hex()}")
-        out(f"{tr('Signature')}: {verdict}")
+        out(tr("Record hash") + f": {t.hash}")
+        out(tr("Author") + f": {t.author_fingerprint or t.author_public.hex()}")
+        out(tr("Signature") + f": {verdict}")
     if t.prev_hash:
-        out(f"{tr('Previous version hash')}: {t.prev_hash}")
+        out(tr("Previous version hash") + f": {t.prev_hash}")
     _print_content(form_for(t.form_ref), t.content)
     if attachments:
-        out(f"== {tr('Attachments')}")
+        out("== " + tr("Attachments"))
         for a in attachments:
             out(f"{a.filename}  {a.media_type}  {a.size}  sha256:{a.sha256}")
     return 0 if intact is not False else AUDIT_BROKEN_EXIT
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
+    from intake.testimonies.errors import ValidationFailed
+    from intake.testimonies.store import TestimonyStore
+
     with open_vault_from_args(args) as v:
         try:
             info = TestimonyStore(v).finalize(args.id)
@@ -271,11 +288,13 @@ def cmd_finalize(args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             raise
     out(tr("Finalized and signed version {version}.", version=info.version_no))
-    out(f"{tr('Record hash')}: {info.hash}")
+    out(tr("Record hash") + f": {info.hash}")
     return 0
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
+    from intake.testimonies.attachments import AttachmentStore
+
     try:
         src = open(args.file, "rb")  # noqa: SIM115 - closed below, after the vault is closed
     except OSError:
@@ -295,6 +314,8 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from intake.vault.audit import AuditLog
+
     with open_vault_from_args(args) as v:
         report = AuditLog(v).verify()
     if args.json:

@@ -99,7 +99,11 @@ class UnlockPage(QWidget):
         self.rescue_button.setVisible(False)  # offered only when the database is damaged
         self.rescue_button.clicked.connect(self.rescue)
         layout.addWidget(self.rescue_button, 0, Qt.AlignmentFlag.AlignLeft)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()  # stretches, not an alignment: an aligned widget gets its size
+        centred.addStretch(1)  # hint, not the height its wrapped labels need (text was cut off)
+        centred.addWidget(box)
+        centred.addStretch(1)
+        outer.addLayout(centred)
         outer.addStretch(2)
         self.refresh_notice()
 

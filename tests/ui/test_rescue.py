@@ -49,6 +49,12 @@ def test_damaged_vault_offers_rescue_and_opens_the_rescued_one(
     qtbot.waitUntil(lambda: page.job is None, timeout=10_000)
     assert "damaged" in page.message.text()
     assert not page.rescue_button.isHidden()
+    shell.window.resize(1100, 700)
+    shell.window.show()
+    qtbot.waitUntil(  # the whole three-line message shows: none of it cut off
+        lambda: page.message.height() >= page.message.heightForWidth(page.message.width()),
+        timeout=2_000,
+    )
 
     page.rescue()  # no passphrase typed yet: asks for it, does nothing else
     assert "Type your passphrase" in page.message.text() and page.job is None

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from intake.i18n import tr
+from intake.i18n import N_, tr
 
 
 class AmanatError(Exception):
     """Base of every expected failure. Subclasses set ``msgid`` and ``exit_code``."""
 
-    msgid: ClassVar[str] = "Something went wrong."
+    msgid: ClassVar[str] = N_("Something went wrong.")
     exit_code: ClassVar[int] = 1
 
     def __init__(self, msgid: str | None = None, **values: Any) -> None:
@@ -36,22 +36,24 @@ class AmanatError(Exception):
 
 
 class UsageError(AmanatError):
-    msgid = "The command was not used correctly."
+    msgid = N_("The command was not used correctly.")
     exit_code = 2
 
 
 class WrongPassphrase(AmanatError):
-    msgid = "Wrong passphrase."
+    msgid = N_("Wrong passphrase.")
     exit_code = 3
 
 
 class VaultInUse(AmanatError):
-    msgid = "This vault is already open in another Amanat window or process. Close it there first."
+    msgid = N_(
+        "This vault is already open in another Amanat window or process. Close it there first."
+    )
     exit_code = 4
 
 
 class VaultBusy(AmanatError):
-    msgid = (
+    msgid = N_(
         "Another task is still using the vault (for example an import or an export)."
         " Try again when it has finished."
     )
@@ -59,17 +61,17 @@ class VaultBusy(AmanatError):
 
 
 class VaultNotFound(AmanatError):
-    msgid = "No vault was found in {path}."
+    msgid = N_("No vault was found in {path}.")
     exit_code = 5
 
 
 class VaultExists(AmanatError):
-    msgid = "A vault already exists in {path}."
+    msgid = N_("A vault already exists in {path}.")
     exit_code = 2
 
 
 class VaultDamaged(AmanatError):
-    msgid = "The vault is damaged and cannot be opened ({part})."
+    msgid = N_("The vault is damaged and cannot be opened ({part}).")
     exit_code = 6
 
     @property
@@ -84,7 +86,7 @@ class VaultDamaged(AmanatError):
 
 
 class VaultNotCreated(AmanatError):
-    msgid = (
+    msgid = N_(
         "A vault cannot be created in {path}: the disk is read-only or the folder cannot be"
         " written. Choose another folder."
     )
@@ -92,7 +94,7 @@ class VaultNotCreated(AmanatError):
 
 
 class VaultReadOnly(AmanatError):
-    msgid = (
+    msgid = N_(
         "This vault is on a read-only medium (for example a write-protected USB stick): it can"
         " be read, searched, printed and rescued, but not changed. Copy the vault folder to a"
         " writable disk to change it."
@@ -101,20 +103,20 @@ class VaultReadOnly(AmanatError):
 
 
 class VaultLocked(AmanatError):
-    msgid = "The vault is locked. Unlock it with the passphrase first."
+    msgid = N_("The vault is locked. Unlock it with the passphrase first.")
     exit_code = 3
 
 
 class UnsupportedFormat(AmanatError):
-    msgid = "This vault or file was made by a newer version of Amanat. Please update Amanat."
+    msgid = N_("This vault or file was made by a newer version of Amanat. Please update Amanat.")
     exit_code = 7
 
 
 class InvalidInput(AmanatError):
-    msgid = "The input is not valid: {reason}"
+    msgid = N_("The input is not valid: {reason}")
     exit_code = 8
 
 
 class StorageFull(AmanatError):
-    msgid = "The disk is full. Nothing was lost; free some space and try again."
+    msgid = N_("The disk is full. Nothing was lost; free some space and try again.")
     exit_code = 11

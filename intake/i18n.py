@@ -1,18 +1,29 @@
-"""Translation of user-visible strings, shared by intake/ and ui/.
+"""Translation of user-visible strings, shared by intake/ and ui/ (gettext catalogs via Babel).
 
-One mechanism for the whole app: English source strings are the message ids, and
-``resources/i18n/<lang>/*.json`` hold ``{"English text": "translation"}`` maps. Every file in a
-language folder is merged, so each area of the app (vault, crypto, bundles, GUI…) keeps its own
-file and nobody edits a shared one. Missing translations fall back to English. ``tr`` formats
-``{name}`` placeholders after translation, so word order can change per language.
+One gettext domain, ``amanat``: English source strings are the message ids, the template is
+``resources/i18n/amanat.pot`` (made by ``pybabel extract``, see docs/translation-glossary.md) and
+each language has ``resources/i18n/<lang>/LC_MESSAGES/amanat.po``, which translators open in
+Poedit or Weblate. Plural rules (``Plural-Forms``) come from Babel's CLDR data.
 
-A test (tests/intake/test_i18n.py) checks that every literal passed to ``tr`` has an entry in
-every catalog, and that placeholders survive translation.
+Call sites stay short: ``tr(msgid, **values)``, ``ntr(singular, plural, n, **values)`` for
+counts (``{n}`` is the count, formatted for the language by Babel) and
+``ptr(context, msgid, **values)`` where one English word means two things. Placeholders are
+``{name}`` and are filled after translation, so word order can change per language. ``N_``
+marks a message id (e.g. an error class's ``msgid``) that is translated later, where it is shown.
+An untranslated, empty or fuzzy entry falls back to English.
+
+Why no ``.mo`` files: the ``.po`` of a language is compiled in memory (Babel's ``read_po`` and
+``write_mo``) the first time that language is used, about a tenth of a second. So a clean clone,
+``./dev run``, ``./dev test`` and the installed package work with no build step, and no compiled
+file can go stale next to its source. English, the source language, loads nothing at all (and
+Babel is imported only when a catalog or a number format is needed, to keep the CLI's start
+fast). tests/intake/test_i18n.py checks the catalogs: complete, nothing unused, ``msgfmt --check``.
 """
 
 from __future__ import annotations
 
-import json
+import gettext
+import io
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
@@ -27,6 +38,7 @@ LANGUAGES: dict[str, str] = {
 }
 RTL_LANGUAGES = frozenset({"ug"})
 DEFAULT_LANGUAGE = "en"
+DOMAIN = "amanat"
 
 _current = DEFAULT_LANGUAGE
 
@@ -52,21 +64,58 @@ def is_rtl(code: str | None = None) -> bool:
     return (code or _current) in RTL_LANGUAGES
 
 
+def catalog_path(code: str) -> Any:
+    """Where the ``.po`` catalog of ``code`` lives (an importlib resource)."""
+    return importlib_resources.files("resources").joinpath(
+        "i18n", code, "LC_MESSAGES", f"{DOMAIN}.po"
+    )
+
+
 @cache
-def catalog(code: str) -> dict[str, str]:
-    """The merged catalog of one language (empty for English, the source language)."""
-    merged: dict[str, str] = {}
-    folder = importlib_resources.files("resources").joinpath("i18n", code)
-    if not folder.is_dir():
-        return merged
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            merged.update({str(k): str(v) for k, v in data.items() if v})
-    return merged
+def translations(code: str) -> gettext.NullTranslations:
+    """The compiled catalog of one language (nothing to look up for English, the source)."""
+    path = catalog_path(code)
+    if code == DEFAULT_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=code, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)  # leaves out fuzzy entries; empty ones fall back to English
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogs without translating it here."""
+    return msgid
 
 
 def tr(msgid: str, /, lang: str | None = None, **values: Any) -> str:
     """Translate ``msgid`` into ``lang`` (default: the current language) and fill placeholders."""
-    text = catalog(lang or _current).get(msgid, msgid) if (lang or _current) != "en" else msgid
+    text = translations(lang or _current).gettext(msgid)
     return text.format(**values) if values else text
+
+
+def ntr(singular: str, plural: str, n: int, /, lang: str | None = None, **values: Any) -> str:
+    """The form of a message for the count ``n``, which fills ``{n}`` (a localized number)."""
+    code = lang or _current
+    text = translations(code).ngettext(singular, plural, n)
+    return text.format(n=format_number(n, code), **values)
+
+
+def ptr(context: str, msgid: str, /, lang: str | None = None, **values: Any) -> str:
+    """Translate ``msgid`` in ``context`` (one English word, two meanings)."""
+    text = translations(lang or _current).pgettext(context, msgid)
+    return text.format(**values) if values else text
+
+
+def format_number(n: int, lang: str | None = None) -> str:
+    """``n`` written the way the language writes numbers (grouping: 1,234 / 1 234 / 1.234)."""
+    if -1000 < n < 1000:
+        return str(n)  # no grouping needed: skip loading Babel's locale data
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(n, locale=lang or _current))

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles import seal
-from intake.bundles.export import ExportResult, Selection, export_bundle
-from intake.cards.registry import CardRegistry
+from intake.bundles.export import ExportResult, Selection
+from intake.core.app import AmanatCore
 from intake.errors import AmanatError
-from intake.i18n import tr
+from intake.i18n import N_, tr
 from ui.dialogs import error_text
 from ui.editor.attachments_panel import format_size
 from ui.session import VaultSession
@@ -43,7 +43,7 @@ from ui.workers import Progress, WorkerHandle, run_in_thread
 class ExportCancelled(AmanatError):
     """The volunteer pressed Cancel during an export."""
 
-    msgid = "The export was cancelled. No file was written."
+    msgid = N_("The export was cancelled. No file was written.")
 
 
 class ExportDialog(QDialog):
@@ -68,7 +68,7 @@ class ExportDialog(QDialog):
         people = QGroupBox(tr("Coordinators"))
         people_layout = QVBoxLayout(people)
         self.recipients: dict[str, QCheckBox] = {}
-        for known in CardRegistry(session.vault).usable_coordinators():
+        for known in session.core.cards.usable_coordinators():
             check = QCheckBox(f"{known.card.name}   {known.fingerprint}")
             check.setChecked(True)
             check.toggled.connect(lambda _c=False: self._refresh())
@@ -189,8 +189,8 @@ class ExportDialog(QDialog):
                 session.check_cancel()
                 progress(done * 100 // total if total else 0)
 
-            return export_bundle(
-                vault, recipients, folder, selection=selection, ids=ids, progress=step
+            return AmanatCore(vault).export_bundle(
+                recipients, folder, selection=selection, ids=ids, progress=step
             )
 
         self.message.setText(tr("Writing the bundle…"))

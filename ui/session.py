@@ -16,15 +16,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 
+from intake.core.app import AmanatCore
 from intake.errors import AmanatError, VaultLocked
-from intake.i18n import tr
+from intake.i18n import N_, tr
 from intake.vault import Vault, is_vault
 
 
 class OperationCancelled(AmanatError):
     """A background job stopped because the vault is being locked."""
 
-    msgid = "The operation was stopped because the vault was locked."
+    msgid = N_("The operation was stopped because the vault was locked.")
 
 
 class VaultSession(QObject):
@@ -56,6 +57,11 @@ class VaultSession(QObject):
         if self._vault is None or not self._vault.is_open:
             raise VaultLocked
         return self._vault
+
+    @property
+    def core(self) -> AmanatCore:
+        """The use cases on the open vault (intake/core/app.py); VaultLocked when locked."""
+        return AmanatCore(self.vault)
 
     @property
     def role(self) -> str:

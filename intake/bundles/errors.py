@@ -11,19 +11,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 from intake.errors import AmanatError
+from intake.i18n import N_
 
 
 class BundleError(AmanatError):
     """Base of every failure of a bundle that was read (verify or import)."""
 
     code: ClassVar[str] = "bundle"
-    msgid = "This bundle cannot be used."
+    msgid = N_("This bundle cannot be used.")
     exit_code = 9
 
 
 class BundleNotAddressed(BundleError):
     code = "not-addressed"
-    msgid = (
+    msgid = N_(
         "This bundle is not addressed to this vault: it was made for another coordinator. "
         "Nothing was imported."
     )
@@ -32,7 +33,7 @@ class BundleNotAddressed(BundleError):
 
 class BundleDamaged(BundleError):
     code = "damaged"
-    msgid = (
+    msgid = N_(
         "This bundle is damaged, incomplete or was changed after it was made. Nothing was "
         "imported. Copy the file again or ask the sender to export it again."
     )
@@ -40,22 +41,22 @@ class BundleDamaged(BundleError):
 
 class BundleTruncated(BundleError):
     code = "truncated"
-    msgid = "This bundle ends too early: part of it is missing. Nothing was imported."
+    msgid = N_("This bundle ends too early: part of it is missing. Nothing was imported.")
 
 
 class BundleTrailingData(BundleError):
     code = "trailing-data"
-    msgid = "This bundle has extra data after its end: it was changed. Nothing was imported."
+    msgid = N_("This bundle has extra data after its end: it was changed. Nothing was imported.")
 
 
 class BundleMalformed(BundleError):
     code = "malformed"
-    msgid = "This bundle is not built correctly (item {number}: {name}). Nothing was imported."
+    msgid = N_("This bundle is not built correctly (item {number}: {name}). Nothing was imported.")
 
 
 class UnsafeMember(BundleError):
     code = "unsafe-member"
-    msgid = (
+    msgid = N_(
         "This bundle contains a forbidden item (item {number}: {kind}). It was rejected and "
         "nothing was imported."
     )
@@ -63,7 +64,7 @@ class UnsafeMember(BundleError):
 
 class UnexpectedMember(BundleError):
     code = "unexpected-member"
-    msgid = (
+    msgid = N_(
         "The contents of this bundle do not match its signed list: {problem} (item {number}: "
         "{name}). Nothing was imported."
     )
@@ -71,7 +72,7 @@ class UnexpectedMember(BundleError):
 
 class MemberSizeMismatch(BundleError):
     code = "size-mismatch"
-    msgid = (
+    msgid = N_(
         "An item in this bundle does not have the size its signed list says (item {number}: "
         "{name}). Nothing was imported."
     )
@@ -79,7 +80,7 @@ class MemberSizeMismatch(BundleError):
 
 class MemberHashMismatch(BundleError):
     code = "hash-mismatch"
-    msgid = (
+    msgid = N_(
         "An item in this bundle was changed: its SHA-256 does not match the signed list "
         "(item {number}: {name}). Nothing was imported."
     )
@@ -87,23 +88,25 @@ class MemberHashMismatch(BundleError):
 
 class ManifestInvalid(BundleError):
     code = "manifest-invalid"
-    msgid = "The list of contents of this bundle is not valid ({reason}). Nothing was imported."
+    msgid = N_("The list of contents of this bundle is not valid ({reason}). Nothing was imported.")
 
 
 class BundleLimitExceeded(BundleError):
     code = "limit"
-    msgid = "This bundle is too large: {what} is over the limit of {limit}. Nothing was imported."
+    msgid = N_(
+        "This bundle is too large: {what} is over the limit of {limit}. Nothing was imported."
+    )
 
 
 class UnsupportedBundle(BundleError):
     code = "unsupported"
-    msgid = "This bundle was made by a newer version of Amanat. Please update Amanat."
+    msgid = N_("This bundle was made by a newer version of Amanat. Please update Amanat.")
     exit_code = 7
 
 
 class ManifestSignatureInvalid(BundleError):
     code = "bad-signature"
-    msgid = (
+    msgid = N_(
         "The signature of this bundle is not valid: it was changed, or it was not made by the "
         "sender it names. Nothing was imported."
     )
@@ -111,14 +114,14 @@ class ManifestSignatureInvalid(BundleError):
 
 class RecordInvalid(BundleError):
     code = "record-invalid"
-    msgid = (
+    msgid = N_(
         "A testimony in this bundle is not valid (item {number}: {reason}). Nothing was imported."
     )
 
 
 class UnknownSender(BundleError):
     code = "unknown-sender"
-    msgid = (
+    msgid = N_(
         "This bundle was sent by someone who is not enrolled in this vault (fingerprint "
         "{fingerprint}). Nothing was imported. If you know this volunteer, compare the "
         "fingerprint with them in person or by phone, then run: "
@@ -129,7 +132,7 @@ class UnknownSender(BundleError):
 
 class SenderRevoked(BundleError):
     code = "sender-revoked"
-    msgid = (
+    msgid = N_(
         "This bundle was signed with a revoked card (fingerprint {fingerprint}). "
         "Nothing was imported."
     )
@@ -138,7 +141,7 @@ class SenderRevoked(BundleError):
 
 class BundleIdReused(BundleError):
     code = "id-reused"
-    msgid = (
+    msgid = N_(
         "A bundle with the same id was already received from another sender. This one may be "
         "forged or copied. Nothing was imported."
     )
@@ -146,7 +149,7 @@ class BundleIdReused(BundleError):
 
 class SenderNotVerified(BundleError):
     code = "sender-unverified"
-    msgid = (
+    msgid = N_(
         "The sender of this bundle (fingerprint {fingerprint}) is enrolled but not verified. "
         "Nothing was imported. Compare the fingerprint with them in person or by phone, then "
         "run: amanat card verify {fingerprint}"
@@ -156,7 +159,7 @@ class SenderNotVerified(BundleError):
 
 class PreviousVersionMissing(BundleError):
     code = "previous-missing"
-    msgid = (
+    msgid = N_(
         "Item {number} of this bundle is version {version} of testimony {id}, but this vault "
         "does not hold the version before it. Nothing was imported. Import this sender's "
         "earlier bundles first, then this one again (a sealed bundle can be written again "
@@ -170,55 +173,57 @@ class PreviousVersionMissing(BundleError):
 class ExportError(AmanatError):
     """Base of the failures of an export; nothing is written and nothing changes."""
 
-    msgid = "The bundle could not be written."
+    msgid = N_("The bundle could not be written.")
     exit_code = 1
 
 
 class NoRecipients(ExportError):
-    msgid = "Choose at least one coordinator to export to (--to FINGERPRINT)."
+    msgid = N_("Choose at least one coordinator to export to (--to FINGERPRINT).")
     exit_code = 2
 
 
 class TooManyRecipients(ExportError):
-    msgid = "A bundle can be addressed to at most {limit} coordinators."
+    msgid = N_("A bundle can be addressed to at most {limit} coordinators.")
     exit_code = 2
 
 
 class RecipientNotUsable(ExportError):
-    msgid = "Cannot export to {fingerprint}: {reason}"
+    msgid = N_("Cannot export to {fingerprint}: {reason}")
     exit_code = 10
 
 
 class NothingToExport(ExportError):
-    msgid = "There is nothing to export: no finalized testimony was selected."
+    msgid = N_("There is nothing to export: no finalized testimony was selected.")
     exit_code = 8
 
 
 class NotExportable(ExportError):
-    msgid = "Testimony {id} cannot be exported: {reason}"
+    msgid = N_("Testimony {id} cannot be exported: {reason}")
     exit_code = 8
 
 
 class OutputExists(ExportError):
-    msgid = "{path} already exists. Choose another file name."
+    msgid = N_("{path} already exists. Choose another file name.")
     exit_code = 8
 
 
 class OutputFailed(ExportError):
-    msgid = "Cannot write {path}. Check that the disk or USB stick is writable and has space."
+    msgid = N_("Cannot write {path}. Check that the disk or USB stick is writable and has space.")
     exit_code = 1
 
 
 class ExportTooLarge(ExportError):
-    msgid = "This export is too large for one bundle: {what} is over the limit of {limit}."
+    msgid = N_("This export is too large for one bundle: {what} is over the limit of {limit}.")
     exit_code = 8
 
 
 class BundleNotFound(ExportError):
-    msgid = "No sealed bundle {bundle} is kept in this vault."
+    msgid = N_("No sealed bundle {bundle} is kept in this vault.")
     exit_code = 8
 
 
 class ExportInconsistent(ExportError):
-    msgid = "The vault changed while the bundle was being written. Nothing was exported; try again."
+    msgid = N_(
+        "The vault changed while the bundle was being written. Nothing was exported; try again."
+    )
     exit_code = 1

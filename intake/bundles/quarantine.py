@@ -40,7 +40,7 @@ from intake.bundles.reader import Progress
 from intake.bundles.space import copy_needs, require_space
 from intake.cards.registry import CardRegistry, KnownCard
 from intake.errors import AmanatError, InvalidInput
-from intake.i18n import tr
+from intake.i18n import N_, tr
 from intake.testimonies.canonical import created_now
 from intake.vault import BULK_BYTES, Vault
 
@@ -51,19 +51,19 @@ MB = 1 << 20
 
 
 class NotInQuarantine(AmanatError):
-    msgid = "This bundle is no longer waiting in the quarantine."
+    msgid = N_("This bundle is no longer waiting in the quarantine.")
     exit_code = 8
 
 
 class FingerprintNotCompared(AmanatError):
-    msgid = (
+    msgid = N_(
         "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
     )
     exit_code = 10
 
 
 class QuarantineBundleTooLarge(AmanatError):
-    msgid = (
+    msgid = N_(
         "This bundle from an unknown sender is too large to wait in the quarantine ({size} MB; "
         "the limit is {limit} MB). Nothing was kept. Enroll the sender's card first, then "
         "import the bundle."
@@ -72,7 +72,7 @@ class QuarantineBundleTooLarge(AmanatError):
 
 
 class QuarantineFull(AmanatError):
-    msgid = (
+    msgid = N_(
         "The quarantine is full: bundles from unknown senders already take {used} MB (the limit "
         "is {limit} MB). Nothing was kept. Enroll or discard the waiting bundles first."
     )
@@ -81,7 +81,7 @@ class QuarantineFull(AmanatError):
 
 class BundleChanged(BundleError):
     code = "changed"
-    msgid = "This bundle file changed while it was being read. Nothing was kept. Copy it again."
+    msgid = N_("This bundle file changed while it was being read. Nothing was kept. Copy it again.")
 
 
 @dataclass(frozen=True)

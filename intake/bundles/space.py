@@ -17,6 +17,7 @@ from pathlib import Path
 
 from intake.bundles.manifest import Manifest
 from intake.errors import StorageFull
+from intake.i18n import N_
 
 RECORD_GROWTH = 3  # vault bytes per record byte (2.5 measured with 200 records)
 ATTACHMENT_GROWTH = 5 / 4  # vault bytes per attachment byte (1.18 measured)
@@ -24,7 +25,7 @@ TOUCHED = 2 << 20  # pages any import writes (0.4 MiB measured), with room to sp
 
 
 class NotEnoughSpace(StorageFull):
-    msgid = (
+    msgid = N_(
         "There is not enough free disk space for this: about {needed} are needed and {free}"
         " are free. Nothing was changed; free some space and try again."
     )

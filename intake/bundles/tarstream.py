@@ -26,7 +26,7 @@ from intake.bundles.errors import (
     UnexpectedMember,
     UnsafeMember,
 )
-from intake.i18n import tr
+from intake.i18n import N_, tr
 
 BLOCK = 512  # POSIX tar block
 END_OF_ARCHIVE = bytes(2 * BLOCK)  # two zero blocks end a tar stream
@@ -37,11 +37,6 @@ _MODE = b"0000644\x00"  # rw-r--r--: the same for every member
 _ID = b"0000000\x00"  # uid and gid 0; names empty
 _MAGIC = b"ustar\x0000"  # POSIX ustar magic and version
 _REGULAR = b"0"
-
-
-def N_(text: str) -> str:
-    """Marks a message id for the catalogs; translated where it is shown."""
-    return text
 
 
 _TYPE_KINDS = {

@@ -96,17 +96,17 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
         return 0
-    out(f"{tr('Vault')}: {info['vault']}")
+    out(tr("Vault") + f": {info['vault']}")
     labels = _labels()
-    out(f"{tr('Role')}: {labels[ident.role]}")
-    out(f"{tr('Name')}: {ident.name}")
-    out(f"{tr('Fingerprint')}: {info['fingerprint']}")
-    out(f"{tr('Created')}: {ident.created}")
-    out(f"{tr('Format version')}: {VERSION} ({tr('schema')} {latest_version()})")
+    out(tr("Role") + f": {labels[ident.role]}")
+    out(tr("Name") + f": {ident.name}")
+    out(tr("Fingerprint") + f": {info['fingerprint']}")
+    out(tr("Created") + f": {ident.created}")
+    out(tr("Format version") + f": {VERSION} (" + tr("schema") + f" {latest_version()})")
     for table, count in info["counts"].items():  # type: ignore[attr-defined]
         out(f"{labels[table]}: {count}")
     if v.read_only:
-        out(f"{tr('Read-only medium')}: {tr('yes')}")
+        out(tr("Read-only medium") + ": " + tr("yes"))
     return 0
 
 

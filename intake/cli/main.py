@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> 
         print(f"amanat: {exc.message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(f"amanat: {tr('interrupted')}", file=sys.stderr)
+        print("amanat: " + tr("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1

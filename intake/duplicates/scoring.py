@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from intake.duplicates.features import VictimFeatures, skeleton
 from intake.forms.definitions import builtin_form
-from intake.i18n import tr
+from intake.i18n import N_, tr
 from intake.names.keys import name_keys_similarity
 
 PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
@@ -60,11 +60,6 @@ HOMETOWN_MISMATCH: Mapping[str, float] = {
 TOKEN_MATCH = 80  # rapidfuzz ratio at which two loose name parts are the same word
 MIN_PREFIX = 4  # "Tursun" ~ "Tursunjan": a diminutive or suffix added to the same word
 NAME_CLOSE = 0.9  # key similarity above which agreeing parts count as the same spelling
-
-
-def N_(text: str) -> str:
-    """Mark a message id for the translation catalogs; translated later by ``Reason.text``."""
-    return text
 
 
 @dataclass(frozen=True)

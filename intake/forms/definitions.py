@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal, cast
 
 from intake.errors import AmanatError
-from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
+from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, current_language
 
 FieldType = Literal[
     "text",
@@ -68,7 +68,7 @@ Text = Mapping[str, str]
 class FormDefinitionError(AmanatError):
     """A form definition file that Amanat cannot use."""
 
-    msgid: ClassVar[str] = "The form definition is not valid: {reason}"
+    msgid: ClassVar[str] = N_("The form definition is not valid: {reason}")
     exit_code: ClassVar[int] = 7
 
 

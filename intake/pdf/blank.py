@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from intake.errors import AmanatError
 from intake.forms.definitions import FormDefinition, SectionDef
-from intake.i18n import LANGUAGES, is_rtl
+from intake.i18n import LANGUAGES, N_, is_rtl
 from intake.pdf.blank_fields import (
     LABEL_SIZE,
     LINE_PITCH,
@@ -39,12 +39,12 @@ DEFAULT_VICTIM_BLOCKS = 2
 
 
 class UnsupportedFormLanguage(AmanatError):
-    msgid = "Forms can be printed in {choices}, not in {code}."
+    msgid = N_("Forms can be printed in {choices}, not in {code}.")
     exit_code = 2
 
 
 class TooManyFormLanguages(AmanatError):
-    msgid = "A printed form can show one or two languages, not {count}."
+    msgid = N_("A printed form can show one or two languages, not {count}.")
     exit_code = 2
 
 
@@ -80,9 +80,9 @@ def note_block(text: FormText, texts: list[tuple[str, str]], width: float) -> Bl
 def _signatures(text: FormText, width: float) -> list[Block]:
     """Signature and date lines for the person testifying and for the interviewer."""
     blocks: list[Block] = []
-    for who in ("Signature of the person giving testimony", "Signature of the interviewer"):
+    for who in (N_("Signature of the person giving testimony"), N_("Signature of the interviewer")):
         sign = text.stack(text.ui(who), width * 0.6, LABEL_SIZE, second_size=SECOND_SIZE)
-        date = text.stack(text.ui("Date"), width * 0.3, LABEL_SIZE, second_size=SECOND_SIZE)
+        date = text.stack(text.ui(N_("Date")), width * 0.3, LABEL_SIZE, second_size=SECOND_SIZE)
         blocks.append(_signature_row(sign, date))
     return blocks
 
@@ -124,7 +124,7 @@ def form_blocks(
     form: FormDefinition, text: FormText, width: float, victims: int = DEFAULT_VICTIM_BLOCKS
 ) -> list[Block]:
     """Every block of the form body, in order, for a frame ``width`` wide."""
-    blocks = [note_block(text, text.ui("Fields marked * are required."), width)]
+    blocks = [note_block(text, text.ui(N_("Fields marked * are required.")), width)]
     for section in form.sections:
         blocks += _section_blocks(text, form, section, width, victims)
     if form.section("consent") is None:
@@ -198,7 +198,7 @@ def _paint_chrome(
     info_offset = frame.width - QR_SIZE - 8 - info_w
     id_line = text.stack([("en", f"{form.id} · v{form.version}")], info_w, 7.5, color=GREY)
     id_line.paint(canvas, frame.x(info_offset, info_w), top - 2, info_w)
-    record = text.stack(text.ui("Record ID"), info_w, 7.5, second_size=7.0)
+    record = text.stack(text.ui(N_("Record ID")), info_w, 7.5, second_size=7.0)
     record.paint(canvas, frame.x(info_offset, info_w), top - 14, info_w)
     writing_line(canvas, frame.x(info_offset, info_w), top - QR_SIZE + 2, info_w)
     title_w = info_offset - 10
@@ -206,7 +206,7 @@ def _paint_chrome(
     title.paint(canvas, frame.x(0, title_w), top - 2, title_w)
     canvas.setLineWidth(0.8)
     canvas.line(frame.left, frame.top + 6, frame.right, frame.top + 6)
-    numbers = text.ui("Page {page} of {pages}", page=page, pages=pages)
+    numbers = text.ui(N_("Page {page} of {pages}"), page=page, pages=pages)
     footer = text.stack([(text.langs[0], "   ·   ".join(v for _, v in numbers))], frame.width, 8.0)
     canvas.setLineWidth(0.4)
     canvas.line(frame.left, MARGIN + FOOTER_HEIGHT - 6, frame.right, MARGIN + FOOTER_HEIGHT - 6)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from intake.forms.definitions import FieldDef, FormDefinition
+from intake.i18n import N_
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import Block, Frame
 
@@ -59,7 +60,7 @@ def label_block(text: FormText, fdef: FieldDef, width: float) -> Block:
     )
     notes = list(text.pick(fdef.help))
     if fdef.sensitive:
-        notes += text.ui("Sensitive: never shared without the person's consent.")
+        notes += text.ui(N_("Sensitive: never shared without the person's consent."))
     help_stack = text.stack(notes, width, HELP_SIZE, second_size=HELP_SIZE, color=GREY)
     pad = 6.0
 
@@ -121,7 +122,10 @@ def date_width() -> float:
 
 
 def date_captions(text: FormText) -> list[Stack]:
-    return [text.stack(text.ui(word)[:1], 80, 6.0, color=GREY) for word in ("Year", "Month", "Day")]
+    return [
+        text.stack(text.ui(word)[:1], 80, 6.0, color=GREY)
+        for word in (N_("Year"), N_("Month"), N_("Day"))
+    ]
 
 
 def date_block(text: FormText) -> Block:
@@ -135,7 +139,7 @@ def date_block(text: FormText) -> Block:
 
 def date_range_block(text: FormText) -> Block:
     captions = date_captions(text)
-    labels = [text.stack(text.ui(word), 110, SECOND_SIZE) for word in ("From", "To")]
+    labels = [text.stack(text.ui(word), 110, SECOND_SIZE) for word in (N_("From"), N_("To"))]
     label_h = max(s.height for s in labels)
 
     def paint(canvas: Any, frame: Frame, top: float) -> None:
@@ -184,12 +188,12 @@ def choice_blocks(
 ) -> list[Block]:
     """Tick boxes for a choice, multichoice or yes/no field, with the instruction."""
     if fdef.type == "boolean":
-        labels = [text.ui("Yes"), text.ui("No")]
+        labels = [text.ui(N_("Yes")), text.ui(N_("No"))]
     else:
         labels = [
             text.pick(entry.label) for entry in form.vocabularies.get(fdef.vocabulary or "", ())
         ]
-    hint = "Tick all boxes that apply." if fdef.type == "multichoice" else "Tick one box."
+    hint = N_("Tick all boxes that apply.") if fdef.type == "multichoice" else N_("Tick one box.")
     hint_stack = text.stack(text.ui(hint), width, HELP_SIZE, second_size=HELP_SIZE, color=GREY)
 
     def paint_hint(canvas: Any, frame: Frame, top: float) -> None:

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 
 from intake.forms.definitions import FormDefinition, SectionDef
-from intake.i18n import LANGUAGES, is_rtl, tr
+from intake.i18n import LANGUAGES, N_, is_rtl, tr
 from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
 from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
 from intake.pdf.form_text import GREY, FormText, Stack
@@ -143,7 +143,7 @@ def _attachment_blocks(
     text: FormText, view: TestimonyView, scrub: NameScrubber | None, width: float
 ) -> list[Block]:
     lang = text.langs[0]
-    blocks = [heading_block(text, text.ui("Attachments"), width, 12.0)]
+    blocks = [heading_block(text, text.ui(N_("Attachments")), width, 12.0)]
     if not view.attachments:
         return blocks + row_blocks(text, "", [ValuePart(tr("None", lang=lang), muted=True)], width)
     for n, att in enumerate(view.attachments, start=1):
@@ -160,7 +160,7 @@ def _attachment_blocks(
 
 def _version_blocks(text: FormText, view: TestimonyView, width: float) -> list[Block]:
     lang = text.langs[0]
-    blocks = [heading_block(text, text.ui("Version history"), width, 12.0)]
+    blocks = [heading_block(text, text.ui(N_("Version history")), width, 12.0)]
     for entry in view.versions:
         parts = [
             ValuePart(status_text(entry.status, lang), tr("Status", lang=lang)),
@@ -175,7 +175,7 @@ def _version_blocks(text: FormText, view: TestimonyView, width: float) -> list[B
 
 def _provenance_blocks(text: FormText, view: TestimonyView, width: float) -> list[Block]:
     lang = text.langs[0]
-    blocks = [heading_block(text, text.ui("Received in bundles"), width, 12.0)]
+    blocks = [heading_block(text, text.ui(N_("Received in bundles")), width, 12.0)]
     if not view.provenance:
         line = provenance_detail(view, lang)
         return blocks + row_blocks(text, "", [ValuePart(line, muted=True)], width)
@@ -201,8 +201,10 @@ def _summary_blocks(
             note_block(
                 text,
                 text.ui(
-                    "Redacted copy: sensitive fields and the names of people who did not consent "
-                    "to publication are left out. Read it before sharing it."
+                    N_(
+                        "Redacted copy: sensitive fields and the names of people who did not"
+                        " consent to publication are left out. Read it before sharing it."
+                    )
                 ),
                 width,
             )
@@ -263,7 +265,9 @@ class _Chrome:
         )
         self.sub = text.stack([(lang, ident)], self.title_w, 7.5, color=GREY)
         self.tag = (
-            text.stack(text.ui("REDACTED COPY"), self.tag_w, 9.0, bold=True) if redacted else None
+            text.stack(text.ui(N_("REDACTED COPY")), self.tag_w, 9.0, bold=True)
+            if redacted
+            else None
         )
         self.lines_w = width - QR_SIZE - 10
         integrity = "\n".join(footer_lines(view, lang, redacted))

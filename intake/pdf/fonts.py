@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from intake.errors import AmanatError
+from intake.i18n import N_
 
 
 class UnprintableText(AmanatError):
@@ -35,7 +36,7 @@ class UnprintableText(AmanatError):
     themselves are in ``missing`` for a caller that shows them on screen.
     """
 
-    msgid = "{count} character(s) cannot be printed: no font bundled with Amanat has them."
+    msgid = N_("{count} character(s) cannot be printed: no font bundled with Amanat has them.")
     exit_code = 8
 
     def __init__(self, missing: frozenset[str]) -> None:

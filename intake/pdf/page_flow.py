@@ -17,13 +17,14 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, letter
 
 from intake.errors import AmanatError
+from intake.i18n import N_
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": letter}
 MARGIN = 36.0  # half an inch: inside the unprintable border of any office printer
 
 
 class UnsupportedPaper(AmanatError):
-    msgid = "Unknown paper size {paper}. Use a4 or letter."
+    msgid = N_("Unknown paper size {paper}. Use a4 or letter.")
     exit_code = 2
 
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal, NoReturn, cast
 
 from intake.errors import AmanatError
 from intake.forms.definitions import FormRef
+from intake.i18n import N_
 
 MAX_SAFE_INTEGER = 2**53 - 1  # integers beyond this lose precision in JavaScript/JCS numbers
 MAX_DEPTH = 32  # a testimony nests 5 levels deep; anything deeper is hostile or broken
@@ -48,7 +49,7 @@ _RECORD_KEYS = frozenset(
 class NotCanonical(AmanatError):
     """A value or record that breaks the canonical serialization rules."""
 
-    msgid: ClassVar[str] = "A record is not in canonical form ({reason})."
+    msgid: ClassVar[str] = N_("A record is not in canonical form ({reason}).")
     exit_code: ClassVar[int] = 8
 
 

@@ -12,19 +12,20 @@ from typing import ClassVar
 
 from intake.errors import AmanatError, InvalidInput
 from intake.forms.validation import Problem
+from intake.i18n import N_
 
 
 class TestimonyNotFound(AmanatError):
     __test__ = False  # not a pytest test class, despite its name
 
-    msgid = "No testimony with id {id} is in this vault."
+    msgid = N_("No testimony with id {id} is in this vault.")
     exit_code = 8
 
 
 class ValidationFailed(InvalidInput):
     """The content has errors; ``problems`` lists them (errors and warnings)."""
 
-    msgid = "The testimony has {count} problem(s) to fix before it can be saved as final."
+    msgid = N_("The testimony has {count} problem(s) to fix before it can be saved as final.")
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -34,21 +35,21 @@ class ValidationFailed(InvalidInput):
 class InvalidContent(InvalidInput):
     """Content that cannot even be stored as a draft (wrong shape, too long, unknown field)."""
 
-    msgid = "The testimony cannot be saved: {problem}"
+    msgid = N_("The testimony cannot be saved: {problem}")
 
 
 class NotADraft(AmanatError):
-    msgid = "This testimony is final and cannot be changed. Start a new version to edit it."
+    msgid = N_("This testimony is final and cannot be changed. Start a new version to edit it.")
     exit_code = 8
 
 
 class NotFinal(AmanatError):
-    msgid = "This testimony has no final version yet. Finalize it first."
+    msgid = N_("This testimony has no final version yet. Finalize it first.")
     exit_code = 8
 
 
 class AlreadyFinalized(AmanatError):
-    msgid = (
+    msgid = N_(
         "This testimony was finalized once and cannot be deleted; "
         "only its newest draft can be discarded."
     )
@@ -56,12 +57,12 @@ class AlreadyFinalized(AmanatError):
 
 
 class VersionNotFound(AmanatError):
-    msgid = "Version {version} of this testimony is not in this vault."
+    msgid = N_("Version {version} of this testimony is not in this vault.")
     exit_code = 8
 
 
 class VersionDamaged(AmanatError):
-    msgid = (
+    msgid = N_(
         "Version {version} of testimony {id} was changed or damaged after it was signed. "
         "Do not trust it; restore the vault from a backup or ask its author for a new copy."
     )
@@ -70,16 +71,16 @@ class VersionDamaged(AmanatError):
 
 class ImportRejected(AmanatError):
     code: ClassVar[str] = "record-invalid"  # the check that refused it (bundle-format §7.10)
-    msgid = "A testimony version could not be accepted: {reason}"
+    msgid = N_("A testimony version could not be accepted: {reason}")
     exit_code = 9
 
 
 class BadSignature(ImportRejected):
-    msgid = "A testimony version does not carry a valid signature of its author."
+    msgid = N_("A testimony version does not carry a valid signature of its author.")
 
 
 class VersionConflict(ImportRejected):
-    msgid = (
+    msgid = N_(
         "Two different texts of version {version} of testimony {id} exist. "
         "Nothing was changed; ask the author which one is right."
     )
@@ -90,7 +91,7 @@ class NotTheAuthor(ImportRejected):
     (the author of version 1): refused on its own (docs/testimony-format.md §5)."""
 
     code: ClassVar[str] = "not-author"
-    msgid = (
+    msgid = N_(
         "Version {version} of testimony {id} was refused: the testimony was written by "
         "{owner}, and only its author can add versions to it. Nothing of it was stored."
     )
@@ -101,7 +102,7 @@ class PreviousVersionMissing(ImportRejected):
     """Version N > 1 of a testimony whose version N - 1 this vault does not hold."""
 
     code: ClassVar[str] = "previous-missing"
-    msgid = (
+    msgid = N_(
         "Version {version} of testimony {id} follows a version this vault does not hold. "
         "Nothing was changed."
     )
@@ -110,7 +111,7 @@ class PreviousVersionMissing(ImportRejected):
 class NotYourTestimony(AmanatError):
     """A new version of a testimony that another key wrote (a coordinator's copy)."""
 
-    msgid = (
+    msgid = N_(
         "This testimony was written by another volunteer ({owner}). Only its author can make "
         "a new version of it."
     )
@@ -118,26 +119,26 @@ class NotYourTestimony(AmanatError):
 
 
 class AttachmentTooLarge(InvalidInput):
-    msgid = "The file is too large to attach (at most {limit_mib} MiB)."
+    msgid = N_("The file is too large to attach (at most {limit_mib} MiB).")
 
 
 class AttachmentNotFound(AmanatError):
-    msgid = "This attachment is not in this vault."
+    msgid = N_("This attachment is not in this vault.")
     exit_code = 8
 
 
 class AttachmentDamaged(AmanatError):
-    msgid = "An attachment in the vault is damaged: its contents no longer match its hash."
+    msgid = N_("An attachment in the vault is damaged: its contents no longer match its hash.")
     exit_code = 9
 
 
 class BadFilename(InvalidInput):
-    msgid = "The file name cannot be used: {reason}"
+    msgid = N_("The file name cannot be used: {reason}")
 
 
 class CannotReadFile(InvalidInput):
-    msgid = "The file {filename} cannot be read."
+    msgid = N_("The file {filename} cannot be read.")
 
 
 class AuditEntryInvalid(InvalidInput):
-    msgid = "An audit entry was refused: {reason}"
+    msgid = N_("An audit entry was refused: {reason}")

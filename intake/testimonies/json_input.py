@@ -24,37 +24,40 @@ from intake.forms.definitions import (
     builtin_form,
 )
 from intake.forms.normalization import normalize_content
+from intake.i18n import N_
 
 MAX_INPUT_BYTES = 8 << 20
 
 
 class InputTooLarge(InvalidInput):
-    msgid: ClassVar[str] = "The testimony file is too large ({size} bytes; at most {limit})."
+    msgid: ClassVar[str] = N_("The testimony file is too large ({size} bytes; at most {limit}).")
 
 
 class InputNotJson(InvalidInput):
-    msgid: ClassVar[str] = "The testimony file is not valid JSON (line {line}, column {column})."
+    msgid: ClassVar[str] = N_(
+        "The testimony file is not valid JSON (line {line}, column {column})."
+    )
 
 
 class InputNotATestimony(InvalidInput):
-    msgid: ClassVar[str] = (
+    msgid: ClassVar[str] = N_(
         'The testimony file must be a JSON object with "content" and optionally "form".'
     )
 
 
 class InputRepeatedKey(InvalidInput):
-    msgid: ClassVar[str] = "The testimony file repeats a key inside one object."
+    msgid: ClassVar[str] = N_("The testimony file repeats a key inside one object.")
 
 
 class InputNumber(InvalidInput):
-    msgid: ClassVar[str] = (
+    msgid: ClassVar[str] = N_(
         "The testimony file contains a number with a fraction or an unusual value; "
         "only whole numbers are allowed."
     )
 
 
 class UnknownForm(UnsupportedFormat):
-    msgid: ClassVar[str] = (
+    msgid: ClassVar[str] = N_(
         "This testimony was made with a form that this version of Amanat does not know."
     )
 

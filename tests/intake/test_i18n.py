@@ -1,68 +1,176 @@
-"""Translations: every literal passed to tr() exists in every catalog, placeholders intact."""
+"""Translations: the gettext catalogs are current, complete, valid, and read the way tr() reads.
+
+The template is extracted with Babel's standard Python extractor, with babel.cfg and the same
+keywords as the ``pybabel extract`` command in docs/translation-glossary.md; nothing here parses
+the code by hand. Every language's ``.po`` must hold exactly the template's messages (nothing
+missing, nothing unused), each translated (not empty, not fuzzy), with its placeholders, and
+pass ``msgfmt --check`` (Debian package ``gettext``).
+"""
 
 from __future__ import annotations
 
-import ast
 import re
+import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
 
-from intake.i18n import LANGUAGES, catalog, is_rtl, set_language, tr
+from intake.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    format_number,
+    is_rtl,
+    ntr,
+    ptr,
+    set_language,
+    tr,
+)
 from tests.conftest import REPO
 
+KEYWORDS = ["tr", "ntr:1,2", "ptr:1c,2", "N_"]  # as in docs/translation-glossary.md
+TEMPLATE = REPO / "resources" / "i18n" / "amanat.pot"
+TRANSLATED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
+Key = tuple[str | None, str]  # (context, singular msgid)
+MessageId = str | tuple[str, ...]
 
-def literal_msgids() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for package in ("intake", "ui"):
-        for path in sorted((REPO / package).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in {"tr", "N_"}
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
-                ):
-                    found.setdefault(node.args[0].value, path)
-                elif (  # class-level message ids of typed errors: msgid = "..."
-                    isinstance(node, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "msgid" for t in node.targets)
-                    and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)
-                ):
-                    found.setdefault(node.value.value, path)
+
+def po_path(lang: str) -> Path:
+    return REPO / "resources" / "i18n" / lang / "LC_MESSAGES" / "amanat.po"
+
+
+@cache
+def extracted() -> dict[Key, MessageId]:
+    """What ``pybabel extract -F babel.cfg --no-default-keywords -k …`` finds in the code."""
+    with (REPO / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    found: dict[Key, MessageId] = {}
+    for _, _, message, _, context in extract_from_dir(
+        str(REPO), method_map, options_map, keywords=parse_keywords(KEYWORDS)
+    ):
+        singular = message if isinstance(message, str) else message[0]
+        found[(context, singular)] = message
     return found
 
 
-@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
-def test_catalog_is_complete(lang: str) -> None:
-    missing = [
-        f"{path.relative_to(REPO)}: {msgid!r}"
-        for msgid, path in literal_msgids().items()
-        if msgid not in catalog(lang)
+@cache
+def read_catalog(path: Path) -> Catalog:
+    with path.open("rb") as po:
+        return read_po(po)
+
+
+def messages(path: Path) -> dict[Key, MessageId]:
+    return {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): (
+            m.id if isinstance(m.id, str) else tuple(m.id)
+        )
+        for m in read_catalog(path)
+        if m.id
+    }
+
+
+def test_template_is_current() -> None:
+    """The committed .pot is what pybabel extracts now (run the command in the glossary doc)."""
+    in_code, in_template = extracted(), messages(TEMPLATE)
+    assert len(in_code) > 700
+    new = sorted(map(str, in_code.keys() - in_template.keys()))
+    gone = sorted(map(str, in_template.keys() - in_code.keys()))
+    assert not new and not gone, f"amanat.pot is stale: new {new}, gone {gone}"
+    changed = [key for key in in_code if in_code[key] != in_template[key]]
+    assert not changed, f"plural forms changed: {changed}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalog_has_exactly_the_template_messages(lang: str) -> None:
+    template, catalog = messages(TEMPLATE), messages(po_path(lang))
+    missing = sorted(map(str, template.keys() - catalog.keys()))
+    unused = sorted(map(str, catalog.keys() - template.keys()))
+    assert not missing, f"{lang}: not in the catalog (run pybabel update): {missing}"
+    assert not unused, f"{lang}: in the catalog but no longer in the code: {unused}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated(lang: str) -> None:
+    untranslated = [
+        str(m.id)
+        for m in read_catalog(po_path(lang))
+        if m.id
+        and (
+            m.fuzzy
+            or not m.string
+            or (not isinstance(m.string, str) and not all(m.string))  # a plural form is empty
+        )
     ]
-    assert not missing, f"{len(missing)} strings untranslated in {lang}:\n" + "\n".join(missing)
+    assert not untranslated, f"{lang}: {len(untranslated)} untranslated or fuzzy: {untranslated}"
 
 
-@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+@pytest.mark.parametrize("lang", TRANSLATED)
 def test_placeholders_survive_translation(lang: str) -> None:
-    for msgid, text in catalog(lang).items():
-        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(text)), (lang, msgid)
+    for m in read_catalog(po_path(lang)):
+        if not m.id:
+            continue
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids))
+        strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
+        for text in strings:
+            found = set(PLACEHOLDER.findall(text))
+            # a language with one plural form may leave {n} out of no form; others keep all
+            assert found == wanted or (found == wanted - {"n"} and len(strings) > 1), (lang, m.id)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_plural_rules_are_cldr_via_babel(lang: str) -> None:
+    catalog = read_catalog(po_path(lang))
+    assert catalog.plural_forms == get_plural(lang).plural_forms
+    for m in catalog:
+        if m.id and m.pluralizable:
+            assert len(m.string or ()) == catalog.num_plurals, (lang, m.id)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_msgfmt_check_passes(lang: str) -> None:
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt is missing: install the Debian package gettext (./dev setup does)"
+    result = subprocess.run(
+        [msgfmt, "--check", "--output-file=/dev/null", str(po_path(lang))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_tr_switches_language_and_falls_back() -> None:
     try:
         set_language("ru")
-        assert tr("Wrong passphrase.") != "Wrong passphrase."
-        assert tr("no such message id") == "no such message id"
+        assert tr("Wrong passphrase.") == "Неверная парольная фраза."
+        assert tr("no such message id {x}", x=1) == "no such message id 1"
         assert is_rtl("ug") and not is_rtl()
     finally:
         set_language("en")
     assert tr("Wrong passphrase.") == "Wrong passphrase."
+
+
+def test_context_keeps_two_meanings_apart() -> None:
+    """A bundle's "Created" and a record's: one merged entry in the old JSON catalogs."""
+    assert ptr("bundle", "Created", lang="kk") == "Жасалған уақыты"
+    assert tr("Created", lang="kk") == "Жасалған күні"
+    assert ptr("bundle", "Created", lang="en") == "Created"
+
+
+def test_numbers_follow_the_language() -> None:
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_number(1234567, "ru") == "1\xa0234\xa0567"
+    assert format_number(1234567, "tr") == "1.234.567"
+    assert format_number(7, "ru") == "7"
 
 
 def test_error_messages_are_translated() -> None:
@@ -71,3 +179,4 @@ def test_error_messages_are_translated() -> None:
     err = VaultNotFound(path="/x")
     assert err.message("en") == "No vault was found in /x."
     assert err.message("kk") != err.message("en") and "/x" in err.message("kk")
+    assert ntr("{n} testimony", "{n} testimonies", 1, lang="en") == "1 testimony"

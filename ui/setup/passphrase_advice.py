@@ -8,13 +8,7 @@ English text for anything a newer zxcvbn adds.
 
 from __future__ import annotations
 
-from intake.i18n import tr
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the catalogs without translating it here."""
-    return text
-
+from intake.i18n import N_, tr
 
 ZXCVBN_MESSAGES = (
     N_("Use a few words, avoid common phrases."),

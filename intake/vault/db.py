@@ -1,10 +1,12 @@
 """Opening the SQLCipher database with the raw data key, and running migrations.
 
-Every SQLite error that means "this file is not a healthy vault" becomes ``VaultDamaged``;
-"disk full" becomes ``StorageFull``; a write to a read-only database ``VaultReadOnly``.
-SQLCipher's own logging is silenced before the key is set, so a wrong key never prints noise
-on stderr. ``connect_read_only`` opens a vault on a read-only medium, and the damaged vault a
-rescue reads, without writing anything (docs/vault-format.md, "Read-only media").
+Every SQLite error that means "this file is not a healthy vault" becomes ``VaultDamaged``; "disk
+full" becomes ``StorageFull``; a write to a read-only database ``VaultReadOnly``. SQLCipher's
+own logging is silenced before the key is set, so a wrong key never prints noise on stderr.
+``connect`` opens, checks and migrates the database for the first thread; ``connect_more`` opens
+the same database for each further thread. ``connect_read_only`` opens a vault on a read-only
+medium, and the damaged vault a rescue reads, without writing anything (docs/vault-format.md,
+"Read-only media").
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from intake.errors import StorageFull, UnsupportedFormat, VaultDamaged, VaultReadOnly
+from intake.errors import (
+    StorageFull,
+    UnsupportedFormat,
+    VaultBusy,
+    VaultDamaged,
+    VaultReadOnly,
+)
 from intake.vault.migrations import all_migrations
 
 DB_NAME = "vault.db"
@@ -26,11 +34,15 @@ LEGACY_HMAC = "HMAC_SHA512"  # SQLCipher 4's default, which vaults made before u
 # (page size, page HMAC) of new databases first, then of older ones, in the order tried.
 LAYOUTS = ((PAGE_SIZE, HMAC), (PAGE_SIZE, LEGACY_HMAC), (LEGACY_PAGE_SIZE, LEGACY_HMAC))
 WAL_SIZE_LIMIT = 64 << 20  # bytes of write-ahead log left on disk after a large transaction
+# milliseconds SQLite retries when another connection of this process holds the lock it needs
+# (a writer waiting for a writer; a reader while a bulk transaction writes the database file)
+BUSY_TIMEOUT_MS = 2000
 Connection = Any  # sqlcipher3's Connection has no type stubs
 
 DatabaseError = sqlcipher.DatabaseError
 IntegrityError = sqlcipher.IntegrityError
 OperationalError = sqlcipher.OperationalError
+ProgrammingError = sqlcipher.ProgrammingError
 Row = sqlcipher.Row
 
 
@@ -142,11 +154,35 @@ def connect(folder: Path, data_key: bytes) -> Connection:
             raise VaultDamaged(part="database")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise VaultDamaged(part="database")
         conn.row_factory = sqlcipher.Row
         migrate(conn)
+    except DatabaseError as exc:
+        conn.close()
+        raise translate_error(exc) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_more(folder: Path, data_key: bytes, *, read_only: bool) -> Connection:
+    """One more connection to a vault that ``connect`` (or ``connect_read_only``) has already
+    opened, checked and migrated in this process: for another thread (docs/vault-format.md,
+    "Threads"). Settings are per connection, so they are set again; nothing is checked twice."""
+    path = folder / DB_NAME
+    conn = open_existing(path, data_key, read_only=read_only)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
+        if not read_only:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.row_factory = sqlcipher.Row
     except DatabaseError as exc:
         conn.close()
         raise translate_error(exc) from None
@@ -201,6 +237,8 @@ def translate_error(exc: BaseException) -> Exception:
     name = str(getattr(exc, "sqlite_errorname", ""))
     if name == "SQLITE_FULL" or "disk is full" in str(exc):
         return StorageFull()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):  # another thread's transaction
+        return VaultBusy()
     if name.startswith("SQLITE_READONLY"):
         return VaultReadOnly()
     if name in {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR"} or isinstance(

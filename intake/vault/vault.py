@@ -1,11 +1,13 @@
 """The ``Vault`` service: create, open, lock (close) and change the passphrase of a vault.
 
-A vault is a folder with ``vault.json`` (header) and ``vault.db`` (SQLCipher). Opening takes
-the passphrase, unwraps the data key, takes the one-process lock and opens the database.
-Other services (testimonies, cards, bundles) receive an open ``Vault`` and use ``conn`` and
-``transaction()``; they never see the data key. A vault whose folder cannot be written (a
-write-protected USB stick) opens read-only: ``read_only`` is True and every change raises
-``VaultReadOnly`` (docs/vault-format.md, "Read-only media").
+A vault is a folder with ``vault.json`` (header) and ``vault.db`` (SQLCipher). Opening takes the
+passphrase, unwraps the data key, takes the one-process lock and opens the database. Other
+services (testimonies, cards, bundles) receive an open ``Vault`` and use ``conn`` and
+``transaction()``; they never see the data key. Each thread gets its own connection, opened on
+its first use with the data key the vault keeps while it is open; write-ahead logging lets it
+read only committed rows while another thread writes (docs/vault-format.md, "Threads"). A vault
+whose folder cannot be written (a write-protected USB stick) opens read-only: ``read_only`` is
+True and every change raises ``VaultReadOnly`` (docs/vault-format.md, "Read-only media").
 """
 
 from __future__ import annotations
@@ -81,14 +83,25 @@ class Vault:
     """An open vault. Use ``Vault.create`` or ``Vault.open``; ``close()`` locks it again."""
 
     def __init__(
-        self, folder: Path, conn: db.Connection, lock: VaultLock | None, hdr: header.Header
+        self,
+        folder: Path,
+        conn: db.Connection,
+        lock: VaultLock | None,
+        hdr: header.Header,
+        data_key: bytes,
     ):
         self.path = folder
-        self._conn: db.Connection | None = conn
         self._lock = lock
         self.read_only = lock is None  # opened from a medium or folder that cannot be written
         self._header = hdr
-        self._busy = threading.RLock()  # held by the thread whose transaction is open
+        # Kept while the vault is open, to open one connection per thread; zeroed by close().
+        self._data_key: bytearray | None = bytearray(data_key)
+        # thread ident -> that thread's connection. An ident is reused only once its thread
+        # has ended, so a connection is never used by two threads at the same time.
+        self._conns: dict[int, db.Connection] = {threading.get_ident(): conn}
+        self._conns_guard = threading.Lock()  # guards _conns and _data_key
+        self._writer = threading.RLock()  # held by the thread whose transaction is open
+        self._writer_thread: int | None = None
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -138,7 +151,7 @@ class Vault:
             conn.close()
             lock.release()
             raise
-        return cls(folder, conn, lock, hdr)
+        return cls(folder, conn, lock, hdr, data_key)
 
     @classmethod
     def open(cls, folder: Path | str, passphrase: str) -> Vault:
@@ -170,16 +183,24 @@ class Vault:
             if lock is not None:
                 lock.release()
             raise
-        return cls(folder, conn, lock, hdr)
+        return cls(folder, conn, lock, hdr, data_key)
 
     def close(self) -> None:
-        """Lock the vault: close the database and release the process lock."""
-        if self._conn is not None:
+        """Lock the vault: close every thread's connection, forget the data key and release
+        the process lock. Call it when no other thread uses the vault any more."""
+        with self._conns_guard:
+            conns = list(self._conns.values())
+            self._conns.clear()
+            if self._data_key is not None:
+                self._data_key[:] = bytes(len(self._data_key))
+                self._data_key = None
+        if conns:
+            for other in conns[1:]:  # the checkpoint needs the last connection alone
+                other.close()
             if not self.read_only:
                 with contextlib.suppress(db.DatabaseError):
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
-            self._conn = None
+                    conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conns[0].close()
             content_caches.forget_all()
         if self._lock is not None:
             self._lock.release()
@@ -194,15 +215,30 @@ class Vault:
 
     @property
     def is_open(self) -> bool:
-        return self._conn is not None
+        return self._data_key is not None
 
     # ---- database access ---------------------------------------------------------------
 
     @property
     def conn(self) -> db.Connection:
-        if self._conn is None:
-            raise VaultLocked
-        return self._conn
+        """The calling thread's connection, opened on its first use."""
+        me = threading.get_ident()
+        conn = self._conns.get(me)
+        if conn is not None:
+            return conn
+        with self._conns_guard:
+            if self._data_key is None:
+                raise VaultLocked
+            conn = db.connect_more(self.path, bytes(self._data_key), read_only=self.read_only)
+            self._conns[me] = conn
+        return conn
+
+    @property
+    def writing_elsewhere(self) -> bool:
+        """True while another thread's transaction is open: a change made now would wait for
+        it (the GUI keeps a draft's changes and saves them on its next tick instead)."""
+        writer = self._writer_thread
+        return writer is not None and writer != threading.get_ident()
 
     @contextlib.contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[db.Connection]:
@@ -218,10 +254,11 @@ class Vault:
         conn = self.conn
         if self.read_only:
             raise VaultReadOnly
-        # One connection serves every thread (the window and its background jobs): a second
-        # thread's transaction waits for the first one, a little, then says the vault is busy.
-        if not self._busy.acquire(timeout=BUSY_WAIT):
+        # One writer at a time (SQLite's rule): a second thread's transaction waits for the
+        # first one, a little, then says the vault is busy. Readers never wait for a writer.
+        if not self._writer.acquire(timeout=BUSY_WAIT):
             raise VaultBusy
+        outer, self._writer_thread = self._writer_thread, threading.get_ident()
         try:
             journal = bulk and db.enter_bulk(conn)
             try:
@@ -231,7 +268,8 @@ class Vault:
                 if journal:
                     db.leave_bulk(conn)
         finally:
-            self._busy.release()
+            self._writer_thread = outer
+            self._writer.release()
 
     @contextlib.contextmanager
     def _transaction(self, conn: db.Connection) -> Iterator[db.Connection]:

@@ -88,9 +88,9 @@ def test_change_passphrase_rewraps_without_rewriting_db(make_vault: VaultFactory
     with pytest.raises(WrongPassphrase):
         v.change_passphrase("not the old one", new)
     v.change_passphrase(PASSPHRASE, new)
-    assert v._conn is not None
-    v._conn.close()  # close without checkpoint to compare the DB bytes honestly
-    v._conn = None
+    for conn in v._conns.values():
+        conn.close()  # close without checkpoint to compare the DB bytes honestly
+    v._conns.clear()
     assert v._lock is not None
     v._lock.release()
     assert hashlib.sha256((path / "vault.db").read_bytes()).hexdigest() == db_hash

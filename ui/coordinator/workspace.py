@@ -2,8 +2,9 @@
 
 Created when a coordinator vault unlocks, in place of the volunteer's list/editor workspace;
 ``clear`` empties every table and model before the vault closes, so no decrypted name stays
-in a widget. Imports refresh the archive and the volunteer registry; while one runs, the
-other tabs are disabled.
+in a widget. Imports refresh the archive and the volunteer registry. While one runs, the other
+tabs stay usable: they read only what is committed (each thread has its own connection to the
+vault), and a change made there waits for the import or says that the vault is busy.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ class CoordinatorWorkspace(QTabWidget):
         self.addTab(self.archive_page, tr("Archive"))
         self.addTab(self.duplicates_page, tr("Possible duplicates"))
         self.import_page.archive_changed.connect(self._imported)
-        self.import_page.running_changed.connect(self._importing)
         self.archive_page.open_requested.connect(self.open_record)
         self.archive_page.victims_requested.connect(self.open_victim)
         self.archive_page.share_requested.connect(self.share)
@@ -46,13 +46,6 @@ class CoordinatorWorkspace(QTabWidget):
     def _imported(self) -> None:
         self.volunteers_page.reload()
         self.archive_page.reload()
-
-    def _importing(self, running: bool) -> None:
-        """While an import writes to the vault, the other tabs wait (their changes, such as
-        verifying a card or linking two victims, would have to wait for it anyway)."""
-        for index in range(self.count()):
-            if self.widget(index) is not self.import_page:
-                self.setTabEnabled(index, not running)
 
     def _tab_changed(self, _index: int) -> None:
         if self.currentWidget() is self.duplicates_page and not self.duplicates_page.candidates:

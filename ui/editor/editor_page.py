@@ -183,7 +183,7 @@ class TestimonyEditor(QWidget):
         """Save the draft if anything changed; False when saving failed."""
         if not self.dirty or self.read_only or not self.session.is_unlocked:
             return True
-        if self.session.busy:  # a worker uses the vault: keep the changes, save on the next tick
+        if self.session.vault.writing_elsewhere:  # keep the changes, save on the next tick
             self.save_state.setText(tr("Will save when the file is stored…"))
             return False
         store = TestimonyStore(self.session.vault)

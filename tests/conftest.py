@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["AMANAT_KDF_PROFILE"] = "test"  # subprocess CLI runs use the minimum KDF cost
 
 from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
 from intake.vault import Vault
@@ -20,6 +19,13 @@ PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[1]
 
 VaultFactory = Callable[..., Vault]
+
+
+def create_closed_vault(folder: Path, role: str = "volunteer", name: str = "Aigul Test") -> Path:
+    """A vault made here with FAST_KDF and closed again, for tests that then run the CLI on it.
+    The app never lowers its KDF cost on its own: ``amanat init`` always calibrates Argon2id."""
+    Vault.create(folder, PASSPHRASE, role, name, FAST_KDF).close()
+    return folder
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from intake.cli.common import default_vault_dir
+from intake.core.vaults import default_vault_dir
 from intake.errors import AmanatError
 from intake.process_safety import harden_process
 from ui import dialogs

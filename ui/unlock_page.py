@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.core.vaults import unlock_vault
 from intake.demo import demo_passphrase_for
 from intake.errors import VaultDamaged
 from intake.i18n import tr
@@ -139,7 +140,7 @@ class UnlockPage(QWidget):
         path = self.session.path
 
         def job(_progress: Progress) -> Vault:
-            return Vault.open(path, passphrase)
+            return unlock_vault(path, passphrase)
 
         self.passphrase.clear()
         self.message.setText("")

@@ -143,25 +143,24 @@ def cmd_blank(args: argparse.Namespace) -> int:
 
 
 def cmd_testimony(args: argparse.Namespace) -> int:
-    from intake.forms.definitions import builtin_form
-    from intake.pdf.filled import render_testimony
-    from intake.pdf.vault_view import testimony_view_from_vault
+    from intake.core.app import AmanatCore
 
     langs = _langs(args.lang)
     if len(langs) != 1 or langs[0] not in LANGUAGES:
         raise OneLanguageOnly(choices=", ".join(LANGUAGES))
-    vault = open_vault_from_args(args)
-    try:
-        view = testimony_view_from_vault(vault, args.id, version=args.version)
-    finally:
-        vault.close()
-    form = builtin_form(view.form.id, view.form.version)
-    pages = write_pdf(
-        args.output,
-        lambda stream: render_testimony(
-            form, view, langs[0], stream, redacted=args.redacted, paper=args.paper
-        ),
-        overwrite=args.overwrite,
-    )
+    with open_vault_from_args(args) as vault:
+        core = AmanatCore(vault)
+        pages = write_pdf(
+            args.output,
+            lambda stream: core.print_testimony(
+                args.id,
+                langs[0],
+                stream,
+                redacted=args.redacted,
+                paper=args.paper,
+                version=args.version,
+            ),
+            overwrite=args.overwrite,
+        )
     out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
     return 0

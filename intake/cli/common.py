@@ -12,25 +12,20 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_dir
-
-from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+from intake.core.vaults import check_new_passphrase, default_vault_dir, unlock_vault
 from intake.errors import InvalidInput, UsageError
 from intake.i18n import tr
 from intake.process_safety import SECRET_ENVIRONMENT
-from intake.vault import Vault
-from intake.vault.passphrase import assess
+
+if TYPE_CHECKING:
+    from intake.vault import Vault
+
+__all__ = ["check_new_passphrase", "default_vault_dir"]  # the CLI's names for core use cases
 
 PASSPHRASE_ENV, NEW_PASSPHRASE_ENV = SECRET_ENVIRONMENT  # never passed on to helpers
-KDF_PROFILE_ENV = "AMANAT_KDF_PROFILE"  # "test": minimum Argon2id cost, for test suites only
 MAX_PASSPHRASE_FILE = 1 << 20  # bytes: a passphrase file holds a line, not a document
-
-
-def default_vault_dir() -> Path:
-    """Where the vault lives when ``--vault`` is not given (per-user data folder)."""
-    return Path(user_data_dir("Amanat", appauthor=False)) / "vault"
 
 
 def add_vault_argument(parser: argparse.ArgumentParser) -> None:
@@ -99,28 +94,8 @@ def prompt_passphrase(prompt: str, *, confirm: bool) -> str:
     return first
 
 
-def check_new_passphrase(passphrase: str, name: str = "") -> None:
-    """Refuse weak passphrases with zxcvbn's advice."""
-    strength = assess(passphrase, (name,) if name else ())
-    if not strength.acceptable:
-        advice = " ".join(filter(None, [strength.warning, *strength.suggestions]))
-        raise InvalidInput(
-            reason=tr(
-                "the passphrase is too weak. Use at least four unrelated words. {advice}",
-                advice=advice,
-            )
-        )
-
-
-def kdf_params_for_new_vault() -> Argon2Params | None:
-    """None (calibrate on this machine), or the minimum cost when AMANAT_KDF_PROFILE=test."""
-    if os.environ.get(KDF_PROFILE_ENV) == "test":
-        return Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS)
-    return None
-
-
 def open_vault_from_args(args: argparse.Namespace) -> Vault:
-    return Vault.open(vault_dir(args), read_passphrase(args))
+    return unlock_vault(vault_dir(args), read_passphrase(args))
 
 
 def out(text: str = "") -> None:

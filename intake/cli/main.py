@@ -1,9 +1,12 @@
 """Entry point of the ``amanat`` command: builds the argparse tree and maps errors to exits.
 
-Subcommands live in ``intake/cli/cmd_*.py`` modules, each with ``register(subparsers)``. The
-GUI package adds its own commands (``gui``, ``demo``) through ``extra`` so that intake/ never
-imports ui/. Expected failures print one translated line to stderr and exit with the error's
-documented code; they never print a traceback.
+Subcommands live in ``intake/cli/cmd_*.py`` modules, each with ``register(subparsers)``;
+``gui`` and ``demo`` (cmd_gui.py) start the desktop app as a program of its own, so intake/
+never imports ui/ (docs/architecture.md, "One core, two faces"). Building the parser imports
+no command's machinery: each command imports what it uses when it runs, so ``amanat --help``
+and ``amanat --version`` start fast (docs/performance.md, "Start-up"). Expected failures
+print one translated line to stderr and exit with the error's documented code; they never
+print a traceback.
 
 Exit codes: 0 ok · 1 other error · 2 usage · 3 wrong passphrase · 4 vault in use ·
 5 vault not found · 6 vault damaged · 7 unsupported format · 8 invalid input ·
@@ -36,6 +39,7 @@ HELP_ORDER = (
     "cmd_pdf",
     "cmd_share",
     "cmd_rescue",
+    "cmd_gui",
 )
 
 EPILOG = (
@@ -43,6 +47,27 @@ EPILOG = (
     "5 vault not found, 6 vault damaged, 7 unsupported format, 8 invalid input, "
     "9 verification failed, 10 not permitted, 11 disk full, 130 interrupted"
 )
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        print(f"amanat {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    """The version of the installed ``amanat`` package ("unknown" when run from a bare tree)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("amanat")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _help_order(name: str) -> tuple[int, str]:
@@ -55,6 +80,7 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
         description=tr("Amanat: secure offline testimony intake."),
         epilog=EPILOG,
     )
+    parser.add_argument("--version", action=_PrintVersion, help=tr("show the version and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [i.name for i in pkgutil.iter_modules(cli.__path__) if i.name.startswith("cmd_")]
     for name in sorted(modules, key=_help_order):

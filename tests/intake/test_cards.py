@@ -12,14 +12,13 @@ from crypto import minisign
 from crypto.card import serialize_card
 from intake.cards.identity import fingerprint
 from intake.cards.registry import CardNotAllowed, CardRegistry, InvalidCard, own_card, parse
-from tests.conftest import VaultFactory
+from tests.conftest import VaultFactory, create_closed_vault
 from tests.intake.test_cli_vault import amanat
 
 
 def _init(tmp_path: Path, name: str, role: str) -> str:
     vault = str(tmp_path / name)
-    r = amanat("init", "--vault", vault, "--role", role, "--name", name)
-    assert r.returncode == 0, r.stderr
+    create_closed_vault(Path(vault), role, name)
     return vault
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from intake.cli.main import main
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, create_closed_vault
 from tests.intake.test_cli_vault import amanat
 from tests.intake.testimony_fixtures import EXAMPLE_PATH
 
@@ -35,8 +35,7 @@ def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def vault_dir(tmp_path: Path) -> str:
     folder = str(tmp_path / "v")
-    r = amanat("init", "--vault", folder, "--role", "volunteer", "--name", "Volunteer")
-    assert r.returncode == 0, r.stderr
+    create_closed_vault(Path(folder), "volunteer", "Volunteer")
     return folder
 
 

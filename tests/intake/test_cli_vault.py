@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE
+from crypto.kdf import MIN_MEMORY_KIB
+from tests.conftest import PASSPHRASE, create_closed_vault
 
 GOOD = PASSPHRASE
 
@@ -26,7 +27,7 @@ def amanat(
     if passphrase is not None:
         full_env["AMANAT_PASSPHRASE"] = passphrase
     return subprocess.run(
-        [sys.executable, "-m", "ui.main_cli", *args],
+        [sys.executable, "-m", "intake.cli.main", *args],
         capture_output=True,
         text=True,
         env=full_env,
@@ -38,13 +39,16 @@ def amanat(
 
 def test_init_then_info(tmp_path: Path) -> None:
     vault = str(tmp_path / "v")
-    r = amanat("init", "--vault", vault, "--role", "volunteer", "--name", "Айгүл")
+    # init always calibrates Argon2id: no variable (the old test switch included) lowers it
+    hint = {"AMANAT_KDF_PROFILE": "test"}
+    r = amanat("init", "--vault", vault, "--role", "volunteer", "--name", "Айгүл", env=hint)
     assert r.returncode == 0, r.stderr
     assert "Vault created" in r.stdout
     r = amanat("info", "--vault", vault, "--json")
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert info["role"] == "volunteer" and info["name"] == "Айгүл"
+    assert info["kdf"]["memory_kib"] > MIN_MEMORY_KIB
     assert len(info["fingerprint"].replace(" ", "")) >= 30
     r2 = amanat("info", "--vault", vault)
     assert info["fingerprint"] in r2.stdout
@@ -52,7 +56,7 @@ def test_init_then_info(tmp_path: Path) -> None:
 
 def test_wrong_passphrase_is_one_line(tmp_path: Path) -> None:
     vault = str(tmp_path / "v")
-    assert amanat("init", "--vault", vault, "--role", "coordinator", "--name", "C").returncode == 0
+    create_closed_vault(Path(vault), "coordinator", "C")
     r = amanat("info", "--vault", vault, passphrase="wrong passphrase entirely")
     assert r.returncode == 3
     assert r.stderr.strip() == "amanat: Wrong passphrase."
@@ -116,7 +120,7 @@ def test_no_passphrase_without_terminal(tmp_path: Path) -> None:
     r = amanat("info", "--vault", str(tmp_path), passphrase=None, stdin="")
     # no vault there, so "not found" may come first; with a vault the prompt is refused
     vault = str(tmp_path / "v")
-    assert amanat("init", "--vault", vault, "--role", "volunteer", "--name", "A").returncode == 0
+    create_closed_vault(Path(vault))
     r = amanat("info", "--vault", vault, passphrase=None, stdin="")
     assert r.returncode == 2
     assert "AMANAT_PASSPHRASE" in r.stderr
@@ -134,7 +138,7 @@ def test_interactive_prompt(tmp_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if k != "AMANAT_PASSPHRASE"}
         pid, fd = pty.fork()
         if pid == 0:  # child
-            os.execve(sys.executable, [sys.executable, "-m", "ui.main_cli", *args], env)
+            os.execve(sys.executable, [sys.executable, "-m", "intake.cli.main", *args], env)
         output = b""
         pending = list(answers)
         deadline = time.monotonic() + 60

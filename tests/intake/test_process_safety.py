@@ -93,7 +93,7 @@ def test_a_crashing_cli_writes_no_core_file(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "ui.main_cli",
+            "intake.cli.main",
             "info",
             "--vault",
             str(tmp_path / "v"),
@@ -125,8 +125,8 @@ def test_the_cli_is_not_dumpable() -> None:
         "import atexit, ctypes, sys\n"
         "atexit.register(lambda: print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)))\n"
         "sys.argv = ['amanat']\n"
-        "from ui.main import cli\n"
-        "cli()\n"
+        "from intake.cli.main import run\n"
+        "run()\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
@@ -145,7 +145,7 @@ def test_calling_main_in_a_process_leaves_it_as_it_is(capsys: pytest.CaptureFixt
 
 def test_the_desktop_app_has_no_core_limit(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.main_cli", "gui", "--vault", str(tmp_path / "v")],
+        [sys.executable, "-m", "intake.cli.main", "gui", "--vault", str(tmp_path / "v")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=REPO,

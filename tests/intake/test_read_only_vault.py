@@ -32,7 +32,7 @@ from tests.intake.rescue_fixtures import build_vault, file_hashes, flip_bit, pag
 def amanat(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AMANAT_PASSPHRASE": PASSPHRASE}
     return subprocess.run(
-        [sys.executable, "-m", "ui.main_cli", *args],
+        [sys.executable, "-m", "intake.cli.main", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -193,7 +193,7 @@ def test_cli_rescue_reports_and_wrong_passphrase(tmp_path: Path) -> None:
     assert damaged.returncode == 6 and "damaged" in damaged.stderr
     command = ["rescue", "--vault", str(tmp_path / "v"), "--to", str(tmp_path / "new")]
     wrong = subprocess.run(
-        [sys.executable, "-m", "ui.main_cli", *command],
+        [sys.executable, "-m", "intake.cli.main", *command],
         capture_output=True,
         text=True,
         env={**os.environ, "AMANAT_PASSPHRASE": "wrong passphrase entirely"},

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from crypto.card import serialize_card
 from intake.cards.registry import CardRegistry, own_card
 from intake.vault import is_vault
+from tests.conftest import FAST_KDF
 from tests.ui.conftest import type_text
 from ui.setup.create_vault_page import CreateVaultPage
 from ui.setup.first_run import FirstRunFlow
@@ -37,6 +38,7 @@ def test_first_run_creates_vault_then_adds_verified_coordinator_card(
     assert flow.step == "vault"
 
     page = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.name, "Айгүл")  # a Kazakh display name, typed key by key
     type_text(page.passphrase, STRONG)
     type_text(page.repeat, STRONG)
@@ -87,6 +89,7 @@ def test_weak_passphrase_is_refused(qtbot: QtBot, tmp_path: Path, make_shell: An
     flow = _flow(shell)
     flow.go("vault")
     page: CreateVaultPage = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.name, "Aigul")
     for weak in ("password123", "Tashkent2019", "qwertyuiop"):
         page.passphrase.clear()
@@ -106,6 +109,7 @@ def test_mismatched_passphrases_block_creation(tmp_path: Path, make_shell: Any) 
     flow = _flow(make_shell(tmp_path / "v"))
     flow.go("vault")
     page = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.name, "Aigul")
     type_text(page.passphrase, STRONG)
     type_text(page.repeat, STRONG + "x")
@@ -118,6 +122,7 @@ def test_strength_advice_is_translated(tmp_path: Path, make_shell: Any) -> None:
     flow = _flow(shell)
     flow.go("vault")
     page = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.passphrase, "password")
     advice = page.meter.advice.text()
     assert advice and "password" not in advice.lower()
@@ -129,6 +134,7 @@ def test_coordinator_skips_the_card_step(qtbot: QtBot, tmp_path: Path, make_shel
     flow = _flow(shell)
     flow.go("vault")
     page = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.name, "Coordinator")
     page.coordinator.setChecked(True)
     type_text(page.passphrase, STRONG)
@@ -152,7 +158,7 @@ def test_first_run_offers_the_demo_without_touching_the_real_vault(
     folder = tmp_path / "real-vault"
     flow = _flow(make_shell(folder))
     flow.language_page.demo_button.click()
-    assert launched and launched[0][1][:3] == ["-m", "ui.main_cli", "demo"]
+    assert launched and launched[0][1][:3] == ["-m", "intake.cli.main", "demo"]
     assert "--lang" in launched[0][1]
     assert not is_vault(folder)  # the default location stays untouched
 
@@ -166,6 +172,7 @@ def test_a_passphrase_of_ten_thousand_characters(
     flow = _flow(shell)
     flow.go("vault")
     page: CreateVaultPage = flow.vault_page
+    page.kdf = FAST_KDF  # tests pass a cheap cost; the app calibrates
     type_text(page.name, "Aigul")
     page.passphrase.setText(long)  # pasted, as a long passphrase would be
     page.repeat.setText(long)

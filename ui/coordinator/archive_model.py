@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from intake.i18n import tr
 from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
-from intake.testimonies.store import TestimonyStore, TestimonySummary
+from intake.testimonies.store import TestimonySummary
 from ui.coordinator.common import ltr, start_job
 from ui.session import VaultSession
 from ui.workers import Progress
@@ -36,7 +36,7 @@ class ArchiveModel(QAbstractTableModel):
     def __init__(self, session: VaultSession) -> None:
         super().__init__()
         self.session = session
-        self.store = TestimonyStore(session.vault)
+        self.store = session.core.testimonies
         self.query = ArchiveQuery()
         self._rows: list[TestimonySummary] = []
         self._complete = True

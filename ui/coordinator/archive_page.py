@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.cards.registry import CardRegistry
 from intake.forms.definitions import builtin_form
 from intake.i18n import tr
 from intake.testimonies.archive import ArchiveQuery
@@ -70,7 +69,7 @@ class ArchivePage(QWidget):
             [("", tr("Any volunteer"))]
             + [
                 (k.fingerprint, k.card.name)
-                for k in CardRegistry(session.vault).all()
+                for k in session.core.cards.all()
                 if k.card.role == "volunteer"
             ]
         )

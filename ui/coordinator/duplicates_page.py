@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.duplicates.finder import Candidate, DuplicateFinder
+from intake.core.app import AmanatCore
+from intake.duplicates.finder import Candidate
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import help_label, ltr, start_job, title_label
@@ -78,7 +79,7 @@ class DuplicatesPage(QWidget):
         vault = self.session.vault
 
         def job(_progress: Progress) -> list[Candidate]:
-            return DuplicateFinder(vault).candidates()
+            return AmanatCore(vault).duplicates.candidates()
 
         start_job(self.session, job, self._show, self._failed)
 
@@ -124,7 +125,7 @@ class DuplicatesPage(QWidget):
         pair = self.selected()
         if pair is None:
             return
-        finder = DuplicateFinder(self.session.vault)
+        finder = self.session.core.duplicates
         try:
             if decision == "link":
                 finder.link(pair.a, pair.b, pair.score)

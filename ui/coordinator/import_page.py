@@ -1,6 +1,7 @@
 """The coordinator's import screen: choose or drop bundles, one report per bundle, quarantine.
 
-Bundles are received one after another on a worker thread (intake.bundles.quarantine.receive_bundle:
+Bundles are received one after another on a worker thread by the core (AmanatCore.receive_bundles,
+intake/core/app.py; each through intake.bundles.quarantine.receive_bundle:
 imported when the sender is enrolled, kept in the vault's quarantine when not, refused with a
 plain reason when tampered, foreign or revoked — then nothing changed). Each bundle gets a
 report: sender name and fingerprint, signature, records new / updated / unchanged, problems,
@@ -13,7 +14,6 @@ carries and imports it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Signal
@@ -35,41 +35,28 @@ from PySide6.QtWidgets import (
 
 from intake.bundles import quarantine
 from intake.bundles.importer import BundleReport
+from intake.core.app import Received
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, start_job, title_label
 from ui.session import VaultSession
 from ui.workers import Progress
 
-
-@dataclass(frozen=True)
-class BundleOutcome:
-    """One file's result: a receipt, or the error that stopped it (nothing imported)."""
-
-    name: str
-    receipt: quarantine.Receipt | None
-    error: Exception | None
+BundleOutcome = Received  # one file's result: a receipt, or the error that stopped it
 
 
 def receive_all(
     session: VaultSession, paths: list[Path], progress: Progress
 ) -> list[BundleOutcome]:
-    """Receive each bundle in turn (runs on the worker thread)."""
-    outcomes: list[BundleOutcome] = []
-    for n, path in enumerate(paths):
+    """Receive each bundle in turn (runs on the worker thread); a lock stops the batch."""
 
-        def step(done: int, total: int, n: int = n) -> None:
-            session.check_cancel()
-            progress(int(100 * (n + done / max(total, 1)) / len(paths)))
+    def step(percent: int) -> None:
+        session.check_cancel()
+        progress(percent)
 
-        try:
-            receipt = quarantine.receive_bundle(session.vault, path, step)
-        except Exception as exc:  # reported per bundle; the others still run
-            outcomes.append(BundleOutcome(path.name, None, exc))
-        else:
-            outcomes.append(BundleOutcome(path.name, receipt, None))
+    results = session.core.receive_bundles(paths, step)
     progress(100)
-    return outcomes
+    return results
 
 
 def _gaps_text(report: BundleReport) -> str:
@@ -277,15 +264,11 @@ class ImportPage(QWidget):
         )
 
         def job(progress: Progress) -> list[BundleOutcome]:
-            def step(done: int, total: int) -> None:
+            def step(percent: int) -> None:
                 self.session.check_cancel()
-                progress(int(100 * done / max(total, 1)))
+                progress(percent)
 
-            try:
-                report = quarantine.import_quarantined(self.session.vault, bundle_id, step)
-            except Exception as exc:
-                return [BundleOutcome(name, None, exc)]
-            return [BundleOutcome(name, quarantine.Receipt("imported", report), None)]
+            return [self.session.core.import_quarantined(bundle_id, name, step)]
 
         self._run(job)
 

@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles.history import provenance
-from intake.cards.registry import CardRegistry
-from intake.duplicates.finder import DuplicateFinder
+from intake.core.app import AmanatCore
 from intake.i18n import tr
 from intake.testimonies.archive import differences
 from intake.testimonies.content import form_for
-from intake.testimonies.store import TestimonyStore
 from ui.coordinator.common import ltr, title_label
 from ui.session import VaultSession
 
@@ -81,7 +79,7 @@ class RecordDialog(QDialog):
         self.setWindowTitle(tr("Testimony"))
         self.resize(900, 640)
         vault = session.vault
-        self.store = TestimonyStore(vault)
+        self.store = AmanatCore(vault).testimonies
         self.testimony_id = testimony_id
         record = self.store.get(testimony_id)
         layout = QVBoxLayout(self)
@@ -107,7 +105,7 @@ class RecordDialog(QDialog):
 
     def _provenance(self, session: VaultSession, testimony_id: str) -> QWidget:
         vault = session.vault
-        names = {k.fingerprint: k.card.name for k in CardRegistry(vault).all()}
+        names = {k.fingerprint: k.card.name for k in AmanatCore(vault).cards.all()}
         versions = self.store.versions(testimony_id)
         rows: list[tuple[str, ...]] = []
         for info in versions:
@@ -217,7 +215,7 @@ class VictimDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Every testimony about this person"))
         self.resize(820, 460)
-        finder = DuplicateFinder(session.vault)
+        finder = session.core.duplicates
         finder.refresh()
         entries = finder.person_testimonies(f"{testimony_id}#1")
         layout = QVBoxLayout(self)

@@ -25,11 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles import files
-from intake.forms.definitions import builtin_form
 from intake.i18n import current_language, tr
-from intake.pdf.filled import render_testimony
-from intake.pdf.vault_view import testimony_view_from_vault
-from intake.sharing.export import ShareOptions, ShareReport, export_file, risk_warnings
+from intake.sharing.export import ShareOptions, ShareReport, risk_warnings
 from ui import dialogs
 from ui.coordinator.common import help_label, start_job
 from ui.session import VaultSession
@@ -103,7 +100,7 @@ class ShareDialog(QDialog):
         ):
             return False
         fmt = str(self.format.currentData())
-        vault, ids = self.session.vault, list(self.ids)
+        core, ids = self.session.core, list(self.ids)
         self.save_button.setEnabled(False)
         self.progress.setVisible(True)
 
@@ -112,8 +109,7 @@ class ShareDialog(QDialog):
                 self.session.check_cancel()
                 progress(int(100 * done / max(total, 1)))
 
-            return export_file(  # the save dialog asked before replacing a file
-                vault,
+            return core.share(  # the save dialog asked before replacing a file
                 path,
                 fmt,  # type: ignore[arg-type]
                 ids,
@@ -148,10 +144,10 @@ class ShareDialog(QDialog):
 
 def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: bool) -> int:
     """Render the testimony's newest version to ``path`` atomically; returns the page count."""
-    view = testimony_view_from_vault(session.vault, testimony_id)
-    form = builtin_form(view.form.id, view.form.version)
     buffer = io.BytesIO()
-    pages = render_testimony(form, view, current_language(), buffer, redacted=redacted)
+    pages = session.core.print_testimony(
+        testimony_id, current_language(), buffer, redacted=redacted
+    )
     # plaintext: owner only, no planted link; the save dialog asked before replacing a file
     part = files.open_part(path, private=True, overwrite=True)
     try:

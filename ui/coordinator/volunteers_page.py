@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from crypto import card as cardfmt
 from intake.bundles import history
-from intake.cards.registry import CardRegistry, KnownCard, parse
+from intake.cards.registry import KnownCard, parse
+from intake.core.app import AmanatCore
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
@@ -123,7 +124,7 @@ class VolunteersPage(QWidget):
 
     def reload(self) -> None:
         vault = self.session.vault
-        self._cards = [k for k in CardRegistry(vault).all() if k.card.role == "volunteer"]
+        self._cards = [k for k in AmanatCore(vault).cards.all() if k.card.role == "volunteer"]
         self.table.setRowCount(len(self._cards))
         for row, known in enumerate(self._cards):
             received = history.received_bundles(vault, known.fingerprint)
@@ -193,7 +194,7 @@ class VolunteersPage(QWidget):
         if not self.ask_comparison(card):
             return False
         try:
-            CardRegistry(self.session.vault).add(card, verified=True)
+            self.session.core.cards.add(card, verified=True)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False
@@ -218,7 +219,7 @@ class VolunteersPage(QWidget):
             dangerous=True,
         ):
             return
-        CardRegistry(self.session.vault).revoke(known.fingerprint)
+        self.session.core.cards.revoke(known.fingerprint)
         self.reload()
 
     def clear(self) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
-from intake.testimonies.attachments import AttachmentInfo, AttachmentStore
+from intake.testimonies.attachments import AttachmentInfo
 from ui import dialogs
 from ui.fonts import monospace_font
 from ui.session import VaultSession
@@ -123,7 +123,7 @@ class AttachmentsPanel(QWidget):
     def reload(self) -> None:
         self.infos = []
         if self.testimony_id is not None and self.session.is_unlocked:
-            self.infos = AttachmentStore(self.session.vault).list(self.testimony_id)
+            self.infos = self.session.core.attachments.list(self.testimony_id)
         self.table.setRowCount(len(self.infos))
         for row, info in enumerate(self.infos):
             cells = (info.filename, info.media_type, format_size(info.size), info.sha256)
@@ -151,7 +151,7 @@ class AttachmentsPanel(QWidget):
         if not info.media_type.startswith("image/") or info.size > PREVIEW_LIMIT:
             self.preview.setText(tr("No preview for this file."))
             return
-        with AttachmentStore(self.session.vault).open(info.sha256) as stream:
+        with self.session.core.attachments.open(info.sha256) as stream:
             data = stream.read(PREVIEW_LIMIT + 1)
         image = QImage.fromData(data)
         del data
@@ -205,7 +205,7 @@ class AttachmentsPanel(QWidget):
             return
         self.testimony_id = testimony_id
         path = self.queue.pop(0)
-        store = AttachmentStore(self.session.vault)
+        store = self.session.core.attachments
         session = self.session
         total = max(1, os.path.getsize(path))
 
@@ -259,7 +259,7 @@ class AttachmentsPanel(QWidget):
         ):
             return
         try:
-            AttachmentStore(self.session.vault).remove(self.testimony_id, info.sha256)
+            self.session.core.attachments.remove(self.testimony_id, info.sha256)
         except Exception as exc:
             dialogs.show_error(self, exc)
         self.reload()

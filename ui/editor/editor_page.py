@@ -31,7 +31,7 @@ from intake.forms.normalization import normalize_content
 from intake.forms.validation import Problem, has_errors, validate_content
 from intake.i18n import current_language, tr
 from intake.testimonies.errors import ValidationFailed
-from intake.testimonies.store import Testimony, TestimonyStore
+from intake.testimonies.store import Testimony
 from ui import dialogs
 from ui.editor import problems_dialog
 from ui.editor.attachments_panel import AttachmentsPanel
@@ -135,13 +135,13 @@ class TestimonyEditor(QWidget):
     def open(self, testimony_id: str) -> None:
         """Load the newest version of ``testimony_id``."""
         self.clear()
-        testimony = TestimonyStore(self.session.vault).get(testimony_id)
+        testimony = self.session.core.testimonies.get(testimony_id)
         self.testimony_id = testimony_id
         self.testimony = testimony
         self.set_content(testimony.content or {})
         self._set_read_only(testimony.status != "draft")
         self.attachments.show_testimony(testimony_id, editable=testimony.status == "draft")
-        self.history.show_versions(TestimonyStore(self.session.vault).versions(testimony_id))
+        self.history.show_versions(self.session.core.testimonies.versions(testimony_id))
         if testimony.status == "draft":
             self.autosave.start()
         self._refresh_header()
@@ -186,7 +186,7 @@ class TestimonyEditor(QWidget):
         if self.session.vault.writing_elsewhere:  # keep the changes, save on the next tick
             self.save_state.setText(tr("Will save when the file is stored…"))
             return False
-        store = TestimonyStore(self.session.vault)
+        store = self.session.core.testimonies
         try:
             content = self.content()
             if self.testimony_id is None:
@@ -279,7 +279,7 @@ class TestimonyEditor(QWidget):
             return
         assert self.testimony_id is not None
         try:
-            info = TestimonyStore(self.session.vault).finalize(
+            info = self.session.core.testimonies.finalize(
                 self.testimony_id, lang=current_language()
             )
         except ValidationFailed as exc:
@@ -302,7 +302,7 @@ class TestimonyEditor(QWidget):
         if self.testimony_id is None or not self.read_only:
             return
         try:
-            TestimonyStore(self.session.vault).edit_final(self.testimony_id)
+            self.session.core.testimonies.edit_final(self.testimony_id)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import MAX_CARD_SIZE, Card
-from intake.cards.registry import CardRegistry, InvalidCard, parse
+from intake.cards.registry import InvalidCard, parse
 from intake.i18n import tr
 from ui.dialogs import error_text
 from ui.fonts import monospace_font
@@ -160,7 +160,7 @@ class CardPage(QWidget):
         if self.card is None or not self.compared.isChecked():
             return
         try:
-            CardRegistry(self.session.vault).add(self.card, verified=True)
+            self.session.core.cards.add(self.card, verified=True)
         except Exception as exc:  # typed errors shown as their message
             self.show_problem(error_text(exc))
             return

@@ -78,9 +78,10 @@ class FirstRunFlow(QStackedWidget):
 
 def start_demo() -> None:
     """Start ``amanat demo`` (fictional vaults in a new temporary folder) as its own process
+    (the command line, intake/cli/cmd_gui.py, which then starts the desktop app on them)
     and close this window: the real vault location stays untouched until the user creates it."""
     started, _pid = QProcess.startDetached(
-        sys.executable, ["-m", "ui.main_cli", "demo", "--lang", current_language()]
+        sys.executable, ["-m", "intake.cli.main", "demo", "--lang", current_language()]
     )
     if started:
         QApplication.closeAllWindows()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
-from intake.testimonies.store import TestimonyStore
 from ui import dialogs
 from ui.session import VaultSession
 from ui.table_rows import select_row
@@ -110,7 +109,7 @@ class ListPage(QWidget):
         if not self.session.is_unlocked:
             self.clear()
             return
-        store = TestimonyStore(self.session.vault)
+        store = self.session.core.testimonies
         text = self.search.text().strip()
         rows = store.search(text) if text else store.list()
         self.model.set_rows(rows)
@@ -170,7 +169,7 @@ class ListPage(QWidget):
         ):
             return
         try:
-            TestimonyStore(self.session.vault).delete_draft(testimony_id)
+            self.session.core.testimonies.delete_draft(testimony_id)
         except Exception as exc:
             dialogs.show_error(self, exc)
         self.reload()

@@ -15,9 +15,9 @@ def amanat(
     *args: str | Path, check: bool = True, preexec: Callable[[], None] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``preexec``: run in the child before the program starts (e.g. to set a limit)."""
-    env = {**os.environ, "AMANAT_PASSPHRASE": PASSPHRASE, "AMANAT_KDF_PROFILE": "test"}
+    env = {**os.environ, "AMANAT_PASSPHRASE": PASSPHRASE}
     result = subprocess.run(
-        [sys.executable, "-m", "ui.main_cli", *map(str, args)],
+        [sys.executable, "-m", "intake.cli.main", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

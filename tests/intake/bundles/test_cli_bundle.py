@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import create_closed_vault
 from tests.intake.bundles.cli import amanat, fingerprint_of
 from tests.intake.bundles.vaults import EXAMPLE
 
@@ -30,8 +31,8 @@ def _standard_tools() -> None:
 
 def _setup(tmp_path: Path) -> tuple[Path, Path, str, str]:
     vol, coord = tmp_path / "volunteer", tmp_path / "coordinator"
-    amanat("init", "--vault", vol, "--role", "volunteer", "--name", "Айгүл Сейітова")
-    amanat("init", "--vault", coord, "--role", "coordinator", "--name", "Coordinator One")
+    create_closed_vault(vol, "volunteer", "Айгүл Сейітова")
+    create_closed_vault(coord, "coordinator", "Coordinator One")
     amanat("card", "export", "--vault", vol, "-o", tmp_path / "vol.card")
     amanat("card", "export", "--vault", coord, "-o", tmp_path / "coord.card")
     amanat("card", "import", "--vault", vol, tmp_path / "coord.card", "--verified")
@@ -108,7 +109,7 @@ def test_testimony_travels_and_opens_without_amanat(tmp_path: Path) -> None:
 def test_unknown_sender_is_told_how_to_enroll(tmp_path: Path) -> None:
     _vol, coord, _vol_fp, coord_fp = _setup(tmp_path)
     stranger = tmp_path / "stranger"
-    amanat("init", "--vault", stranger, "--role", "volunteer", "--name", "Stranger")
+    create_closed_vault(stranger, "volunteer", "Stranger")
     amanat("card", "import", "--vault", stranger, tmp_path / "coord.card", "--verified")
     amanat("testimony", "add", "--vault", stranger, "--json", EXAMPLE)
     tid = json.loads(amanat("testimony", "list", "--vault", stranger, "--json").stdout)[0]["id"]

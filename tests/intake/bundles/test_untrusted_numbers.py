@@ -16,6 +16,7 @@ import pytest
 from crypto.age import encrypt
 from crypto.card import parse_card
 from crypto.x25519 import X25519Recipient
+from tests.conftest import create_closed_vault
 from tests.intake.bundles.cli import amanat
 from tests.intake.bundles.synthetic import join_members, member
 
@@ -36,7 +37,7 @@ def _bundle_to(card: Path, manifest: bytes) -> bytes:
 @pytest.mark.parametrize("where", ["sequence", "format", "nested"])
 def test_manifest_with_a_5000_digit_integer(tmp_path: Path, where: str) -> None:
     coord = tmp_path / "coordinator"
-    amanat("init", "--vault", coord, "--role", "coordinator", "--name", "Coordinator One")
+    create_closed_vault(coord, "coordinator", "Coordinator One")
     amanat("card", "export", "--vault", coord, "-o", tmp_path / "coord.card")
     if where == "sequence":
         text = '{"format":"amanat-bundle/1","sequence":' + HUGE + "}"

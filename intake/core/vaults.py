@@ -1,0 +1,71 @@
+"""Use cases before a vault is open: where it lives, creating it, unlocking it, the demo.
+
+Key derivation costs are chosen here and nowhere else. A new vault calibrates Argon2id on this
+machine (about 0.5 to 1 s, crypto/kdf.py) unless the caller passes ``kdf``: tests pass a cheap
+cost explicitly; nothing is read from the environment, so nothing in the field can lower it.
+The demo uses the minimum Argon2id cost on purpose (``create_demo``): its passphrase is printed
+on screen and its data is fictional. Nothing heavy is imported at module level: the CLI imports
+this module to build its parser (docs/performance.md, "Start-up").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crypto.kdf import Argon2Params
+    from intake.demo import Demo
+    from intake.vault import Vault
+
+
+def default_vault_dir() -> Path:
+    """Where the vault lives when no folder is given (the per-user data folder)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("Amanat", appauthor=False)) / "vault"
+
+
+def create_vault(
+    folder: Path, passphrase: str, role: str, name: str, *, kdf: Argon2Params | None = None
+) -> Vault:
+    """A new vault in ``folder``; ``kdf`` None calibrates Argon2id on this machine."""
+    from intake.vault import Vault
+
+    return Vault.create(folder, passphrase, role, name, kdf)
+
+
+def unlock_vault(folder: Path, passphrase: str) -> Vault:
+    """The vault in ``folder``, unlocked (typed errors: wrong passphrase, in use, damaged)."""
+    from intake.vault import Vault
+
+    return Vault.open(folder, passphrase)
+
+
+def check_new_passphrase(passphrase: str, name: str = "") -> None:
+    """Refuse a weak passphrase for a new vault or a passphrase change (zxcvbn's advice)."""
+    from intake.errors import InvalidInput
+    from intake.i18n import tr
+    from intake.vault.passphrase import assess
+
+    strength = assess(passphrase, (name,) if name else ())
+    if not strength.acceptable:
+        advice = " ".join(filter(None, [strength.warning, *strength.suggestions]))
+        raise InvalidInput(
+            reason=tr(
+                "the passphrase is too weak. Use at least four unrelated words. {advice}",
+                advice=advice,
+            )
+        )
+
+
+def create_demo(folder: Path) -> Demo:
+    """The demo vaults (fictional testimonies, shared passphrase shown on screen) in ``folder``.
+
+    They are made with the minimum Argon2id cost, a low fixed cost on purpose: the demo
+    passphrase is shown on screen and written beside the demo vaults, so a higher cost would
+    protect nothing and only make the demo wait."""
+    from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
+    from intake.demo import create_demo as make
+
+    return make(folder, Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS))

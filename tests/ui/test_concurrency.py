@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
-from tests.ui.conftest import type_text
+from tests.ui.conftest import DialogRecorder, type_text
 from tests.ui.test_coordinator import coordinator_shell, import_and_wait, workspace_of
 from ui import workers
 from ui.coordinator import import_page
@@ -55,6 +55,7 @@ def test_the_archive_and_the_duplicates_scan_see_only_committed_rows_during_an_i
     make_vault: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    recorder: DialogRecorder,
 ) -> None:
     coordinator: Vault = coordinator_shell.session.vault
     volunteer = make_vault(name="Aigul", folder="v1")
@@ -67,6 +68,9 @@ def test_the_archive_and_the_duplicates_scan_see_only_committed_rows_during_an_i
         victim_testimony({"latin": "Zulfiya Qadir"}, True),
     )
     bundle = send(volunteer, coordinator, tmp_path / "two")
+    duplicates = workspace.duplicates_page
+    duplicates.reload()  # the committed archive is indexed; the scan below only reads
+    qtbot.waitUntil(lambda: not duplicates.loading, timeout=20_000)
     threads_before = workers.worker_threads()
     pause = Pause(monkeypatch)
     page = workspace.import_page
@@ -84,12 +88,12 @@ def test_the_archive_and_the_duplicates_scan_see_only_committed_rows_during_an_i
         archive.run_query()
         qtbot.waitUntil(lambda: archive.model.rowCount() == 1, timeout=10_000)
         assert archive.model.ids([0]) == [before]
-        duplicates = workspace.duplicates_page
         duplicates.reload()  # a second job, on another worker thread, while the import waits
         qtbot.waitUntil(lambda: not duplicates.loading, timeout=20_000)
         paired = {c.testimony_a for c in duplicates.candidates}
         paired |= {c.testimony_b for c in duplicates.candidates}
         assert not paired & set(arriving)
+        assert recorder.errors == []  # the scan ran; it did not wait and give up
         assert page.running
     finally:
         pause.resume.set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -19,7 +20,6 @@ from intake.i18n import LANGUAGES, current_language, tr
 from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
-from ui.coordinator.workspace import CoordinatorWorkspace
 from ui.idle_lock import IdleLock
 from ui.preferences import Preferences
 from ui.session import VaultSession
@@ -27,7 +27,10 @@ from ui.settings_dialog import SettingsDialog
 from ui.setup.card_page import CardPage
 from ui.setup.first_run import FirstRunFlow
 from ui.unlock_page import UnlockPage
-from ui.workspace.workspace import Workspace
+
+if TYPE_CHECKING:  # imported when first shown, so the unlock screen comes sooner
+    from ui.coordinator.workspace import CoordinatorWorkspace
+    from ui.workspace.workspace import Workspace
 
 
 def bundles_available() -> bool:
@@ -151,7 +154,12 @@ class MainWindow(QMainWindow):
 
     # ---- pages ----------------------------------------------------------------------------
 
-    def _show(self, widget: QWidget) -> None:
+    def _show(
+        self,
+        widget: QWidget,
+        workspace: Workspace | None = None,
+        coordinator: CoordinatorWorkspace | None = None,
+    ) -> None:
         self.pages.addWidget(widget)
         self.pages.setCurrentWidget(widget)
         for index in reversed(range(self.pages.count())):
@@ -161,8 +169,8 @@ class MainWindow(QMainWindow):
                 other.deleteLater()
         self.first_run = widget if isinstance(widget, FirstRunFlow) else None
         self.unlock_page = widget if isinstance(widget, UnlockPage) else None
-        self.workspace = widget if isinstance(widget, Workspace) else None
-        self.coordinator = widget if isinstance(widget, CoordinatorWorkspace) else None
+        self.workspace = workspace
+        self.coordinator = coordinator
         self._refresh_actions()
 
     def show_first_run(self, step: str) -> None:
@@ -182,9 +190,15 @@ class MainWindow(QMainWindow):
             return
         self.idle.set_minutes(autolock_minutes(self.session.vault))
         if self.session.role == "coordinator":
-            self._show(CoordinatorWorkspace(self.session))
+            from ui.coordinator.workspace import CoordinatorWorkspace
+
+            coordinator = CoordinatorWorkspace(self.session)
+            self._show(coordinator, coordinator=coordinator)
         else:
-            self._show(Workspace(self.session))
+            from ui.workspace.workspace import Workspace
+
+            workspace = Workspace(self.session)
+            self._show(workspace, workspace=workspace)
 
     @property
     def first_run_step(self) -> str:

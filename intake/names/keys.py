@@ -17,7 +17,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
 from intake.content_caches import remember
@@ -191,6 +190,9 @@ def _han_runs(text: str) -> list[tuple[bool, str]]:
 
 
 def _pinyin(han: str) -> list[str]:
+    # imported on first use: its phrase dictionary takes 0.2-0.4 s to load (docs/performance.md)
+    from pypinyin import Style, lazy_pinyin
+
     return [s for s in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if s.isalpha()]
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 from intake.i18n import tr
 
 MIN_LENGTH = 10  # short passphrases fall to offline guessing even behind Argon2id
@@ -34,6 +32,8 @@ def assess(passphrase: str, user_inputs: tuple[str, ...] = ()) -> Strength:
     """Estimate ``passphrase``; ``user_inputs`` (e.g. the display name) count as guessable."""
     if not passphrase:
         return Strength(0, False, "", ())
+    from zxcvbn import zxcvbn  # on first use: its dictionaries take about 0.1 s to load
+
     result = zxcvbn(passphrase[:MAX_ESTIMATED], user_inputs=list(user_inputs))
     score = int(result["score"])
     if len(passphrase) >= 20 and score >= 2:

@@ -17,11 +17,13 @@ import pytest
 
 from intake.bundles.importer import import_bundle
 from intake.duplicates.finder import DuplicateFinder
+from intake.errors import VaultBusy
 from intake.testimonies.store import TestimonyStore
 from tests.conftest import VaultFactory
 from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
 
 WAIT = 20.0  # seconds any step may take before the test gives up (never reached when green)
+AUTOSAVE_TICKS = 5  # tries of the autosave, each waiting up to BUSY_WAIT for the import
 
 
 class Cancelled(Exception):
@@ -79,7 +81,16 @@ def test_import_search_autosave_and_duplicates_scan_at_once(
     ]
     for thread in readers:
         thread.join(WAIT)
-    saver = _in_thread(lambda: store.update_draft(draft, edited), results, "autosave")
+
+    def autosave() -> None:
+        for _tick in range(AUTOSAVE_TICKS):
+            try:
+                return store.update_draft(draft, edited)
+            except VaultBusy:  # the import still writes: the editor tries again next tick
+                continue
+        raise VaultBusy
+
+    saver = _in_thread(autosave, results, "autosave")
     resume.set()
     importer.join(WAIT)
     saver.join(WAIT)

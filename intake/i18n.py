@@ -100,10 +100,11 @@ def tr(msgid: str, /, lang: str | None = None, **values: Any) -> str:
 
 
 def ntr(singular: str, plural: str, n: int, /, lang: str | None = None, **values: Any) -> str:
-    """The form of a message for the count ``n``, which fills ``{n}`` (a localized number)."""
+    """The form of a message for the count ``n``, which fills ``{n}`` (a localized number,
+    unless ``values`` gives ``n`` written another way)."""
     code = lang or _current
     text = translations(code).ngettext(singular, plural, n)
-    return text.format(n=format_number(n, code), **values)
+    return text.format(**{"n": format_number(n, code), **values})
 
 
 def ptr(context: str, msgid: str, /, lang: str | None = None, **values: Any) -> str:

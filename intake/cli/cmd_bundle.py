@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from intake.bundles.errors import BundleError
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import AmanatError, UsageError
-from intake.i18n import N_, ptr, tr
+from intake.i18n import N_, ntr, ptr, tr
 
 if TYPE_CHECKING:  # the bundle machinery is imported by the commands, not by --help
     from intake.bundles.export import ExportResult, Selection
@@ -231,17 +231,20 @@ def _print_refused(report: BundleReport, imported: bool) -> None:
         err(refused.line())
     if report.refused and imported:
         err(
-            tr(
-                "{count} record(s) of this bundle were refused and not stored; the rest of "
-                "the bundle was imported. The refusals are in the audit trail.",
-                count=len(report.refused),
+            ntr(
+                "{n} record of this bundle was refused and not stored; the rest of the bundle"
+                " was imported. The refusal is in the audit trail.",
+                "{n} records of this bundle were refused and not stored; the rest of the bundle"
+                " was imported. The refusals are in the audit trail.",
+                len(report.refused),
             )
         )
     elif report.refused:
         err(
-            tr(
-                "{count} record(s) of this bundle would be refused on import.",
-                count=len(report.refused),
+            ntr(
+                "{n} record of this bundle would be refused on import.",
+                "{n} records of this bundle would be refused on import.",
+                len(report.refused),
             )
         )
 

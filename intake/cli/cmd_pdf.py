@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
 from intake.errors import AmanatError
-from intake.i18n import LANGUAGES, N_, current_language, tr
+from intake.i18n import LANGUAGES, N_, current_language, ntr, tr
 
 # the PDF stack (reportlab, HarfBuzz, fonts) is imported by the commands that print, not by
 # ``amanat --help``; tests/intake/test_cli_start.py checks these copies against intake/pdf/.
@@ -138,7 +138,7 @@ def cmd_blank(args: argparse.Namespace) -> int:
         lambda stream: render_blank_form(form, langs, args.paper, stream, victims=args.victims),
         overwrite=args.overwrite,
     )
-    out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
+    out(ntr("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=args.output))
     return 0
 
 
@@ -162,5 +162,5 @@ def cmd_testimony(args: argparse.Namespace) -> int:
             ),
             overwrite=args.overwrite,
         )
-    out(tr("Wrote {path} ({pages} pages).", path=args.output, pages=pages))
+    out(ntr("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=args.output))
     return 0

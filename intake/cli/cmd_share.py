@@ -25,7 +25,7 @@ from intake.cli.common import (
     print_json,
 )
 from intake.errors import InvalidInput, UsageError
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 
 if TYPE_CHECKING:
     from intake.duplicates.finder import DuplicateFinder
@@ -118,21 +118,28 @@ def _summary(report: ShareReport, path: Path) -> None:
     )
     if report.names_withheld:
         out(
-            tr(
-                "Names and narrative left out of {count} testimonies (no consent to publish "
-                "names).",
-                count=report.names_withheld,
+            ntr(
+                "Names and narrative left out of {n} testimony (no consent to publish names).",
+                "Names and narrative left out of {n} testimonies (no consent to publish names).",
+                report.names_withheld,
             )
         )
     if report.withheld_fields:
         out(tr("Sensitive fields left out: {fields}", fields=", ".join(report.withheld_fields)))
     if report.skipped_drafts:
-        out(tr("Skipped {count} testimonies without a final version.", count=report.skipped_drafts))
+        out(
+            ntr(
+                "Skipped {n} testimony without a final version.",
+                "Skipped {n} testimonies without a final version.",
+                report.skipped_drafts,
+            )
+        )
     if report.skipped_partner:
         out(
-            tr(
-                "Skipped {count} testimonies whose consent does not name this partner.",
-                count=report.skipped_partner,
+            ntr(
+                "Skipped {n} testimony whose consent does not name this partner.",
+                "Skipped {n} testimonies whose consent does not name this partner.",
+                report.skipped_partner,
             )
         )
     out(tr("SHA-256 of the file: {hash}", hash=report.sha256))
@@ -201,7 +208,13 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         raise InvalidInput(reason=tr("the minimum score must be between 0 and 1"))
     wanted = {None: 0, "person": 1}.get(args.action, 2)
     if len(args.refs) != wanted:
-        raise UsageError(tr("This action takes {count} victim reference(s).", count=wanted))
+        raise UsageError(
+            ntr(
+                "This action takes {n} victim reference.",
+                "This action takes {n} victim references.",
+                wanted,
+            )
+        )
     vault = open_vault_from_args(args)
     try:
         finder = DuplicateFinder(vault)

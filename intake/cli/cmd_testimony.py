@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
 from intake.errors import InvalidInput
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 
 if TYPE_CHECKING:  # the testimony machinery is imported by the commands, not by --help
     from intake.forms.definitions import FormDefinition
@@ -321,7 +321,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": report.ok, "broken_at": report.broken_at, "checked": report.checked})
     elif report.ok:
-        out(tr("The audit trail is intact ({count} entries checked).", count=report.checked))
+        out(
+            ntr(
+                "The audit trail is intact ({n} entry checked).",
+                "The audit trail is intact ({n} entries checked).",
+                report.checked,
+            )
+        )
     else:
         err(
             tr(

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 
 from intake.forms.definitions import FormDefinition, SectionDef
-from intake.i18n import LANGUAGES, N_, is_rtl, tr
+from intake.i18n import LANGUAGES, N_, is_rtl, ntr, tr
 from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
 from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
 from intake.pdf.form_text import GREY, FormText, Stack
@@ -48,7 +48,7 @@ def human_size(size: int, lang: str) -> str:
             break
         value, unit = value / 1000, next_unit
     short = f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
-    exact = tr("{count} bytes", lang=lang, count=f"{size:,}".replace(",", "\u202f"))
+    exact = ntr("{n} byte", "{n} bytes", size, lang=lang, n=f"{size:,}".replace(",", "\u202f"))
     return short if unit == "B" else f"{short} ({exact})"
 
 

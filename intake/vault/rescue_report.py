@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def report_lines(report: RescueReport) -> list[str]:
     if report.audit_end_unknown:
         lines.append("  " + tr("the end of the audit trail (later entries may be missing)"))
     for table, count in sorted(report.lost_rows.items()):
-        lines.append("  " + tr("{table}: {count} rows", table=table, count=count))
+        lines.append("  " + ntr("{table}: {n} row", "{table}: {n} rows", count, table=table))
     for tid, version in report.failed_verification:
         lines.append(
             tr(

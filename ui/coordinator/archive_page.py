@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.forms.definitions import builtin_form
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
 from ui.coordinator.archive_model import ID_ROLE, ArchiveModel
@@ -161,9 +161,13 @@ class ArchivePage(QWidget):
         shown = self.model.rowCount()
         more = self.model.canFetchMore()
         self.count_label.setText(
-            tr("{count} testimonies shown; more load as you scroll.", count=shown)
+            ntr(
+                "{n} testimony shown; more load as you scroll.",
+                "{n} testimonies shown; more load as you scroll.",
+                shown,
+            )
             if more
-            else tr("{count} testimonies.", count=shown)
+            else ntr("{n} testimony.", "{n} testimonies.", shown)
         )
 
     def selected_ids(self) -> list[str]:

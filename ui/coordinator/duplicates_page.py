@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from intake.core.app import AmanatCore
 from intake.duplicates.finder import Candidate
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from ui import dialogs
 from ui.coordinator.common import help_label, ltr, start_job, title_label
 from ui.session import VaultSession
@@ -106,7 +106,7 @@ class DuplicatesPage(QWidget):
         if candidates:
             self.table.selectRow(0)
         self.status.setText(
-            tr("{count} possible duplicates.", count=len(candidates))
+            ntr("{n} possible duplicate.", "{n} possible duplicates.", len(candidates))
             if candidates
             else tr("No possible duplicates.")
         )
@@ -137,7 +137,9 @@ class DuplicatesPage(QWidget):
         row = self.candidates.index(pair)
         del self.candidates[row]
         self.table.removeRow(row)
-        self.status.setText(tr("{count} possible duplicates.", count=len(self.candidates)))
+        self.status.setText(
+            ntr("{n} possible duplicate.", "{n} possible duplicates.", len(self.candidates))
+        )
 
     def clear(self) -> None:
         self.candidates = []

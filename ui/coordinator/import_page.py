@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from intake.bundles import quarantine
 from intake.bundles.importer import BundleReport
 from intake.core.app import Received
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, start_job, title_label
 from ui.session import VaultSession
@@ -110,10 +110,12 @@ def report_text(outcome: BundleOutcome) -> str:
         lines.append(refused.line())
     if report.refused:
         lines.append(
-            tr(
-                "{count} record(s) were refused and not stored; the rest was imported. The "
-                "refusals are in the audit trail.",
-                count=len(report.refused),
+            ntr(
+                "{n} record was refused and not stored; the rest was imported. The refusal is"
+                " in the audit trail.",
+                "{n} records were refused and not stored; the rest was imported. The refusals"
+                " are in the audit trail.",
+                len(report.refused),
             )
         )
     if report.reused_sequence:
@@ -207,11 +209,12 @@ class ImportPage(QWidget):
         )
         for item in self._waiting:
             self.waiting.addItem(
-                tr(
-                    "{name} · bundle {sequence} · {records} records · received {when}",
+                ntr(
+                    "{name} · bundle {sequence} · {n} record · received {when}",
+                    "{name} · bundle {sequence} · {n} records · received {when}",
+                    item.records,
                     name=item.sender_name,
                     sequence=item.sequence,
-                    records=item.records,
                     when=ltr(item.received_at.replace("T", " ")[:16]),
                 )
             )

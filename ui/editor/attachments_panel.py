@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from intake.testimonies.attachments import AttachmentInfo
 from ui import dialogs
 from ui.fonts import monospace_font
@@ -42,7 +42,7 @@ SHA_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def format_size(size: int) -> str:
     if size < 1024:
-        return tr("{n} bytes", n=size)
+        return ntr("{n} byte", "{n} bytes", size)
     if size < 1024 * 1024:
         return tr("{n} KB", n=f"{size / 1024:.1f}")
     return tr("{n} MB", n=f"{size / (1024 * 1024):.1f}")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from intake.forms.validation import Problem, has_errors
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from ui.editor.field_widgets import ERROR_COLOUR, WARNING_COLOUR
 from ui.editor.text_direction import isolate_numbers
 
@@ -44,9 +44,9 @@ class ProblemsDialog(QDialog):
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         intro = QLabel(
-            tr("Fix these {count} problem(s) first.", count=errors)
+            ntr("Fix {n} problem first.", "Fix these {n} problems first.", errors)
             if blocking
-            else tr("Please check these {count} warning(s).", count=warnings)
+            else ntr("Please check {n} warning.", "Please check these {n} warnings.", warnings)
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 from ui import dialogs
 from ui.session import VaultSession
 from ui.table_rows import select_row
@@ -114,7 +114,7 @@ class ListPage(QWidget):
         rows = store.search(text) if text else store.list()
         self.model.set_rows(rows)
         self.empty.setVisible(not rows and not text)
-        self.count.setText(tr("{count} testimonies", count=len(rows)))
+        self.count.setText(ntr("{n} testimony", "{n} testimonies", len(rows)))
         self._refresh_buttons()
 
     def clear(self) -> None:

@@ -179,4 +179,20 @@ def test_error_messages_are_translated() -> None:
     err = VaultNotFound(path="/x")
     assert err.message("en") == "No vault was found in /x."
     assert err.message("kk") != err.message("en") and "/x" in err.message("kk")
-    assert ntr("{n} testimony", "{n} testimonies", 1, lang="en") == "1 testimony"
+
+
+def test_counts_take_the_plural_form_of_the_language() -> None:
+    """No more "1 testimonies": English has two forms, Russian three, Chinese one (CLDR)."""
+    forms = ("{n} testimony", "{n} testimonies")
+    assert [ntr(*forms, n, lang="en") for n in (1, 2)] == ["1 testimony", "2 testimonies"]
+    assert [ntr(*forms, n, lang="ru") for n in (1, 3, 5, 11, 21, 22)] == [
+        "1 показание",
+        "3 показания",
+        "5 показаний",
+        "11 показаний",
+        "21 показание",
+        "22 показания",
+    ]
+    assert ntr(*forms, 1, lang="zh") == "1 份证词" and ntr(*forms, 7, lang="zh") == "7 份证词"
+    assert ntr(*forms, 1234, lang="kk") == "1\xa0234 айғақ"
+    assert ntr("{n} byte", "{n} bytes", 1234, lang="en", n="1 234") == "1 234 bytes"

@@ -30,7 +30,7 @@ def test_a_refused_record_is_shown_with_its_sender(
     refused = next(line for line in report.splitlines() if line.startswith("REFUSED"))
     assert world.a_tid in refused and "Mallory Insider" in refused and world.m_fp in refused
     assert "only its author can add versions" in refused
-    assert "1 record(s) were refused" in report
+    assert "1 record was refused" in report  # one record: the singular (ntr)
     page = workspace_of(coordinator_shell).import_page
     assert page.reports.item(0).foreground().color().name() == "#b3261e"
     assert TestimonyStore(world.c).get(world.a_tid).version_no == 1

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intake.bundles.errors import BundleError
-from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.cli.common import (
+    add_vault_argument,
+    err,
+    open_core,
+    open_vault_from_args,
+    out,
+    print_json,
+)
 from intake.errors import AmanatError, UsageError
 from intake.i18n import N_, ntr, ptr, tr
 
@@ -136,7 +143,6 @@ def _recipients(values: list[str]) -> list[str]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from intake.bundles import seal
-    from intake.bundles.export import export_bundle
 
     if args.resend:
         with open_vault_from_args(args) as v:
@@ -150,10 +156,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.ids and (args.new or args.all_final):
         raise UsageError(tr("Give testimony IDs, --all-final or --new, not several."))
     bar = ProgressBar(tr("Exporting"))
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         try:
-            result = export_bundle(
-                v, recipients, args.output, selection=selection, ids=args.ids, progress=bar
+            result = core.export_bundle(
+                recipients, args.output, selection=selection, ids=args.ids, progress=bar
             )
         finally:
             bar.close()

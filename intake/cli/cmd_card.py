@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # cards and keys are imported by the commands, not by --help
     from crypto import card as cardfmt
     from intake.cards.registry import KnownCard
-from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.cli.common import (
+    add_vault_argument,
+    err,
+    open_core,
+    open_vault_from_args,
+    out,
+    print_json,
+)
 from intake.errors import InvalidInput
 from intake.i18n import tr
 
@@ -148,11 +155,9 @@ def _status(known: KnownCard) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from intake.cards.registry import CardRegistry
-
     card = _read_card_file(args.file)
-    with open_vault_from_args(args) as v:
-        known, new = CardRegistry(v).add(card, verified=args.verified)
+    with open_core(args) as core:
+        known, new = core.cards.add(card, verified=args.verified)
     _print_card(card)
     out(tr("Card added.") if new else tr("This card was already known."))
     out(tr("Status") + f": {_status(known)}")
@@ -168,10 +173,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from intake.cards.registry import CardRegistry
-
-    with open_vault_from_args(args) as v:
-        cards = CardRegistry(v).all()
+    with open_core(args) as core:
+        cards = core.cards.all()
     if args.json:
         print_json(
             [
@@ -193,19 +196,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from intake.cards.registry import CardRegistry
-
-    with open_vault_from_args(args) as v:
-        known = CardRegistry(v).mark_verified(args.fingerprint)
+    with open_core(args) as core:
+        known = core.cards.mark_verified(args.fingerprint)
     out(tr("{name} is now verified.", name=known.card.name))
     return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from intake.cards.registry import CardRegistry
-
-    with open_vault_from_args(args) as v:
-        known = CardRegistry(v).revoke(args.fingerprint)
+    with open_core(args) as core:
+        known = core.cards.revoke(args.fingerprint)
     out(tr("{name} is revoked.", name=known.card.name))
     return 0
 

@@ -20,6 +20,7 @@ from intake.cli.common import (
     add_output_arguments,
     add_vault_argument,
     err,
+    open_core,
     open_vault_from_args,
     out,
     print_json,
@@ -146,7 +147,7 @@ def _summary(report: ShareReport, path: Path) -> None:
 
 
 def cmd_export_data(args: argparse.Namespace) -> int:
-    from intake.sharing.export import ShareOptions, export_file, risk_warnings
+    from intake.sharing.export import ShareOptions, risk_warnings
 
     if bool(args.ids) == bool(args.all):
         raise UsageError(tr("Give testimony IDs or --all (not both)."))
@@ -161,13 +162,10 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     if asks and not _confirm():
         err(tr("Nothing was exported."))
         return 1
-    vault = open_vault_from_args(args)
-    try:
-        report = export_file(
-            vault, args.output, args.format, args.ids or None, options, overwrite=args.overwrite
+    with open_core(args) as core:
+        report = core.share(
+            args.output, args.format, args.ids or None, options, overwrite=args.overwrite
         )
-    finally:
-        vault.close()
     _summary(report, args.output)
     return 0
 
@@ -202,7 +200,7 @@ def _print_candidates(finder: DuplicateFinder, min_score: float, as_json: bool) 
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from intake.duplicates.finder import DuplicateFinder
+    from intake.core.app import AmanatCore
 
     if not 0.0 <= args.min_score <= 1.0:
         raise InvalidInput(reason=tr("the minimum score must be between 0 and 1"))
@@ -217,7 +215,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         )
     vault = open_vault_from_args(args)
     try:
-        finder = DuplicateFinder(vault)
+        finder = AmanatCore(vault).duplicates
         if args.action is None:
             _print_candidates(finder, args.min_score, args.json)
         elif args.action == "person":

@@ -19,7 +19,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake.cli.common import add_vault_argument, err, open_vault_from_args, out, print_json
+from intake.cli.common import add_vault_argument, err, open_core, out, print_json
 from intake.errors import InvalidInput
 from intake.i18n import ntr, tr
 
@@ -188,11 +188,10 @@ def _read_input(path: Path) -> bytes:
 def cmd_add(args: argparse.Namespace) -> int:
     from intake.forms.validation import validate_content
     from intake.testimonies.json_input import read_testimony_json
-    from intake.testimonies.store import TestimonyStore
 
     parsed = read_testimony_json(_read_input(args.json_file))
-    with open_vault_from_args(args) as v:
-        tid = TestimonyStore(v).create_draft(parsed.content, parsed.form.ref)
+    with open_core(args) as core:
+        tid = core.testimonies.create_draft(parsed.content, parsed.form.ref)
     out(tid)
     problems = validate_content(parsed.form, parsed.content)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -205,19 +204,17 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from intake.testimonies.store import TestimonyStore
 
-    with open_vault_from_args(args) as v:
-        items = TestimonyStore(v).list()
+    with open_core(args) as core:
+        items = core.testimonies.list()
     _print_summaries(items, args.json, tr("No testimonies yet."))
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from intake.testimonies.store import TestimonyStore
 
-    with open_vault_from_args(args) as v:
-        items = TestimonyStore(v).search(
+    with open_core(args) as core:
+        items = core.testimonies.search(
             args.query,
             status=args.status,
             date_from=args.date_from,
@@ -235,17 +232,15 @@ def _intact(store: TestimonyStore, info: VersionInfo) -> bool | None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.content import form_for
-    from intake.testimonies.store import TestimonyStore
 
-    with open_vault_from_args(args) as v:
-        store = TestimonyStore(v)
+    with open_core(args) as core:
+        store = core.testimonies
         t: Testimony = (
             store.get(args.id) if args.version is None else store.get_version(args.id, args.version)
         )
         history = [(info, _intact(store, info)) for info in store.versions(args.id)]
-        attachments = AttachmentStore(v).list(args.id)
+        attachments = core.attachments.list(args.id)
     intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
     if args.json:
         print_json(
@@ -279,11 +274,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_finalize(args: argparse.Namespace) -> int:
     from intake.testimonies.errors import ValidationFailed
-    from intake.testimonies.store import TestimonyStore
 
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         try:
-            info = TestimonyStore(v).finalize(args.id)
+            info = core.testimonies.finalize(args.id)
         except ValidationFailed as exc:
             _print_problems(exc.problems)
             raise
@@ -293,14 +287,13 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
-    from intake.testimonies.attachments import AttachmentStore
 
     try:
         src = open(args.file, "rb")  # noqa: SIM115 - closed below, after the vault is closed
     except OSError:
         raise InvalidInput(reason=tr("cannot read {path}", path=args.file)) from None
-    with src, open_vault_from_args(args) as v:
-        info = AttachmentStore(v).add(args.id, src, args.file.name)
+    with src, open_core(args) as core:
+        info = core.attachments.add(args.id, src, args.file.name)
     out(
         tr(
             "Attached {filename} ({media_type}, {size} bytes).",
@@ -314,10 +307,9 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from intake.vault.audit import AuditLog
 
-    with open_vault_from_args(args) as v:
-        report = AuditLog(v).verify()
+    with open_core(args) as core:
+        report = core.audit.verify()
     if args.json:
         print_json({"ok": report.ok, "broken_at": report.broken_at, "checked": report.checked})
     elif report.ok:

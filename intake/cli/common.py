@@ -11,6 +11,8 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from intake.i18n import tr
 from intake.process_safety import SECRET_ENVIRONMENT
 
 if TYPE_CHECKING:
+    from intake.core.app import AmanatCore
     from intake.vault import Vault
 
 __all__ = ["check_new_passphrase", "default_vault_dir"]  # the CLI's names for core use cases
@@ -96,6 +99,15 @@ def prompt_passphrase(prompt: str, *, confirm: bool) -> str:
 
 def open_vault_from_args(args: argparse.Namespace) -> Vault:
     return unlock_vault(vault_dir(args), read_passphrase(args))
+
+
+@contextmanager
+def open_core(args: argparse.Namespace) -> Iterator[AmanatCore]:
+    """The application core (intake/core/app.py) on the unlocked vault; closed afterwards."""
+    from intake.core.app import AmanatCore
+
+    with open_vault_from_args(args) as vault:
+        yield AmanatCore(vault)
 
 
 def out(text: str = "") -> None:

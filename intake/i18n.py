@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
@@ -38,6 +39,10 @@ LANGUAGES: dict[str, str] = {
 }
 RTL_LANGUAGES = frozenset({"ug"})
 DEFAULT_LANGUAGE = "en"
+# Dates, times and ID numbers in right-to-left text: without an isolate the Unicode bidi rules
+# show "2019-03-05" after Arabic letters as "05-03-2019" (and "2019-03" as "03-2019").
+_NUMBER_RUN = re.compile(r"\d[\dXx]*(?:[-:./][\dXx]+)+")
+LRI, PDI = "\u2066", "\u2069"
 DOMAIN = "amanat"
 
 _current = DEFAULT_LANGUAGE
@@ -62,6 +67,12 @@ def current_language() -> str:
 def is_rtl(code: str | None = None) -> bool:
     """True when the language is written right to left (Uyghur in Arabic script)."""
     return (code or _current) in RTL_LANGUAGES
+
+
+def isolate_numbers(text: str) -> str:
+    """Wrap number runs with separators (dates, times, IDs) in left-to-right isolates, so they
+    read the same inside right-to-left text (used by the GUI and the PDFs)."""
+    return _NUMBER_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
 
 
 def catalog_path(code: str) -> Any:

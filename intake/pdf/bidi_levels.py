@@ -47,10 +47,20 @@ def embedding_levels(text: str, base_level: int) -> list[int]:
     return full_embedding_levels(text, base_level)
 
 
+# python-bidi's pure-Python steps predate isolates (UAX #9 since 6.3) and stop at an assertion
+# on them; an isolate is laid out as the embedding of the same direction instead (the same
+# length, so levels still line up with the text). It keeps a date "2019-03-05" whole in
+# right-to-left text, which is what the PDFs isolate numbers for (intake.i18n.isolate_numbers).
+_ISOLATES_AS_EMBEDDINGS = str.maketrans(
+    {"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a", "\u2069": "\u202c"}
+)
+
+
 def full_embedding_levels(text: str, base_level: int) -> list[int]:
     """``embedding_levels`` through every step of the algorithm (no shortcut)."""
     if not text:
         return []
+    text = text.translate(_ISOLATES_AS_EMBEDDINGS)
     storage = uba.get_empty_storage()
     storage["base_level"] = base_level
     storage["base_dir"] = ("L", "R")[base_level]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from intake.forms.definitions import FieldDef, FormDefinition
-from intake.i18n import N_
+from intake.i18n import N_, is_rtl, isolate_numbers
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import Block, Frame
 
@@ -58,7 +58,8 @@ def label_block(text: FormText, fdef: FieldDef, width: float) -> Block:
         second_size=SECOND_SIZE,
         suffix=" *" if fdef.required else "",
     )
-    notes = list(text.pick(fdef.help))
+    # "2019-03-05" in a Uyghur hint stays "2019-03-05", not "05-03-2019" (isolated LTR)
+    notes = [(lang, isolate_numbers(t) if is_rtl(lang) else t) for lang, t in text.pick(fdef.help)]
     if fdef.sensitive:
         notes += text.ui(N_("Sensitive: never shared without the person's consent."))
     help_stack = text.stack(notes, width, HELP_SIZE, second_size=HELP_SIZE, color=GREY)

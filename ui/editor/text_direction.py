@@ -8,24 +8,16 @@ right, whatever the interface language. Fields meant for one script get a fixed 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+# dates and IDs in right-to-left text: the same LRI…PDI isolates as on paper
+from intake.i18n import isolate_numbers as isolate_numbers
 from ui.fonts import arabic_script_font
 
 RTL_PARTS = frozenset({"arabic"})  # name parts written right to left
-# Dates, ID numbers and times inside right-to-left text: "2019-03-05" would otherwise be shown
-# as "05-03-2019" (the Unicode bidi rules treat digits after Arabic letters as Arabic numbers).
-_NUMBER_RUN = re.compile(r"\d[\dXx]*(?:[-:./][\dXx]+)+")
-LRI, PDI = "\u2066", "\u2069"
-
-
-def isolate_numbers(text: str) -> str:
-    """Wrap number runs with separators (dates, times, IDs) in left-to-right isolates."""
-    return _NUMBER_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
 
 
 def text_is_rtl(text: str) -> bool | None:

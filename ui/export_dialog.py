@@ -33,7 +33,7 @@ from intake.bundles import seal
 from intake.bundles.export import ExportResult, Selection
 from intake.core.app import AmanatCore
 from intake.errors import AmanatError
-from intake.i18n import N_, tr
+from intake.i18n import N_, ntr, tr
 from ui.dialogs import error_text
 from ui.editor.attachments_panel import format_size
 from ui.session import VaultSession
@@ -221,9 +221,9 @@ class ExportDialog(QDialog):
             tr("The bundle was written to:"),
             str(result.path),
             tr(
-                "{records} testimony version(s), {attachments} attachment(s), {size}.",
-                records=result.records,
-                attachments=result.attachments,
+                "{versions}, {attachments}, {size}.",
+                versions=ntr("{n} testimony version", "{n} testimony versions", result.records),
+                attachments=ntr("{n} attachment", "{n} attachments", result.attachments),
                 size=format_size(result.size),
             ),
         ]

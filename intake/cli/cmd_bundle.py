@@ -171,10 +171,9 @@ def _print_export(result: ExportResult) -> None:
     out(tr("Bundle written to {path}", path=result.path))
     out(
         tr(
-            "{records} testimony versions, {attachments} attachments, {size}; bundle number "
-            "{sequence} from this vault.",
-            records=result.records,
-            attachments=result.attachments,
+            "{versions}, {attachments}, {size}; bundle number {sequence} from this vault.",
+            versions=ntr("{n} testimony version", "{n} testimony versions", result.records),
+            attachments=ntr("{n} attachment", "{n} attachments", result.attachments),
             size=_size(result.size),
             sequence=result.sequence,
         )
@@ -365,16 +364,15 @@ def _print_import(report: BundleReport, file: Path) -> None:
     counts = report.outcomes
     out(
         tr(
-            "{file}: imported {records} testimony versions (new {new}, updated {updated}, "
-            "unchanged {unchanged}, older kept as history {older}) and {attachments} attachments "
-            "({stored} newly stored).",
+            "{file}: imported {versions} (new {new}, updated {updated}, unchanged {unchanged},"
+            " older kept as history {older}) and {attachments} ({stored} newly stored).",
             file=file,
-            records=report.records,
+            versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
             new=counts.get("new", 0),
             updated=counts.get("updated", 0),
             unchanged=counts.get("unchanged", 0),
             older=counts.get("older", 0),
-            attachments=report.attachments,
+            attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
             stored=report.attachments_new,
         )
     )

@@ -111,9 +111,9 @@ def _confirm() -> bool:
 def _summary(report: ShareReport, path: Path) -> None:
     out(
         tr(
-            "Exported {records} testimonies ({victims} victims) to {path}.",
-            records=report.records,
-            victims=report.victims,
+            "Exported {testimonies} ({victims}) to {path}.",
+            testimonies=ntr("{n} testimony", "{n} testimonies", report.records),
+            victims=ntr("{n} victim", "{n} victims", report.victims),
             path=path,
         )
     )

@@ -26,7 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from intake.errors import AmanatError
-from intake.i18n import N_
+from intake.i18n import N_, ntr
 
 
 class UnprintableText(AmanatError):
@@ -36,12 +36,20 @@ class UnprintableText(AmanatError):
     themselves are in ``missing`` for a caller that shows them on screen.
     """
 
-    msgid = N_("{count} character(s) cannot be printed: no font bundled with Amanat has them.")
+    msgid = N_("Some characters cannot be printed: no font bundled with Amanat has them.")
     exit_code = 8
 
     def __init__(self, missing: frozenset[str]) -> None:
         self.missing = missing
-        super().__init__(count=len(missing))
+        super().__init__()
+
+    def message(self, lang: str | None = None) -> str:
+        return ntr(
+            "{n} character cannot be printed: no font bundled with Amanat has it.",
+            "{n} characters cannot be printed: no font bundled with Amanat has them.",
+            len(self.missing),
+            lang=lang,
+        )
 
 
 class Script(Enum):

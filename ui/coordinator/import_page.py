@@ -98,12 +98,14 @@ def report_text(outcome: BundleOutcome) -> str:
         lines.append(
             tr(
                 "Records: {new} new, {updated} updated, {unchanged} unchanged, {older} older "
-                "(kept the newer); {attachments} new attachments.",
+                "(kept the newer); {attachments}.",
                 new=counts.get("new", 0),
                 updated=counts.get("updated", 0),
                 unchanged=counts.get("unchanged", 0),
                 older=counts.get("older", 0),
-                attachments=report.attachments_new,
+                attachments=ntr(
+                    "{n} new attachment", "{n} new attachments", report.attachments_new
+                ),
             )
         )
     for refused in report.refused:  # another author's testimony: this record only

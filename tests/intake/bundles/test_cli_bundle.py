@@ -68,7 +68,7 @@ def test_testimony_travels_and_opens_without_amanat(tmp_path: Path) -> None:
     assert report["problem"] is None and report["sender"]["fingerprint"] == vol_fp
     assert report["records"] == 1 and report["attachments"] == 1
     r = amanat("import", "--vault", coord, bundle)
-    assert "imported 1 testimony versions (new 1" in r.stdout
+    assert "imported 1 testimony version (new 1" in r.stdout
 
     found = json.loads(amanat("search", "--vault", coord, "تۇرسۇن", "--json").stdout)
     assert [t["id"] for t in found] == [tid]

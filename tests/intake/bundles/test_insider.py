@@ -449,7 +449,7 @@ def test_the_cli_lists_each_refusal_with_the_sender_and_exits_10(world: Insiders
     line = next(x for x in result.stderr.splitlines() if x.startswith("REFUSED"))
     assert world.a_tid in line and "Mallory Insider" in line and world.m_fp in line
     assert "only its author can add versions" in line
-    assert "imported 1 testimony versions" in result.stdout
+    assert "imported 1 testimony version (" in result.stdout
     again = amanat("import", "--vault", folder, "--json", path, check=False)
     assert again.returncode == 0 and '"already_imported": true' in again.stdout
 

@@ -119,7 +119,8 @@ def _describe(card: cardfmt.Card) -> dict[str, str]:
 
 def _print_card(card: cardfmt.Card) -> None:
     out(tr("Name") + f": {card.name}")
-    out(tr("Role") + f": {tr('volunteer') if card.role == 'volunteer' else tr('coordinator')}")
+    role = tr("volunteer") if card.role == "volunteer" else tr("coordinator")
+    out(tr("Role") + f": {role}")
     out(tr("Fingerprint") + f": {card.fingerprint}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tokenize
 from functools import cache
 from pathlib import Path
 
@@ -75,6 +76,23 @@ def messages(path: Path) -> dict[Key, MessageId]:
         for m in read_catalog(path)
         if m.id
     }
+
+
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """pybabel on Python 3.11 cannot see into f-strings: tr() there would never be translated."""
+    call = re.compile(r"\b(?:[np]?tr|N_)\(")
+    hidden = []
+    for package in ("intake", "ui"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            with path.open("rb") as source:
+                for token in tokenize.tokenize(source.readline):
+                    if (
+                        token.type == tokenize.STRING
+                        and re.match(r"(?i)[rb]*f", token.string)
+                        and call.search(token.string)
+                    ):
+                        hidden.append(f"{path.relative_to(REPO)}:{token.start[0]}")
+    assert not hidden, f"write tr('x') + f'...' instead: {hidden}"
 
 
 def test_template_is_current() -> None:

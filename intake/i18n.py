@@ -12,6 +12,11 @@ counts (``{n}`` is the count, formatted for the language by Babel) and
 marks a message id (e.g. an error class's ``msgid``) that is translated later, where it is shown.
 An untranslated, empty or fuzzy entry falls back to English.
 
+Numbers are written the language's way by Babel (``format_number``; ``{n}`` of ``ntr``). Dates
+stay ISO 8601 everywhere ("2019-03-05", and fuzzy ones like "2019-03"): they are evidence read
+across six languages, a month-only date has no locale format, and "03/05/2019" means two
+different days to two readers. In right-to-left text they are isolated (``isolate_numbers``).
+
 Why no ``.mo`` files: the ``.po`` of a language is compiled in memory (Babel's ``read_po`` and
 ``write_mo``) the first time that language is used, about a tenth of a second. So a clean clone,
 ``./dev run``, ``./dev test`` and the installed package work with no build step, and no compiled

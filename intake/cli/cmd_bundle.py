@@ -306,10 +306,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             out(f"  {fingerprint}")
         out(
             tr(
-                "Contents: {records} testimony versions, {attachments} attachments, {size}; "
-                "every hash checked.",
-                records=report.records,
-                attachments=report.attachments,
+                "Contents: {versions}, {attachments}, {size}; every hash checked.",
+                versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
+                attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
                 size=_size(report.data_size),
             )
         )
@@ -396,13 +395,12 @@ def cmd_seal(args: argparse.Namespace) -> int:
         for kept in state.kept:
             out(
                 tr(
-                    "Kept bundle {bundle} (number {sequence}, {created}, {size}, {records} "
-                    "versions)",
+                    "Kept bundle {bundle} (number {sequence}, {created}, {size}, {versions})",
                     bundle=kept.bundle_id,
                     sequence=kept.sequence,
                     created=kept.created,
                     size=_size(kept.size),
-                    records=kept.records,
+                    versions=ntr("{n} version", "{n} versions", kept.records),
                 )
             )
     return 0

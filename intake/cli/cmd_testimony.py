@@ -296,10 +296,10 @@ def cmd_attach(args: argparse.Namespace) -> int:
         info = core.attachments.add(args.id, src, args.file.name)
     out(
         tr(
-            "Attached {filename} ({media_type}, {size} bytes).",
+            "Attached {filename} ({media_type}, {size}).",
             filename=info.filename,
             media_type=info.media_type,
-            size=info.size,
+            size=ntr("{n} byte", "{n} bytes", info.size),
         )
     )
     out(f"sha256:{info.sha256}")

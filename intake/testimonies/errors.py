@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from intake.errors import AmanatError, InvalidInput
 from intake.forms.validation import Problem
-from intake.i18n import N_
+from intake.i18n import N_, ntr
 
 
 class TestimonyNotFound(AmanatError):
@@ -25,11 +25,19 @@ class TestimonyNotFound(AmanatError):
 class ValidationFailed(InvalidInput):
     """The content has errors; ``problems`` lists them (errors and warnings)."""
 
-    msgid = N_("The testimony has {count} problem(s) to fix before it can be saved as final.")
+    msgid = N_("The testimony has problems to fix before it can be saved as final.")
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__(count=sum(1 for p in self.problems if p.severity == "error"))
+        super().__init__()
+
+    def message(self, lang: str | None = None) -> str:
+        return ntr(
+            "The testimony has {n} problem to fix before it can be saved as final.",
+            "The testimony has {n} problems to fix before it can be saved as final.",
+            sum(1 for p in self.problems if p.severity == "error"),
+            lang=lang,
+        )
 
 
 class InvalidContent(InvalidInput):

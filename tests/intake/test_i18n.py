@@ -214,3 +214,14 @@ def test_counts_take_the_plural_form_of_the_language() -> None:
     assert ntr(*forms, 1, lang="zh") == "1 份证词" and ntr(*forms, 7, lang="zh") == "7 份证词"
     assert ntr(*forms, 1234, lang="kk") == "1\xa0234 айғақ"
     assert ntr("{n} byte", "{n} bytes", 1234, lang="en", n="1 234") == "1 234 bytes"
+
+
+def test_errors_with_a_count_take_the_plural_form() -> None:
+    from intake.forms.validation import Problem
+    from intake.pdf.fonts import UnprintableText
+    from intake.testimonies.errors import ValidationFailed
+
+    one = ValidationFailed([Problem("/x", "m", "error", "c"), Problem("/y", "m", "warning", "c")])
+    assert "has 1 problem to fix" in one.message("en")
+    assert "3 проблемы" in ValidationFailed([Problem("/x", "m", "error", "c")] * 3).message("ru")
+    assert UnprintableText(frozenset("\U0001f600")).message("en").startswith("1 character cannot")

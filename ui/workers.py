@@ -112,20 +112,24 @@ class _Dispatcher(QObject):
 
 def _run(handle: WorkerHandle, dispatcher: _Dispatcher) -> None:
     """Run one job on this worker thread and report its outcome to the GUI thread."""
+    global _pending
+    ok, value = False, None
     job = handle.job
     try:
         if job is None:  # pragma: no cover - a queued job always has its callable
             raise RuntimeError("failed")
-        result = job(lambda value: dispatcher.progress.emit(handle, value))
-    except Exception as exc:  # delivered to the GUI thread as a value, without its frames
-        dispatcher.failed.emit(handle, _without_frames(exc))
-    else:
-        dispatcher.succeeded.emit(handle, result)
-        del result
+        value = job(lambda done: dispatcher.progress.emit(handle, done))
+        ok = True
+    except BaseException as exc:  # delivered to the GUI thread as a value, without its frames
+        value = _without_frames(exc if isinstance(exc, Exception) else RuntimeError("failed"))
     finally:
         del job
+        with _pool_guard:  # this thread is free for the next job before anyone hears of it
+            _pending -= 1
         handle._ended.set()
-        dispatcher.finished.emit(handle)
+    (dispatcher.succeeded if ok else dispatcher.failed).emit(handle, value)
+    del value
+    dispatcher.finished.emit(handle)
 
 
 def _without_frames(exc: Exception) -> Exception:
@@ -142,15 +146,10 @@ def _without_frames(exc: Exception) -> Exception:
 
 def _serve(dispatcher: _Dispatcher) -> None:
     """A worker thread's life: take the next job, run it, wait for another."""
-    global _pending
     while True:
         handle = _jobs.get()
-        try:
-            _run(handle, dispatcher)
-        finally:
-            del handle  # _running (GUI thread) still holds it: never the last reference here
-            with _pool_guard:
-                _pending -= 1
+        _run(handle, dispatcher)
+        del handle  # _running (GUI thread) still holds it: never the last reference here
 
 
 def _submit(handle: WorkerHandle, dispatcher: _Dispatcher) -> None:

@@ -415,7 +415,7 @@ def import_stream(
     if conn is not None:
         return _store(vault, conn, reader, manifest, report, progress, clock)
     bulk = manifest.data_size > BULK_BYTES
-    require_space(vault.path, import_needs(manifest, bulk=bulk))
+    require_space(vault.path, import_needs(manifest, bulk=bulk and vault.bulk_possible))
     # A large bundle's pages are written once, with a rollback journal (vault-format.md).
     with vault.transaction(bulk=bulk) as own:
         return _store(vault, own, reader, manifest, report, progress, clock)

@@ -197,7 +197,7 @@ def _quarantine(
     with _open(path) as src:
         size = os.fstat(src.fileno()).st_size
         _admit(vault, report_head(vault, src), size)
-        require_space(vault.path, copy_needs(size, bulk=size > BULK_BYTES))
+        require_space(vault.path, copy_needs(size, bulk=size > BULK_BYTES and vault.bulk_possible))
         src.seek(0)
         with vault.transaction(bulk=size > BULK_BYTES) as conn:
             staging = "incoming"

@@ -234,6 +234,14 @@ class Vault:
         return conn
 
     @property
+    def bulk_possible(self) -> bool:
+        """Whether a ``bulk`` transaction would really write its pages once: only while no
+        other thread of this process has a connection open (SQLite cannot leave write-ahead
+        logging then); otherwise it runs as an ordinary transaction."""
+        with self._conns_guard:
+            return set(self._conns) <= {threading.get_ident()}
+
+    @property
     def writing_elsewhere(self) -> bool:
         """True while another thread's transaction is open: a change made now would wait for
         it (the GUI keeps a draft's changes and saves them on its next tick instead)."""

@@ -116,3 +116,19 @@ def test_a_disk_that_fills_during_the_import_loses_nothing(
 )
 def test_sizes_read_as_a_person_reads_them(size: int, text: str) -> None:
     assert human_size(size) == text
+
+
+def test_bulk_is_possible_only_while_no_other_thread_holds_a_connection(
+    tmp_path: Path,
+) -> None:
+    # A bulk transaction writes pages once only while no other connection is open (the
+    # desktop app always has one): then the write-ahead log's copy must be counted too.
+    import threading
+
+    vault = Vault.create(tmp_path / "c", PASSPHRASE, "coordinator", "C", FAST_KDF)
+    with vault:
+        assert vault.bulk_possible
+        other = threading.Thread(target=lambda: vault.conn.execute("SELECT 1").fetchone())
+        other.start()
+        other.join()
+        assert not vault.bulk_possible

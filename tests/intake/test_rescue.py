@@ -241,7 +241,7 @@ def test_a_failed_rescue_leaves_no_half_vault(
     def broken(self: object) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr("intake.vault.rescue._Copier._rebuild_and_verify", broken)
+    monkeypatch.setattr("intake.vault.rescue_copy.RescueCopier._rebuild_and_verify", broken)
     with pytest.raises(OSError, match="disk gone"):
         rescue_vault(folder, tmp_path / "rescued", PASSPHRASE)
     assert not (tmp_path / "rescued").exists()

@@ -12,6 +12,7 @@ medium, and the damaged vault a rescue reads, without writing anything (docs/vau
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,19 @@ def has_pending_log(folder: Path) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _closed_on_error(conn: Connection) -> Iterator[None]:
+    """Set up ``conn`` inside: on any failure it is closed, and SQLite's errors are typed."""
+    try:
+        yield
+    except DatabaseError as exc:
+        conn.close()
+        raise translate_error(exc) from None
+    except BaseException:
+        conn.close()
+        raise
+
+
 def connect_read_only(folder: Path, data_key: bytes, *, check: bool = True) -> Connection:
     """A connection to ``folder/vault.db`` that writes nothing anywhere (read-only media, the
     damaged vault of a rescue). ``check``: run ``quick_check`` and require the current schema
@@ -110,7 +124,7 @@ def connect_read_only(folder: Path, data_key: bytes, *, check: bool = True) -> C
     if not path.is_file():
         raise VaultDamaged(part="database")
     conn = open_existing(path, data_key, read_only=True, salvage=not check)
-    try:
+    with _closed_on_error(conn):
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
         if check:
@@ -122,12 +136,6 @@ def connect_read_only(folder: Path, data_key: bytes, *, check: bool = True) -> C
             if current < len(all_migrations()):
                 raise VaultReadOnly
         conn.row_factory = sqlcipher.Row
-    except DatabaseError as exc:
-        conn.close()
-        raise translate_error(exc) from None
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 
@@ -145,7 +153,7 @@ def connect(folder: Path, data_key: bytes) -> Connection:
             conn = _keyed(path, data_key, LAYOUTS[0])
         except DatabaseError as exc:
             raise translate_error(exc) from None
-    try:
+    with _closed_on_error(conn):
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
         conn.execute("PRAGMA secure_delete = ON")
@@ -160,12 +168,6 @@ def connect(folder: Path, data_key: bytes) -> Connection:
             raise VaultDamaged(part="database")
         conn.row_factory = sqlcipher.Row
         migrate(conn)
-    except DatabaseError as exc:
-        conn.close()
-        raise translate_error(exc) from None
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 
@@ -175,7 +177,7 @@ def connect_more(folder: Path, data_key: bytes, *, read_only: bool) -> Connectio
     "Threads"). Settings are per connection, so they are set again; nothing is checked twice."""
     path = folder / DB_NAME
     conn = open_existing(path, data_key, read_only=read_only)
-    try:
+    with _closed_on_error(conn):
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
         if not read_only:
@@ -183,12 +185,6 @@ def connect_more(folder: Path, data_key: bytes, *, read_only: bool) -> Connectio
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.row_factory = sqlcipher.Row
-    except DatabaseError as exc:
-        conn.close()
-        raise translate_error(exc) from None
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 

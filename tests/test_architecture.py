@@ -129,3 +129,34 @@ def test_qt_free_tests_import_nothing_from_the_gui_tests() -> None:
                 assert not name.startswith(("tests.ui", "ui", "PySide6", "pytestqt")), (
                     f"{path} imports {name}"
                 )
+
+
+def _class_bases() -> dict[tuple[Path, str], set[str]]:
+    """Every class defined in intake/ and ui/ (at any depth), with the names of its bases."""
+    found: dict[tuple[Path, str], set[str]] = {}
+    for package in ("intake", "ui"):
+        for path in _files(package):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    bases = {ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases}
+                    found[(path, node.name)] = bases
+    return found
+
+
+def test_typed_errors_live_in_errors_modules() -> None:
+    """One ``errors`` module per package: every AmanatError subclass (however indirect) is
+    defined in a file named errors.py, so a newcomer finds a room's failures in one place."""
+    classes = _class_bases()
+    errors = {"AmanatError"}
+    grew = True
+    while grew:  # names of classes that derive from AmanatError, through any chain of bases
+        more = {name for (_path, name), bases in classes.items() if bases & errors}
+        grew = not more <= errors
+        errors |= more
+    misplaced = sorted(
+        f"{path.relative_to(REPO)}: {name}"
+        for (path, name) in classes
+        if name in errors and path.name != "errors.py"
+    )
+    assert misplaced == []
+    assert len(errors) > 40  # the check saw the rooms' errors (and would see a stray one)

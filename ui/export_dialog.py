@@ -32,18 +32,12 @@ from PySide6.QtWidgets import (
 from intake.bundles import seal
 from intake.bundles.export import ExportResult, Selection
 from intake.core.app import AmanatCore
-from intake.errors import AmanatError
-from intake.i18n import N_, ntr, tr
+from intake.i18n import ntr, tr
 from ui.dialogs import error_text
 from ui.editor.attachments_panel import format_size
+from ui.errors import ExportCancelled
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
-
-
-class ExportCancelled(AmanatError):
-    """The volunteer pressed Cancel during an export."""
-
-    msgid = N_("The export was cancelled. No file was written.")
 
 
 class ExportDialog(QDialog):

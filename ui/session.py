@@ -17,15 +17,10 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 
 from intake.core.app import AmanatCore
-from intake.errors import AmanatError, VaultLocked
-from intake.i18n import N_, tr
+from intake.i18n import tr
 from intake.vault import Vault, is_vault
-
-
-class OperationCancelled(AmanatError):
-    """A background job stopped because the vault is being locked."""
-
-    msgid = N_("The operation was stopped because the vault was locked.")
+from intake.vault.errors import VaultLocked
+from ui.errors import OperationCancelled
 
 
 class VaultSession(QObject):

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from intake.core.vaults import unlock_vault
 from intake.demo import demo_passphrase_for
-from intake.errors import VaultDamaged
 from intake.i18n import tr
 from intake.vault import Vault
+from intake.vault.errors import VaultDamaged
 from intake.vault.rescue import RescueReport, report_lines, rescue_vault
 from ui import dialogs
 from ui.dialogs import error_text

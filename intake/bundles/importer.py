@@ -48,8 +48,8 @@ from intake.cards.registry import CardRegistry, KnownCard
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
-from intake.testimonies.canonical import NotCanonical, VersionRecord, created_now, signing_message
-from intake.testimonies.errors import ImportRejected, NotTheAuthor
+from intake.testimonies.canonical import VersionRecord, created_now, signing_message
+from intake.testimonies.errors import ImportRejected, NotCanonical, NotTheAuthor
 from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
 from intake.testimonies.exchange import CheckedVersion, check_version, store_version
 from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type

@@ -15,20 +15,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from intake.bundles.errors import NotEnoughSpace
 from intake.bundles.manifest import Manifest
-from intake.errors import StorageFull
-from intake.i18n import N_
 
 RECORD_GROWTH = 3  # vault bytes per record byte (2.5 measured with 200 records)
 ATTACHMENT_GROWTH = 5 / 4  # vault bytes per attachment byte (1.18 measured)
 TOUCHED = 2 << 20  # pages any import writes (0.4 MiB measured), with room to spare
-
-
-class NotEnoughSpace(StorageFull):
-    msgid = N_(
-        "There is not enough free disk space for this: about {needed} are needed and {free}"
-        " are free. Nothing was changed; free some space and try again."
-    )
 
 
 def human_size(size: int) -> str:

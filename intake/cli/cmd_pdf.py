@@ -17,24 +17,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
-from intake.errors import AmanatError
-from intake.i18n import LANGUAGES, N_, current_language, ntr, tr
+from intake.cli.errors import BadVictimCount, OneLanguageOnly
+from intake.i18n import LANGUAGES, current_language, ntr, tr
 
 # the PDF stack (reportlab, HarfBuzz, fonts) is imported by the commands that print, not by
 # ``amanat --help``; tests/intake/test_cli_start.py checks these copies against intake/pdf/.
 PAPERS = ("a4", "letter")  # sorted(intake.pdf.page_flow.PAPER_SIZES)
 DEFAULT_VICTIM_BLOCKS = 2  # intake.pdf.blank.DEFAULT_VICTIM_BLOCKS
 MAX_VICTIM_BLOCKS = 20
-
-
-class OneLanguageOnly(AmanatError):
-    msgid = N_("A testimony is printed in one language; choose one of {choices}.")
-    exit_code = 2
-
-
-class BadVictimCount(AmanatError):
-    msgid = N_("The number of victim blocks must be from 1 to {limit}.")
-    exit_code = 2
 
 
 def _langs(value: str | None) -> list[str]:

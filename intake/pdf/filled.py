@@ -18,7 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, N_, is_rtl, ntr, tr
-from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
+from intake.pdf.blank import draw_qr, heading_block, note_block
+from intake.pdf.errors import UnsupportedFormLanguage
 from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.forms.definitions import HOMETOWN_LEVELS, NAME_SCRIPTS, FieldDef, FormDefinition
-from intake.forms.fuzzy_dates import DateFormatError, parse_date_range
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_date_range
 from intake.i18n import is_rtl, tr
 from intake.pdf.bidi_levels import BaseDirection
 from intake.pdf.form_text import GREY, FormText, Stack

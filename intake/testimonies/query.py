@@ -21,7 +21,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.i18n import tr
 from intake.names.keys import loose_key, search_keys
 from intake.testimonies.errors import InvalidContent

@@ -192,7 +192,7 @@ def test_numbers_follow_the_language() -> None:
 
 
 def test_error_messages_are_translated() -> None:
-    from intake.errors import VaultNotFound
+    from intake.vault.errors import VaultNotFound
 
     err = VaultNotFound(path="/x")
     assert err.message("en") == "No vault was found in /x."
@@ -218,7 +218,7 @@ def test_counts_take_the_plural_form_of_the_language() -> None:
 
 def test_errors_with_a_count_take_the_plural_form() -> None:
     from intake.forms.validation import Problem
-    from intake.pdf.fonts import UnprintableText
+    from intake.pdf.errors import UnprintableText
     from intake.testimonies.errors import ValidationFailed
 
     one = ValidationFailed([Problem("/x", "m", "error", "c"), Problem("/y", "m", "warning", "c")])

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from intake.bundles.errors import NotEnoughSpace
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.bundles.space import NotEnoughSpace, human_size
+from intake.bundles.space import human_size
 from intake.cards.registry import own_card
 from intake.errors import StorageFull
 from intake.vault import Vault

@@ -10,7 +10,8 @@ from crypto.kdf import MIN_MEMORY_KIB
 from intake.bundles.errors import BundleError
 from intake.core.app import AmanatCore
 from intake.core.vaults import check_new_passphrase, create_vault, unlock_vault
-from intake.errors import InvalidInput, WrongPassphrase
+from intake.errors import InvalidInput
+from intake.vault.errors import WrongPassphrase
 from tests.conftest import FAST_KDF, PASSPHRASE, VaultFactory
 from tests.intake.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from intake.i18n import LANGUAGES, current_language, tr
-from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.idle_lock import IdleLock
@@ -188,7 +187,7 @@ class MainWindow(QMainWindow):
         if not self.session.is_unlocked:
             self.show_unlock()
             return
-        self.idle.set_minutes(autolock_minutes(self.session.vault))
+        self.idle.set_minutes(self.session.core.autolock_minutes())
         if self.session.role == "coordinator":
             from ui.coordinator.workspace import CoordinatorWorkspace
 

@@ -1,4 +1,4 @@
-"""Settings of the open vault: the auto-lock time (kept in the vault: intake.vault.app_settings)."""
+"""Settings of the open vault: the auto-lock time (kept in the vault, through the core)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
-from intake.vault.app_settings import (
-    MAX_AUTOLOCK_MINUTES,
-    MIN_AUTOLOCK_MINUTES,
-    autolock_minutes,
-    set_autolock_minutes,
-)
+from intake.vault.app_settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES
 from ui.session import VaultSession
 
 
@@ -35,7 +30,7 @@ class SettingsDialog(QDialog):
         self.minutes_box = QSpinBox()
         self.minutes_box.setRange(MIN_AUTOLOCK_MINUTES, MAX_AUTOLOCK_MINUTES)
         self.minutes_box.setSuffix(" " + tr("min"))
-        self.minutes_box.setValue(autolock_minutes(session.vault))
+        self.minutes_box.setValue(session.core.autolock_minutes())
         form.addRow(tr("Lock automatically after"), self.minutes_box)
         layout.addLayout(form)
         hint = QLabel(
@@ -54,6 +49,6 @@ class SettingsDialog(QDialog):
         self.minutes = self.minutes_box.value()
 
     def save(self) -> None:
-        set_autolock_minutes(self.session.vault, self.minutes_box.value())
+        self.session.core.set_autolock_minutes(self.minutes_box.value())
         self.minutes = self.minutes_box.value()
         self.accept()

@@ -11,6 +11,7 @@ this window to the rescued vault, which opens with the same passphrase.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,16 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.core.vaults import unlock_vault
-from intake.demo import demo_passphrase_for
+from intake.core.vaults import demo_passphrase_for, rescue_vault, unlock_vault
 from intake.i18n import tr
-from intake.vault import Vault
 from intake.vault.errors import VaultDamaged
-from intake.vault.rescue import RescueReport, report_lines, rescue_vault
+from intake.vault.rescue import RescueReport, report_lines
 from ui import dialogs
 from ui.dialogs import error_text
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
+
+if TYPE_CHECKING:
+    from intake.vault import Vault
 
 RESCUE_FOLDER = "Amanat rescued vault"  # made inside a chosen folder that is not empty
 
@@ -195,8 +197,8 @@ class UnlockPage(QWidget):
     def _done(self, vault: object) -> None:
         self.job = None
         self._set_busy(False)
-        if isinstance(vault, Vault):
-            self.session.attach(vault)
+        if vault is not None:
+            self.session.attach(cast("Vault", vault))
 
     def _failed(self, exc: Exception) -> None:
         self.job = None

@@ -21,7 +21,6 @@ from intake.cli.common import (
     add_vault_argument,
     err,
     open_core,
-    open_vault_from_args,
     out,
     print_json,
 )
@@ -142,11 +141,9 @@ def _recipients(values: list[str]) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from intake.bundles import seal
-
     if args.resend:
-        with open_vault_from_args(args) as v:
-            path = seal.resend(v, args.resend, args.output)
+        with open_core(args) as core:
+            path = core.resend_bundle(args.resend, args.output)
         out(tr("Bundle written again to {path}", path=path))
         return 0
     recipients = _recipients(args.to)
@@ -285,12 +282,10 @@ def _print_warnings(report: BundleReport) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from intake.bundles.importer import verify_bundle
-
     bar = ProgressBar(tr("Checking"))
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         try:
-            report = verify_bundle(v, args.file, progress=bar)
+            report = core.verify_bundle(args.file, progress=bar)
         finally:
             bar.close()
     if args.json:
@@ -325,15 +320,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from intake.bundles.importer import import_bundle
-
     status = 0
     results: list[dict[str, Any]] = []
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         for file in args.files:
             bar = ProgressBar(tr("Importing"))
             try:
-                report = import_bundle(v, file, progress=bar)
+                report = core.import_bundle(file, progress=bar)
             except AmanatError as exc:
                 bar.close()
                 err(f"amanat: {file}: {exc.message()}")
@@ -381,12 +374,10 @@ def _print_import(report: BundleReport, file: Path) -> None:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from intake.bundles import seal
-
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         if args.action in ("on", "off"):
-            seal.set_policy(v, args.action == "on")
-        state = seal.status(v)
+            core.set_seal(args.action == "on")
+        state = core.seal_status()
     if args.action == "on":
         out(tr(SEAL_HELP))
     out(tr("Seal policy: on") if state.on else tr("Seal policy: off"))

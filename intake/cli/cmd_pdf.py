@@ -11,12 +11,9 @@ is replaced only with ``--overwrite``, as for every file Amanat writes.
 from __future__ import annotations
 
 import argparse
-import io
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
+from intake.cli.common import add_output_arguments, add_vault_argument, open_core, out
 from intake.cli.errors import BadVictimCount, OneLanguageOnly
 from intake.i18n import LANGUAGES, current_language, ntr, tr
 
@@ -96,26 +93,8 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_testimony)
 
 
-def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool = False) -> int:
-    """Render, then write ``path`` as every Amanat file is written (intake/bundles/files.py:
-    ``path``.part, owner-only, flushed, renamed; an existing ``path`` only replaced with
-    ``overwrite``); returns the page count."""
-    from intake.bundles import files
-
-    buffer = io.BytesIO()
-    pages = render(buffer)
-    part = files.open_part(path, private=True, overwrite=overwrite)  # a PDF is plaintext
-    try:
-        part.write(buffer.getvalue())
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
-    return pages
-
-
 def cmd_blank(args: argparse.Namespace) -> int:
+    from intake.core.app import write_pdf
     from intake.forms.definitions import builtin_form
     from intake.pdf.blank import render_blank_form
 
@@ -133,23 +112,17 @@ def cmd_blank(args: argparse.Namespace) -> int:
 
 
 def cmd_testimony(args: argparse.Namespace) -> int:
-    from intake.core.app import AmanatCore
-
     langs = _langs(args.lang)
     if len(langs) != 1 or langs[0] not in LANGUAGES:
         raise OneLanguageOnly(choices=", ".join(LANGUAGES))
-    with open_vault_from_args(args) as vault:
-        core = AmanatCore(vault)
-        pages = write_pdf(
+    with open_core(args) as core:
+        pages = core.save_testimony_pdf(
+            args.id,
+            langs[0],
             args.output,
-            lambda stream: core.print_testimony(
-                args.id,
-                langs[0],
-                stream,
-                redacted=args.redacted,
-                paper=args.paper,
-                version=args.version,
-            ),
+            redacted=args.redacted,
+            paper=args.paper,
+            version=args.version,
             overwrite=args.overwrite,
         )
     out(ntr("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=args.output))

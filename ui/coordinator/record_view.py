@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles.history import provenance
 from intake.core.app import AmanatCore
 from intake.i18n import tr
 from intake.testimonies.archive import differences
@@ -140,7 +139,7 @@ class RecordDialog(QDialog):
                     ltr(p.imported_at.replace("T", " ")[:16]),
                     p.outcome,
                 )
-                for p in provenance(vault, testimony_id)
+                for p in session.core.provenance(testimony_id)
             ],
         )
         splitter = QSplitter()

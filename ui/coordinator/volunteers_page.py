@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crypto import card as cardfmt
-from intake.bundles import history
 from intake.cards.registry import KnownCard, parse
-from intake.core.app import AmanatCore
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
@@ -123,12 +121,12 @@ class VolunteersPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        vault = self.session.vault
-        self._cards = [k for k in AmanatCore(vault).cards.all() if k.card.role == "volunteer"]
+        core = self.session.core
+        self._cards = [k for k in core.cards.all() if k.card.role == "volunteer"]
         self.table.setRowCount(len(self._cards))
         for row, known in enumerate(self._cards):
-            received = history.received_bundles(vault, known.fingerprint)
-            missing = history.missing_sequences(vault, known.fingerprint)
+            received = core.received_bundles(known.fingerprint)
+            missing = core.missing_sequences(known.fingerprint)
             values = (
                 known.card.name,
                 ltr(known.fingerprint),
@@ -155,9 +153,9 @@ class VolunteersPage(QWidget):
             self.details_title.setText(tr("No volunteer enrolled yet."))
             self.gaps_label.clear()
             return
-        vault = self.session.vault
+        core = self.session.core
         self.details_title.setText(known.card.name)
-        missing = history.missing_sequences(vault, known.fingerprint)
+        missing = core.missing_sequences(known.fingerprint)
         self.gaps_label.setText(
             tr(
                 "Missing bundle numbers: {ranges}. Ask the volunteer to send them again.",
@@ -166,7 +164,7 @@ class VolunteersPage(QWidget):
             if missing
             else tr("No bundle is missing.")
         )
-        received = history.received_bundles(vault, known.fingerprint)
+        received = core.received_bundles(known.fingerprint)
         self.bundles.setRowCount(len(received))
         for row, bundle in enumerate(received):
             values = (

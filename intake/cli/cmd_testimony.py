@@ -136,40 +136,11 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
     return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
 
 
-def _value_text(form: FormDefinition, vocabulary: str | None, value: object) -> str:
-    from intake.forms.definitions import PART_IDS
-
-    if isinstance(value, bool):
-        return tr("yes") if value else tr("no")
-    if isinstance(value, str):
-        return form.choice_label(vocabulary, value) if vocabulary else value
-    if isinstance(value, list):
-        return ", ".join(_value_text(form, vocabulary, v) for v in value)
-    if isinstance(value, dict):
-        parts = []
-        order = {part: i for i, part in enumerate(PART_IDS)}
-        for key, part in sorted(value.items(), key=lambda kv: order.get(str(kv[0]), 99)):
-            text = _value_text(form, None, part)
-            parts.append(f"{form.part_label(str(key))}: {text}")
-        return "; ".join(parts)
-    return str(value)
-
-
 def _print_content(form: FormDefinition, content: dict[str, Any]) -> None:
-    for section in form.sections:
-        value = content.get(section.id)
-        entries = value if isinstance(value, list) else [value]
-        for number, entry in enumerate(entries, 1):
-            if not isinstance(entry, dict) or not entry:
-                continue
-            title = section.label_in()
-            if section.repeatable:
-                title = tr("{item} {number}", item=section.item_label_in(), number=number)
-            out(f"== {title}")
-            for fdef in section.fields:
-                if fdef.id in entry:
-                    text = _value_text(form, fdef.vocabulary, entry[fdef.id])
-                    out(f"{fdef.label_in()}: {text}")
+    from intake.testimonies.render import content_lines, render_content
+
+    for line in content_lines(render_content(form, content)):
+        out(line)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -267,8 +238,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     _print_content(form_for(t.form_ref), t.content)
     if attachments:
         out("== " + tr("Attachments"))
+        from intake.testimonies.render import size_text
+
         for a in attachments:
-            out(f"{a.filename}  {a.media_type}  {a.size}  sha256:{a.sha256}")
+            out(f"{a.filename}  {a.media_type}  {size_text(a.size)}  sha256:{a.sha256}")
     return 0 if intact is not False else AUDIT_BROKEN_EXIT
 
 

@@ -24,6 +24,7 @@ from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
 from intake.pdf.testimony_view import TestimonyView
 from intake.sharing.redaction import NameScrubber, redact
+from intake.testimonies.render import item_heading
 
 FOOTER_SIZE = 6.8
 # The record QR is upper case so that it fits QR's alphanumeric mode (5.5 bits a character):
@@ -126,7 +127,7 @@ def _section_blocks(
         blocks += row_blocks(text, "", [ValuePart("—", muted=True)], width)
     for n, entry in enumerate(entries, start=1):
         if section.repeatable:
-            item = f"{section.item_label_in(lang)} {n}"
+            item = item_heading(section, n, len(entries), lang)
             blocks.append(heading_block(text, [(lang, item)], width, 10.5))
         for fdef in section.fields:
             parts = value_parts(form, fdef, entry.get(fdef.id), lang)

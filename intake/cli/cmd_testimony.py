@@ -74,6 +74,8 @@ def register(sub: Any) -> None:
     p.add_argument("--hometown", metavar="PLACE")
     p.add_argument("--ethnicity", metavar="CODE")
     p.add_argument("--victim-status", metavar="CODE")
+    p.add_argument("--level", choices=("unverified", "corroborated", "verified"))
+    p.add_argument("--by-level", action="store_true", help=tr("verified first, then corroborated"))
     p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
     p.set_defaults(func=cmd_search)
 
@@ -94,8 +96,10 @@ def _print_problems(problems: list[Problem]) -> None:
         err(f"  {kind}: {problem.message}")
 
 
-def _summary_json(s: TestimonySummary) -> dict[str, Any]:
+def _summary_json(s: TestimonySummary, level: str | None) -> dict[str, Any]:
+    extra = {} if level is None else {"level": level}
     return {
+        **extra,
         "id": s.id,
         "status": s.status,
         "version": s.version_no,
@@ -105,16 +109,29 @@ def _summary_json(s: TestimonySummary) -> dict[str, Any]:
     }
 
 
-def _print_summaries(items: list[TestimonySummary], as_json: bool, empty: str) -> None:
+def _print_summaries(
+    items: list[TestimonySummary],
+    as_json: bool,
+    empty: str,
+    levels: dict[str, str] | None = None,
+) -> None:
     if as_json:
-        print_json([_summary_json(s) for s in items])
+        print_json([_summary_json(s, levels.get(s.id) if levels else None) for s in items])
         return
     if not items:
         out(empty)
     for s in items:
         status = tr("final") if s.status == "final" else tr("draft")
         names = ", ".join(n for n in s.victim_names if n) or "-"
-        out(f"{s.id}  {status:<6}  v{s.version_no:<3}  {s.interview_date or '-':<10}  {names}")
+        level = ""
+        if levels is not None:
+            from intake.review.store import level_label
+
+            level = f"  {level_label(levels.get(s.id, 'unverified'))}"
+        out(
+            f"{s.id}  {status:<6}  v{s.version_no:<3}  {s.interview_date or '-':<10}"
+            f"{level}  {names}"
+        )
 
 
 def _version_json(info: VersionInfo, intact: bool | None) -> dict[str, Any]:
@@ -136,10 +153,18 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
     return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
 
 
-def _print_content(form: FormDefinition, content: dict[str, Any]) -> None:
+def _print_content(
+    form: FormDefinition, content: dict[str, Any], review: tuple[Any, Any] | None = None
+) -> None:
+    from intake.review.view import review_section
     from intake.testimonies.render import content_lines, render_content
 
-    for line in content_lines(render_content(form, content)):
+    sections = render_content(form, content)
+    if review is not None and (review[0] is not None or review[1]):
+        victims = content.get("victims")
+        count = len(victims) if isinstance(victims, list) else 0
+        sections.append(review_section(form, review[0], review[1], count))
+    for line in content_lines(sections):
         out(line)
 
 
@@ -193,8 +218,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             hometown=args.hometown,
             ethnicity=args.ethnicity,
             victim_status=args.victim_status,
+            level=args.level,
+            by_level=args.by_level,
         )
-    _print_summaries(items, args.json, tr("Nothing found."))
+        levels = core.reviews.levels(s.id for s in items)
+    _print_summaries(items, args.json, tr("Nothing found."), levels)
     return 0
 
 
@@ -212,6 +240,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
         history = [(info, _intact(store, info)) for info in store.versions(args.id)]
         attachments = core.attachments.list(args.id)
+        review = (core.reviews.get(args.id), core.reviews.references(args.id))
     intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
     if args.json:
         print_json(
@@ -235,7 +264,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         out(tr("Signature") + f": {verdict}")
     if t.prev_hash:
         out(tr("Previous version hash") + f": {t.prev_hash}")
-    _print_content(form_for(t.form_ref), t.content)
+    _print_content(form_for(t.form_ref), t.content, review)
     if attachments:
         out("== " + tr("Attachments"))
         from intake.testimonies.render import size_text

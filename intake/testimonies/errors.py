@@ -130,6 +130,13 @@ class AttachmentTooLarge(InvalidInput):
     msgid = N_("The file is too large to attach (at most {limit_mib} MiB).")
 
 
+class FileTooLargeToShow(InvalidInput):
+    msgid = N_(
+        "This file is too large to show inside Amanat (more than {limit_mib} MiB)."
+        " Save a copy to look at it."
+    )
+
+
 class AttachmentNotFound(AmanatError):
     msgid = N_("This attachment is not in this vault.")
     exit_code = 8

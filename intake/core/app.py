@@ -30,6 +30,19 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]  # (done, total) of the current item
 VIEW_MAX_BYTES = 40 << 20  # an attachment shown inside the app is read whole into memory
+# A decoded image takes 4 bytes a pixel: 50 million pixels are 200 MB. A small file can claim
+# far more (a "decompression bomb"), so the size in its header is checked before decoding.
+VIEW_MAX_PIXELS = 50_000_000
+
+
+def check_image_size(width: int, height: int) -> None:
+    """Refuse to decode an image whose header gives no size or more than VIEW_MAX_PIXELS."""
+    from intake.testimonies.errors import ImageTooLarge, ImageUnreadable
+
+    if width <= 0 or height <= 0:
+        raise ImageUnreadable()
+    if width * height > VIEW_MAX_PIXELS:
+        raise ImageTooLarge(width=width, height=height, limit=VIEW_MAX_PIXELS // 1_000_000)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,10 @@ status, victims' ethnicity and status, hometown, interview date range, sending v
 callers grow ``count`` geometrically (the Qt model's ``fetchMore``), so the work stays linear.
 The volunteer filter is the set of testimonies that volunteer's bundles brought
 (``record_provenance``). Each page carries the verification level of its rows.
-``differences`` compares two versions' contents field by field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,35 +76,3 @@ def fetch_page(store: TestimonyStore, query: ArchiveQuery, count: int) -> Page:
 def _page(store: TestimonyStore, rows: list[TestimonySummary], count: int) -> Page:
     shown = rows[:count]
     return Page(shown, len(rows) <= count, ReviewStore(store.vault).levels(s.id for s in shown))
-
-
-@dataclass(frozen=True)
-class Difference:
-    path: str  # "victims/1/names/latin"
-    before: str
-    after: str
-
-
-def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        for key in sorted(value):
-            yield from _flatten(value[key], f"{prefix}/{key}" if prefix else str(key))
-    elif isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-        for i, item in enumerate(value, start=1):
-            yield from _flatten(item, f"{prefix}/{i}")
-    elif isinstance(value, list):
-        yield prefix, ", ".join(str(v) for v in value)
-    elif value is None or value == "":
-        return
-    else:
-        yield prefix, str(value)
-
-
-def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Difference]:
-    """Fields added, removed or changed from ``before`` to ``after``, in path order."""
-    old, new = dict(_flatten(before)), dict(_flatten(after))
-    return [
-        Difference(path, old.get(path, ""), new.get(path, ""))
-        for path in sorted(old.keys() | new.keys())
-        if old.get(path, "") != new.get(path, "")
-    ]

@@ -162,6 +162,31 @@ def value_parts(
     return parts or [ValuePart(EMPTY, muted=True)]
 
 
+# Which spelling of a name a reader of each language reads first.
+_SCRIPT_ORDER = {
+    "ug": ("arabic", "latin", "cyrillic", "chinese"),
+    "kk": ("cyrillic", "latin", "arabic", "chinese"),
+    "ru": ("cyrillic", "latin", "arabic", "chinese"),
+    "zh": ("chinese", "latin", "cyrillic", "arabic"),
+}
+
+
+def display_name(names: object, lang: str | None = None) -> str:
+    """The spelling of a names value in the reader's script when there is one (Arabic script
+    for Uyghur, Cyrillic for Kazakh and Russian, Chinese for Chinese), else Latin, else any."""
+    if not isinstance(names, Mapping):
+        return ""
+    order = _SCRIPT_ORDER.get(lang or current_language(), NAME_SCRIPTS)
+    for script in order:
+        value = names.get(script)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    aliases = names.get("aliases")
+    if isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
+        return aliases[0]
+    return ""
+
+
 def item_heading(section: SectionDef, number: int, total: int, lang: str | None = None) -> str:
     """ "Victim 1 of 2" (just "Victim" when there is one) with the form's item label."""
     item = section.item_label_in(lang)

@@ -214,6 +214,21 @@ UI_MAY_IMPORT: dict[str, set[str]] = {
     # and checks what is typed before it asks the core to save
     "intake.forms.normalization": {"normalize_content"},
     "intake.forms.validation": {"Problem", "has_errors", "validate_content"},
+    # pure rendering for people (the record view, ``amanat testimony show`` and the PDF share
+    # it): a content and its form -> sections of labelled values, the fields two versions
+    # differ in, a victim's display name, a repeated section's heading, a size in words
+    "intake.testimonies.render": {
+        "RenderedSection",
+        "render_content",
+        "changed_fields",
+        "display_name",
+        "item_heading",
+        "size_text",
+    },
+    # the review levels (constants) and their labels, and a review rendered as a section; the
+    # reviews themselves are read and written through ``session.core.reviews``
+    "intake.review.store": {"LEVELS", "DEFAULT_LEVEL", "level_label"},
+    "intake.review.view": {"review_section"},
     "intake.vault.app_settings": {"MIN_AUTOLOCK_MINUTES", "MAX_AUTOLOCK_MINUTES"},  # limits
     "intake.process_safety": {"harden_process"},  # at start-up, before any vault: no core file
 }

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles.export import ExportResult, Selection
-from intake.i18n import ntr, tr
+from intake.i18n import format_size, ntr, tr
 from ui.dialogs import error_text
-from ui.editor.attachments_panel import format_size
 from ui.errors import ExportCancelled
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread

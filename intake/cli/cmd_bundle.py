@@ -25,7 +25,7 @@ from intake.cli.common import (
     print_json,
 )
 from intake.errors import AmanatError, UsageError
-from intake.i18n import N_, ntr, ptr, tr
+from intake.i18n import N_, format_number, format_size, format_timestamp, ntr, ptr, tr
 
 if TYPE_CHECKING:  # the bundle machinery is imported by the commands, not by --help
     from intake.bundles.export import ExportResult, Selection
@@ -117,23 +117,12 @@ class ProgressBar:
         self._last = now
         share = done / total if total else 1.0
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {_size(done)}")
+        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {format_size(done)}")
         sys.stderr.flush()
 
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\n")
-
-
-def _size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    value = float(n)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1000
-        if value < 1000 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"
 
 
 def _recipients(values: list[str]) -> list[str]:
@@ -171,7 +160,7 @@ def _print_export(result: ExportResult) -> None:
             "{versions}, {attachments}, {size}; bundle number {sequence} from this vault.",
             versions=ntr("{n} testimony version", "{n} testimony versions", result.records),
             attachments=ntr("{n} attachment", "{n} attachments", result.attachments),
-            size=_size(result.size),
+            size=format_size(result.size),
             sequence=result.sequence,
         )
     )
@@ -292,7 +281,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print_json(_report_json(report, args.file))
     else:
         out(tr("Bundle") + f": {report.bundle_id}")
-        out(ptr("bundle", "Created") + f": {report.created}")
+        out(ptr("bundle", "Created") + f": {format_timestamp(report.created)}")
         out(_sender_line(report))
         out(tr("Signature") + ": " + tr("valid, by the key of the sender card"))
         out(tr("Number from this sender") + f": {report.sequence}")
@@ -304,7 +293,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "Contents: {versions}, {attachments}, {size}; every hash checked.",
                 versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
                 attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
-                size=_size(report.data_size),
+                size=format_size(report.data_size),
             )
         )
         if report.already_imported:
@@ -360,12 +349,12 @@ def _print_import(report: BundleReport, file: Path) -> None:
             " older kept as history {older}) and {attachments} ({stored} newly stored).",
             file=file,
             versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
-            new=counts.get("new", 0),
-            updated=counts.get("updated", 0),
-            unchanged=counts.get("unchanged", 0),
-            older=counts.get("older", 0),
+            new=format_number(counts.get("new", 0)),
+            updated=format_number(counts.get("updated", 0)),
+            unchanged=format_number(counts.get("unchanged", 0)),
+            older=format_number(counts.get("older", 0)),
             attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
-            stored=report.attachments_new,
+            stored=format_number(report.attachments_new),
         )
     )
     out(_sender_line(report) + "; " + tr("bundle number") + f" {report.sequence}")
@@ -382,15 +371,15 @@ def cmd_seal(args: argparse.Namespace) -> int:
         out(tr(SEAL_HELP))
     out(tr("Seal policy: on") if state.on else tr("Seal policy: off"))
     if args.action == "status":
-        out(tr("Sealed testimony versions: {count}", count=state.sealed_versions))
+        out(tr("Sealed testimony versions: {count}", count=format_number(state.sealed_versions)))
         for kept in state.kept:
             out(
                 tr(
                     "Kept bundle {bundle} (number {sequence}, {created}, {size}, {versions})",
                     bundle=kept.bundle_id,
                     sequence=kept.sequence,
-                    created=kept.created,
-                    size=_size(kept.size),
+                    created=format_timestamp(kept.created),
+                    size=format_size(kept.size),
                     versions=ntr("{n} version", "{n} versions", kept.records),
                 )
             )

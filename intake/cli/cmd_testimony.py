@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import add_vault_argument, err, open_core, out, print_json
 from intake.errors import InvalidInput
-from intake.i18n import ntr, tr
+from intake.i18n import format_timestamp, ntr, tr
 
 if TYPE_CHECKING:  # the testimony machinery is imported by the commands, not by --help
     from intake.forms.definitions import FormDefinition
@@ -256,7 +256,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     status = tr("final") if t.status == "final" else tr("draft")
     out(tr("Testimony") + f" {t.id}")
-    out(tr("Version") + f": {t.version_no} ({status}), " + tr("updated") + f" {t.updated}")
+    out(
+        tr("Version")
+        + f": {t.version_no} ({status}), "
+        + tr("updated")
+        + f" {format_timestamp(t.updated)}"
+    )
     if t.hash:
         verdict = tr("valid") if intact else tr("INVALID: changed after signing")
         out(tr("Record hash") + f": {t.hash}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.i18n import tr
+from intake.i18n import format_timestamp, tr
 from intake.review.store import DEFAULT_LEVEL, level_label
 from intake.testimonies.archive import ArchiveQuery, Page
 from intake.testimonies.store import TestimonySummary
@@ -138,7 +138,7 @@ class ArchiveModel(QAbstractTableModel):
             return ltr(row.interview_date or "")
         if column == 3:
             return " · ".join(row.victim_names)
-        return ltr(row.updated.replace("T", " ")[:16])
+        return format_timestamp(row.updated)
 
     def summary(self, row: int) -> TestimonySummary:
         return self._rows[row]

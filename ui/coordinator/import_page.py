@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from intake.bundles.importer import BundleReport
 from intake.bundles.quarantine import WaitingBundle
 from intake.core.app import Received
-from intake.i18n import ntr, tr
+from intake.i18n import format_timestamp, ntr, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, start_job, title_label
 from ui.session import VaultSession
@@ -215,7 +215,7 @@ class ImportPage(QWidget):
                     item.records,
                     name=item.sender_name,
                     sequence=item.sequence,
-                    when=ltr(item.received_at.replace("T", " ")[:16]),
+                    when=format_timestamp(item.received_at),
                 )
             )
         if self._waiting:

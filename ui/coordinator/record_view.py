@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import format_number, isolate_numbers, ntr, tr
+from intake.i18n import format_number, format_timestamp, isolate_numbers, ntr, tr
 from intake.testimonies.content import form_for
 from intake.testimonies.render import changed_fields, display_name, render_content
 from ui.coordinator.attachments_panel import RecordAttachments
@@ -101,7 +101,7 @@ class RecordDialog(QDialog):
                     str(info.version_no),
                     author,
                     ltr(info.author_fingerprint or ""),
-                    ltr((info.finalized or info.updated).replace("T", " ")[:16]),
+                    format_timestamp(info.finalized or info.updated),
                     signed,
                 )
             )
@@ -116,7 +116,7 @@ class RecordDialog(QDialog):
                     str(p.version_no),
                     ltr(p.bundle_id),
                     names.get(p.sender_fingerprint, ltr(p.sender_fingerprint)),
-                    ltr(p.imported_at.replace("T", " ")[:16]),
+                    format_timestamp(p.imported_at),
                     outcome_text(p.outcome),
                 )
                 for p in session.core.provenance(testimony_id)
@@ -137,7 +137,7 @@ class RecordDialog(QDialog):
                     "Version {number} ({status}), {when}",
                     number=info.version_no,
                     status=tr("final") if info.status == "final" else tr("draft"),
-                    when=ltr((info.finalized or info.updated).replace("T", " ")[:16]),
+                    when=format_timestamp(info.finalized or info.updated),
                 )
             )
         self.diff = _table([tr("Field"), tr("Before"), tr("After")], [])

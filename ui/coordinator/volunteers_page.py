@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from crypto import card as cardfmt
 from intake.cards.registry import KnownCard, parse
-from intake.i18n import tr
+from intake.i18n import format_number, format_timestamp, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
 from ui.session import VaultSession
@@ -131,7 +131,7 @@ class VolunteersPage(QWidget):
                 known.card.name,
                 ltr(known.fingerprint),
                 status_text(known),
-                str(len(received)),
+                format_number(len(received)),
                 ", ".join(ltr(f"{a}–{b}" if a != b else str(a)) for a, b in missing),
             )
             for col, value in enumerate(values):
@@ -169,9 +169,9 @@ class VolunteersPage(QWidget):
         for row, bundle in enumerate(received):
             values = (
                 str(bundle.sequence),
-                ltr(bundle.created.replace("T", " ")[:16]),
-                ltr(bundle.imported_at.replace("T", " ")[:16]),
-                str(bundle.records),
+                format_timestamp(bundle.created),
+                format_timestamp(bundle.imported_at),
+                format_number(bundle.records),
             )
             for col, value in enumerate(values):
                 self.bundles.setItem(row, col, QTableWidgetItem(value))

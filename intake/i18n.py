@@ -13,10 +13,10 @@ marks a message id (e.g. an error class's ``msgid``) that is translated later, w
 An untranslated, empty or fuzzy entry falls back to English.
 
 Numbers, sizes and moments are written the language's way by Babel: ``format_number`` (also
-``{n}`` of ``ntr``), ``format_size`` ("1.2 MB", "1,2 MB") and ``format_timestamp`` for the
-moments Amanat records (saved, signed, received, imported, created), in local time with the
-month in words ("May 1, 2024, 10:20 AM", "1 мая 2024 г., 10:20", "1-ماي، 2024، 10:20"), so
-no reader takes 03/05 for the wrong day. The dates a testimony states stay ISO 8601 as typed
+``{n}`` of ``ntr``), ``format_size`` ("1.2 MB", "1,2 МБ"), ``format_time_of_day`` ("Saved at
+…") and ``format_timestamp`` for the moments Amanat records (saved, signed, received,
+imported, created), in local time with the month in words ("May 1, 2024, 10:20 AM",
+"1 мая 2024 г., 10:20", "1-ماي، 2024، 10:20"), so no reader takes 03/05 for the wrong day. The dates a testimony states stay ISO 8601 as typed
 ("2019-03-05", and fuzzy ones like "2019-03"): they are evidence read across six languages and
 a month-only date has no locale format. In right-to-left text they are isolated
 (``isolate_numbers``). Machine-readable output (the CLI's ``--json``) keeps the stored values.
@@ -162,6 +162,14 @@ def format_size(size: int, lang: str | None = None) -> str:
 
     shown = round(value, 1) if value < 10 else round(value)
     return str(format_unit(shown, unit, "short", locale=code)).replace(" ", "\u00a0")
+
+
+def format_time_of_day(moment: datetime | None = None, lang: str | None = None) -> str:
+    """The time of ``moment`` (default: now, local) with seconds, the language's way
+    ("10:20:30 PM", "22:20:30"): for "Saved at …" while a person types."""
+    from babel.dates import format_time
+
+    return str(format_time(moment or datetime.now(), "medium", locale=lang or _current))
 
 
 def format_timestamp(stamp: str, lang: str | None = None, tz: tzinfo | None = None) -> str:

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import tokenize
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from intake.i18n import (
     LANGUAGES,
     format_number,
     format_size,
+    format_time_of_day,
     format_timestamp,
     is_rtl,
     ntr,
@@ -222,6 +223,12 @@ STAMP = "2024-05-01T22:20:30Z"  # as records store moments: UTC, to the second
 def test_recorded_moments_follow_the_language(lang: str, text: str) -> None:
     """Month in words, the language's order: nobody reads 05/01 as the wrong day."""
     assert format_timestamp(STAMP, lang, tz=UTC) == text
+
+
+def test_the_time_of_day_follows_the_language() -> None:
+    moment = datetime(2024, 5, 1, 22, 20, 30)
+    assert format_time_of_day(moment, "en") == "10:20:30\u202fPM"
+    assert format_time_of_day(moment, "ru") == "22:20:30"
 
 
 def test_recorded_moments_are_shown_in_local_time() -> None:

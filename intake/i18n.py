@@ -16,10 +16,11 @@ Numbers, sizes and moments are written the language's way by Babel: ``format_num
 ``{n}`` of ``ntr``), ``format_size`` ("1.2 MB", "1,2 МБ"), ``format_time_of_day`` ("Saved at
 …") and ``format_timestamp`` for the moments Amanat records (saved, signed, received,
 imported, created), in local time with the month in words ("May 1, 2024, 10:20 AM",
-"1 мая 2024 г., 10:20", "1-ماي، 2024، 10:20"), so no reader takes 03/05 for the wrong day. The dates a testimony states stay ISO 8601 as typed
-("2019-03-05", and fuzzy ones like "2019-03"): they are evidence read across six languages and
-a month-only date has no locale format. In right-to-left text they are isolated
-(``isolate_numbers``). Machine-readable output (the CLI's ``--json``) keeps the stored values.
+"1 мая 2024 г., 10:20", "1-ماي، 2024، 10:20"), so no reader takes 03/05 for the wrong day.
+The dates a testimony states stay ISO 8601 as typed ("2019-03-05", and fuzzy ones like
+"2019-03"): they are evidence read across six languages and a month-only date has no locale
+format. In right-to-left text they are isolated (``isolate_numbers``). Machine-readable
+output (the CLI's ``--json``) keeps the stored values.
 
 Why no ``.mo`` files: the ``.po`` of a language is compiled in memory (Babel's ``read_po`` and
 ``write_mo``) the first time that language is used, about a tenth of a second. So a clean clone,

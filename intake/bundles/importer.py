@@ -29,10 +29,13 @@ from crypto import card as cardfmt
 from crypto.bufread import BinaryReader
 from crypto.signing import verify as verify_signature
 from intake.bundles import record_checks
+from intake.bundles.forwarding import ForwardedAuthors, remember_introduced
 from intake.bundles.errors import (
     BundleError,
     BundleIdReused,
+    AuthorRevoked,
     BundleNotAddressed,
+    ForwardNotAllowed,
     PreviousVersionMissing,
     RecordInvalid,
     SenderNotVerified,
@@ -84,6 +87,7 @@ class BundleReport:
     problem: BundleError | None = None
     refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
     sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
+    authors: tuple[str, ...] = ()  # fingerprints of the author cards a forwarded bundle carries
 
 
 def _sender_problem(
@@ -97,6 +101,8 @@ def _sender_problem(
         return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
     if not known.verified:
         return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
+    if manifest.forwarded and known.card.role != "coordinator":  # the enrolled role (§7.13)
+        return "enrolled", ForwardNotAllowed(fingerprint=card.fingerprint), known
     return "enrolled", None, known
 
 
@@ -128,6 +134,7 @@ def _report(vault: Vault, manifest: Manifest) -> BundleReport:
         already_imported=already,
         problem=problem,
         sender_card=manifest.sender,
+        authors=tuple(c.fingerprint for c in manifest.authors),
     )
     seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)
     report.reused_sequence = manifest.sequence in seen
@@ -177,19 +184,29 @@ class _CheckingSink:
     testimony under another key) is listed in ``report.refused``."""
 
     def __init__(
-        self, author: bytes, vault: Vault | None = None, report: BundleReport | None = None
+        self,
+        authors: ForwardedAuthors,
+        vault: Vault | None = None,
+        report: BundleReport | None = None,
     ) -> None:
-        self.author = author
+        self.authors = authors  # whose signatures the records may carry (§7.13)
+        self.author = authors.sender
         self.vault, self.report = vault, report
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
-        check_record(number, entry, data, self.author)
+        author = self.authors.key_of(number, data)
+        check_record(number, entry, data, author)
         if self.vault is None or self.report is None:
             return
         owner = owner_of(self.vault.conn, entry.id)
-        if owner is not None and owner != self.author:
+        error: ImportRejected | None = None
+        if author in self.authors.revoked:
+            fingerprint = self.authors.revoked[author]
+            error = AuthorRevoked(version=entry.version, id=entry.id, fingerprint=fingerprint)
+        elif owner is not None and owner != author:
             holder = TestimonyStore(self.vault).key_label(owner)
             error = NotTheAuthor(version=entry.version, id=entry.id, owner=holder)
+        if error is not None:
             report = self.report
             name, fingerprint = report.sender_name, report.sender_fingerprint
             report.refused.append(RefusedRecord.of(number, entry, error, name, fingerprint))
@@ -212,8 +229,9 @@ class _StoringSink(_CheckingSink):
         audit: AuditLog,
         checker: record_checks.RecordChecker | None = None,
     ) -> None:
-        super().__init__(manifest.sender.ed25519_public)
+        super().__init__(ForwardedAuthors(manifest, vault))
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
+        self.used: set[bytes] = set()  # authors of the versions stored or already held
         self.bundle_report = report
         self.refused: set[tuple[str, int]] = set()  # (id, version) of records refused alone
         self.store = TestimonyStore(vault)
@@ -242,13 +260,22 @@ class _StoringSink(_CheckingSink):
         # The store checks the bytes themselves (canonical, final, by the sender, signature,
         # known form, shape): one parse per record; check_record only words a refusal. A
         # record a helper refused (None) is checked again here for that.
+        author = self.author if checked is not None else self.authors.key_of(number, data)
         if checked is None:
             try:
-                checked = check_version(data, entry.signature, self.author)
+                checked = check_version(data, entry.signature, author)
             except ImportRejected as exc:
-                check_record(number, entry, data, self.author)  # raises the precise reason
+                check_record(number, entry, data, author)  # raises the precise reason
                 raise RecordInvalid(number=number, reason=exc.message()) from None
         record = checked.record
+        if author in self.authors.revoked:  # signature checked first: a forgery fails the bundle
+            fingerprint = self.authors.revoked[author]
+            self._refuse(
+                number,
+                entry,
+                AuthorRevoked(version=entry.version, id=entry.id, fingerprint=fingerprint),
+            )
+            return
         if (record.testimony_id, record.version) != (entry.id, entry.version):
             raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
         if checked.digest != entry.sha256:  # the reader checked the hash: never expected
@@ -265,6 +292,7 @@ class _StoringSink(_CheckingSink):
         except ImportRejected as exc:
             raise RecordInvalid(number=number, reason=exc.message()) from None
         self.outcomes[outcome] += 1
+        self.used.add(author)
         self.conn.execute(
             "INSERT INTO record_provenance (testimony_id, version_no, hash, bundle_id,"
             " sender_fingerprint, imported_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -279,7 +307,7 @@ class _StoringSink(_CheckingSink):
             ),
         )
 
-    def _refuse(self, number: int, entry: RecordEntry, error: NotTheAuthor) -> None:
+    def _refuse(self, number: int, entry: RecordEntry, error: ImportRejected) -> None:
         """Report and audit a record refused on its own; nothing of it is stored."""
         report = self.bundle_report
         name, fingerprint = report.sender_name, report.sender_fingerprint
@@ -384,7 +412,7 @@ def verify_stream(
 ) -> BundleReport:
     """``verify_bundle`` for the bundle read from ``src``: checked completely, nothing stored."""
     reader, manifest, report = _read_head(vault, src)
-    reader.read_body(_CheckingSink(manifest.sender.ed25519_public, vault, report), progress)
+    reader.read_body(_CheckingSink(ForwardedAuthors(manifest, vault), vault, report), progress)
     return report
 
 
@@ -410,7 +438,7 @@ def import_stream(
     if report.problem is not None:
         raise report.problem
     if report.already_imported:
-        reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+        reader.read_body(_CheckingSink(ForwardedAuthors(manifest)), progress)
         return report
     if conn is not None:
         return _store(vault, conn, reader, manifest, report, progress, clock)
@@ -446,7 +474,11 @@ def _store(
             len(manifest.attachments),
         ),
     )
-    many = len(manifest.records) >= record_checks.MIN_RECORDS and record_checks.available()
+    many = (  # the helpers check one author's records: a forwarded bundle is checked here
+        len(manifest.records) >= record_checks.MIN_RECORDS
+        and record_checks.available()
+        and not manifest.forwarded
+    )
     checker = record_checks.RecordChecker(manifest.sender.ed25519_public) if many else None
     sink = _StoringSink(vault, conn, manifest, report, now, audit, checker)
     with audit.batch(conn):  # one audit entry per record; the chain's head written once
@@ -461,6 +493,7 @@ def _store(
             if checker is not None:
                 checker.close()
         sink.link_attachments(audit)
+        remember_introduced(conn, manifest, sink.used, manifest.bundle, now)
         audit.append(
             conn,
             "import",

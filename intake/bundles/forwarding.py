@@ -136,9 +136,7 @@ class ForwardedAuthors:
         except (NotCanonical, ValueError):
             return self.sender  # check_record words the problem
         if author != self.sender and author not in self.cards:
-            raise RecordInvalid(
-                number=number, reason=tr("its author's card is not in the bundle")
-            )
+            raise RecordInvalid(number=number, reason=tr("its author's card is not in the bundle"))
         return author
 
 
@@ -198,7 +196,9 @@ def party(vault: Vault, key: bytes) -> Party:
     if row is None:
         return Party(key.hex(), "", "", "unknown")
     via = CardRegistry(vault).get(str(row[3]))
-    return Party(str(row[0]), str(row[1]), str(row[2]), "via", via.card.name if via else str(row[3]))
+    return Party(
+        str(row[0]), str(row[1]), str(row[2]), "via", via.card.name if via else str(row[3])
+    )
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ class Origin:
         return self.sender.fingerprint != self.author.fingerprint
 
     def line(self, lang: str | None = None) -> str:
-        """"Version 2: received from coordinator X, originally from volunteer Y" (§7.13)."""
+        """ "Version 2: received from coordinator X, originally from volunteer Y" (§7.13)."""
         author = _named(self.author, lang)
         if not self.forwarded:
             return tr(
@@ -247,7 +247,9 @@ def _named(who: Party, lang: str | None) -> str:
             fingerprint=who.fingerprint,
             via=who.via,
         )
-    return tr("{name} (fingerprint {fingerprint})", lang=lang, name=who.name, fingerprint=who.fingerprint)
+    return tr(
+        "{name} (fingerprint {fingerprint})", lang=lang, name=who.name, fingerprint=who.fingerprint
+    )
 
 
 def origins(vault: Vault, testimony_id: str) -> list[Origin]:
@@ -271,7 +273,12 @@ def origins(vault: Vault, testimony_id: str) -> list[Origin]:
         )
         found.append(
             Origin(
-                int(row[0]), str(row[1]), str(row[2]), str(row[3]), sender, party(vault, bytes(row[5]))
+                int(row[0]),
+                str(row[1]),
+                str(row[2]),
+                str(row[3]),
+                sender,
+                party(vault, bytes(row[5])),
             )
         )
     return found

@@ -20,34 +20,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crypto import card as cardfmt
 from crypto.bufread import BinaryReader
 from crypto.signing import verify as verify_signature
 from intake.bundles import record_checks
-from intake.bundles.forwarding import ForwardedAuthors, remember_introduced
+from intake.bundles.bundle_report import BundleReport as BundleReport
+from intake.bundles.bundle_report import gaps as gaps
+from intake.bundles.bundle_report import make_report
 from intake.bundles.errors import (
-    BundleError,
-    BundleIdReused,
     AuthorRevoked,
-    BundleNotAddressed,
-    ForwardNotAllowed,
+    BundleError,
     PreviousVersionMissing,
     RecordInvalid,
-    SenderNotVerified,
-    SenderRevoked,
-    UnknownSender,
 )
+from intake.bundles.forwarding import ForwardedAuthors, remember_introduced
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
-from intake.cards.identity import fingerprint as own_fingerprint
-from intake.cards.registry import CardRegistry, KnownCard
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
@@ -60,105 +53,6 @@ from intake.testimonies.ownership import owner_of
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault
 from intake.vault.audit import AuditLog
-
-Outcomes = dict[str, int]
-
-
-@dataclass
-class BundleReport:
-    """What a bundle is and what importing it did (or would do, for ``verify_bundle``)."""
-
-    bundle_id: str
-    sender_fingerprint: str
-    sender_name: str
-    sender_status: str  # "enrolled", "unknown", "revoked", "not verified"
-    sequence: int
-    created: str
-    recipients: tuple[str, ...]
-    records: int
-    attachments: int
-    data_size: int
-    addressed_to_us: bool
-    already_imported: bool = False
-    outcomes: Outcomes = field(default_factory=dict)
-    attachments_new: int = 0
-    gaps: list[tuple[int, int]] = field(default_factory=list)
-    reused_sequence: bool = False
-    problem: BundleError | None = None
-    refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
-    sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
-    authors: tuple[str, ...] = ()  # fingerprints of the author cards a forwarded bundle carries
-
-
-def _sender_problem(
-    vault: Vault, manifest: Manifest
-) -> tuple[str, BundleError | None, KnownCard | None]:
-    card = manifest.sender
-    known = CardRegistry(vault).by_signing_key(card.ed25519_public)
-    if known is None or known.fingerprint != card.fingerprint:
-        return "unknown", UnknownSender(fingerprint=card.fingerprint), None
-    if known.revoked:
-        return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
-    if not known.verified:
-        return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
-    if manifest.forwarded and known.card.role != "coordinator":  # the enrolled role (§7.13)
-        return "enrolled", ForwardNotAllowed(fingerprint=card.fingerprint), known
-    return "enrolled", None, known
-
-
-def _report(vault: Vault, manifest: Manifest) -> BundleReport:
-    status, problem, known = _sender_problem(vault, manifest)
-    addressed = own_fingerprint(vault.identity) in manifest.recipients
-    if problem is None and not addressed:
-        problem = BundleNotAddressed()
-    conn = vault.conn
-    earlier = conn.execute(
-        "SELECT sender_fingerprint FROM bundles_received WHERE bundle_id = ?", (manifest.bundle,)
-    ).fetchone()
-    already = earlier is not None and str(earlier[0]) == manifest.sender.fingerprint
-    if earlier is not None and not already and not isinstance(problem, SenderRevoked):
-        problem = BundleIdReused()  # the same id from another sender: never "already imported"
-    report = BundleReport(
-        bundle_id=manifest.bundle,
-        sender_fingerprint=manifest.sender.fingerprint,
-        # the name the coordinator enrolled, not the one the bundle's card claims (§7.8 step 4)
-        sender_name=manifest.sender.name if known is None else known.card.name,
-        sender_status=status,
-        sequence=manifest.sequence,
-        created=manifest.created,
-        recipients=manifest.recipients,
-        records=len(manifest.records),
-        attachments=len(manifest.attachments),
-        data_size=manifest.data_size,
-        addressed_to_us=addressed,
-        already_imported=already,
-        problem=problem,
-        sender_card=manifest.sender,
-        authors=tuple(c.fingerprint for c in manifest.authors),
-    )
-    seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)
-    report.reused_sequence = manifest.sequence in seen
-    report.gaps = gaps(seen | {manifest.sequence})
-    return report
-
-
-def _sequences(conn: Any, sender: str, exclude: str) -> set[int]:
-    rows = conn.execute(
-        "SELECT sequence FROM bundles_received WHERE sender_fingerprint = ? AND bundle_id != ?",
-        (sender, exclude),
-    ).fetchall()
-    return {int(r[0]) for r in rows}
-
-
-def gaps(sequences: set[int]) -> list[tuple[int, int]]:
-    """Missing ranges (first, last) below the highest sequence number received."""
-    missing: list[tuple[int, int]] = []
-    expected = 1
-    for number in sorted(sequences):
-        if number > expected:
-            missing.append((expected, number - 1))
-        expected = number + 1
-    return missing
 
 
 def check_record(number: int, entry: RecordEntry, data: bytes, author: bytes) -> VersionRecord:
@@ -398,7 +292,7 @@ def _open(path: Path) -> BinaryIO:
 def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
     reader = BundleReader(src, vault.identity.x25519_private)
     manifest = reader.read_head().manifest
-    return reader, manifest, _report(vault, manifest)
+    return reader, manifest, make_report(vault, manifest)
 
 
 def report_head(vault: Vault, src: BinaryReader) -> BundleReport:

@@ -15,7 +15,7 @@ from typing import Any
 
 from crypto import card as cardfmt
 from crypto.signing import sign
-from intake.bundles.export import export_bundle
+from intake.bundles.export import Selection, export_bundle
 from intake.bundles.importer import import_bundle
 from intake.bundles.manifest import AttachmentEntry, AttachmentRef, Manifest, RecordEntry
 from intake.cards.registry import CardRegistry, own_card
@@ -51,7 +51,7 @@ class World:
 
     def forward(self, ids: Sequence[str] = ()) -> Path:
         """A's real forwarded export to B (the given testimonies, or all)."""
-        selection = "ids" if ids else "all-final"
+        selection: Selection = "ids" if ids else "all-final"
         out = self.path("forward")
         return export_bundle(
             self.a, [self.fp(self.b)], out, selection=selection, ids=ids, forward=True

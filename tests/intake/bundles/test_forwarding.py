@@ -7,6 +7,7 @@ check each test names."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -288,3 +289,28 @@ def test_a_forwarded_chain_without_its_predecessor_is_refused_whole(world: World
     with pytest.raises(errors.PreviousVersionMissing):
         import_bundle(world.b, world.send(bundle))
     assert logical_dump(world.b) == before
+
+
+# ---- the command line --------------------------------------------------------------------------
+
+
+def test_cli_export_forward_and_import(world: World) -> None:
+    from tests.intake.bundles.cli import amanat
+
+    a_folder, b_folder, b_fp = world.a.path, world.b.path, world.fp(world.b)
+    world.a.close()
+    world.b.close()
+    usage = amanat(
+        "export", "--vault", a_folder, "--forward", "--to", b_fp, "-o", world.folder, check=False
+    )
+    assert usage.returncode != 0 and "--all-final" in usage.stderr
+    out = world.folder / "forwarded.age"
+    amanat("export", "--vault", a_folder, "--forward", "--to", b_fp, "--all-final", "-o", out)
+    verified = amanat("verify", "--vault", b_folder, out).stdout
+    assert "Forwarded by this coordinator" in verified and world.fp(world.v) in verified
+    imported = amanat("import", "--vault", b_folder, out).stdout
+    assert "new 1, updated 1" in imported
+    assert "Forwarded by this coordinator" in imported
+    as_json = json.loads(amanat("import", "--vault", b_folder, out, "--json").stdout)
+    assert as_json[0]["already_imported"] is True
+    assert as_json[0]["forwarded_authors"] == [world.fp(world.v)]

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
+    QLabel,
     QListWidget,
     QPlainTextEdit,
     QSplitter,
@@ -106,6 +107,8 @@ class RecordDialog(QDialog):
     def _provenance(self, session: VaultSession, testimony_id: str) -> QWidget:
         vault = session.vault
         names = {k.fingerprint: k.card.name for k in AmanatCore(vault).cards.all()}
+        arrivals = AmanatCore(vault).origins(testimony_id)  # who sent, who wrote (§7.13)
+        names.update({o.author.fingerprint: o.author.name for o in arrivals if o.author.name})
         versions = self.store.versions(testimony_id)
         rows: list[tuple[str, ...]] = []
         for info in versions:
@@ -145,6 +148,9 @@ class RecordDialog(QDialog):
         )
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)
+        self.origins = QLabel("\n".join(o.line() for o in arrivals))
+        self.origins.setWordWrap(True)
+        splitter.addWidget(self.origins)
         splitter.addWidget(signatures)
         splitter.addWidget(bundles)
         self.signatures, self.bundles = signatures, bundles

@@ -48,7 +48,12 @@ def test_forward_entry_writes_a_bundle_the_second_coordinator_imports(
 
     # the archive's button hands the selected ids to the workspace, which opens the dialog
     opened: list[ForwardDialog] = []
-    monkeypatch.setattr(dialogs, "run_and_destroy", lambda d: opened.append(d) or 0)
+
+    def record(dialog: ForwardDialog) -> int:
+        opened.append(dialog)
+        return 0
+
+    monkeypatch.setattr(dialogs, "run_and_destroy", record)
     page = workspace.archive_page
     page.reload()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)

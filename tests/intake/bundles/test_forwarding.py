@@ -8,6 +8,7 @@ check each test names."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,11 +19,11 @@ from intake.bundles import errors
 from intake.bundles.export import export_bundle
 from intake.bundles.forwarding import origins
 from intake.bundles.importer import import_bundle, verify_bundle
-from intake.bundles.manifest import AttachmentRef
+from intake.bundles.manifest import AttachmentRef, parse_manifest
 from intake.bundles.quarantine import receive_bundle
 from intake.cards.registry import CardRegistry, own_card
 from intake.testimonies.attachments import AttachmentStore
-from intake.testimonies.canonical import VersionRecord
+from intake.testimonies.canonical import VersionRecord, canonical_bytes
 from intake.testimonies.store import TestimonyStore
 from intake.vault.audit import AuditLog
 from tests.conftest import VaultFactory
@@ -314,3 +315,68 @@ def test_cli_export_forward_and_import(world: World) -> None:
     as_json = json.loads(amanat("import", "--vault", b_folder, out, "--json").stdout)
     assert as_json[0]["already_imported"] is True
     assert as_json[0]["forwarded_authors"] == [world.fp(world.v)]
+
+
+# ---- the manifest's author cards ---------------------------------------------------------------
+
+
+def _forwarded_manifest_json(w: World) -> dict[str, object]:
+    from intake.bundles.manifest import Manifest
+
+    manifest = Manifest(
+        bundle="0f8e3a4c-6b1d-4e2f-8a9b-0c1d2e3f4a5b",
+        created="2025-03-03T12:00:00Z",
+        sender=own_card(w.a),
+        recipients=(w.fp(w.b),),
+        sequence=1,
+        records=(),
+        attachments=(),
+        authors=(own_card(w.v),),
+    )
+    value = manifest.to_json()
+    assert parse_manifest(canonical_bytes(value)) == manifest  # the writer's form parses
+    return value
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["empty", "sender's own card", "twice", "out of order"],
+)
+def test_author_cards_must_be_unique_ordered_and_not_the_senders(world: World, change: str) -> None:
+    value = _forwarded_manifest_json(world)
+    v_card, b_card, a_card = (own_card(x).members() for x in (world.v, world.b, world.a))
+    ordered = sorted([v_card, b_card], key=lambda c: own_fp(c))
+    value["authors"] = {
+        "empty": [],
+        "sender's own card": [a_card],
+        "twice": [v_card, v_card],
+        "out of order": list(reversed(ordered)),
+    }[change]
+    with pytest.raises(errors.ManifestInvalid):
+        parse_manifest(canonical_bytes(value))
+
+
+def test_a_changed_author_card_fails_as_a_bad_signature(world: World) -> None:
+    value = _forwarded_manifest_json(world)
+    card = dict(own_card(world.v).members())
+    card["name"] = "Someone Else"  # the card's self-signature no longer verifies
+    value["authors"] = [card]
+    with pytest.raises(errors.ManifestSignatureInvalid):
+        parse_manifest(canonical_bytes(value))
+
+
+def own_fp(members: Mapping[str, object]) -> str:
+    from crypto.card import parse_card
+
+    return parse_card(canonical_bytes(members) + b"\n").fingerprint
+
+
+def test_verify_lists_what_an_import_would_refuse_and_changes_nothing(world: World) -> None:
+    CardRegistry(world.b).add(own_card(world.v), verified=True)
+    CardRegistry(world.b).revoke(world.fp(world.v))
+    path = world.forward()
+    before = logical_dump(world.b)
+    report = verify_bundle(world.b, path)
+    assert report.problem is None
+    assert [r.code for r in report.refused] == ["author-revoked", "author-revoked"]
+    assert logical_dump(world.b) == before

@@ -352,8 +352,10 @@ def test_author_cards_must_be_unique_ordered_and_not_the_senders(world: World, c
         "twice": [v_card, v_card],
         "out of order": list(reversed(ordered)),
     }[change]
-    with pytest.raises(errors.ManifestInvalid):
+    with pytest.raises(errors.ManifestInvalid) as caught:
         parse_manifest(canonical_bytes(value))
+    reason = "is empty" if change == "empty" else "not unique and in order"
+    assert reason in caught.value.message("en")
 
 
 def test_a_changed_author_card_fails_as_a_bad_signature(world: World) -> None:

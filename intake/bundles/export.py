@@ -278,7 +278,8 @@ def export_bundle(
 
     ``forward``: a coordinator's forwarded bundle (docs/bundle-format.md §7.13): every final
     version of the chosen testimonies whoever wrote them, with their authors' cards; never
-    sealed. Selection "new" is not offered for it.
+    sealed. Selection "new" counts as "all-final" for it (the CLI and the GUI offer only ids
+    and all).
 
     ``progress(done, total)`` is called as the plaintext stream grows; raising from it cancels
     the export (nothing is kept). ``clock`` and ``random`` are injectable for tests.

@@ -11,7 +11,9 @@ checked and reported, and changes nothing; the same id from another sender is re
 Sequence gaps and reused sequence numbers of a sender are reported. A record that would add a
 version to another author's testimony (an insider's takeover, docs/bundle-format.md §7.8) is
 refused on its own: reported with the sender's enrolled name and fingerprint, audited, nothing
-of it stored; the rest of the bundle imports. ``verify_stream`` and
+of it stored; the rest of the bundle imports. A forwarded bundle (a coordinator passing
+on other authors' versions, §7.13) is checked record by record against each author's own key
+(intake/bundles/forwarding.py). ``verify_stream`` and
 ``import_stream`` do the same for a bundle read from any binary stream (the quarantine's
 stored copy); ``report_head`` checks and reports only the signed head.
 """

@@ -2,7 +2,8 @@
 
 A ``Manifest`` names the format, bundle id, creation time, the sender's card, the recipients'
 fingerprints, the sender's sequence number, and every record (id, version, size, SHA-256,
-author signature, attachment references) and attachment (SHA-256, size, media type). From it
+author signature, attachment references) and attachment (SHA-256, size, media type), and in a
+forwarded bundle (§7.13) the cards of the other authors whose versions it carries. From it
 follow the exact member plan of the tar stream and the padding (§7.6). ``parse_manifest`` is
 strict and bounded: it accepts only canonical JSON within the limits below and reports the
 first deviation as a typed error.

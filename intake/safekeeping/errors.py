@@ -54,7 +54,7 @@ class ShareInvalid(AmanatError):
 
 
 class ShareDuplicate(AmanatError):
-    msgid = N_("Share {number} was entered twice. Each share counts only once.")
+    msgid = N_("Share {number} repeats a share entered before. Each share counts only once.")
     exit_code = 8
 
 

@@ -53,6 +53,11 @@ class ShareInvalid(AmanatError):
     exit_code = 8
 
 
+class ShareImageUnreadable(AmanatError):
+    msgid = N_("No share's QR code could be read in {path}. Type the words instead.")
+    exit_code = 8
+
+
 class ShareDuplicate(AmanatError):
     msgid = N_("Share {number} repeats a share entered before. Each share counts only once.")
     exit_code = 8

@@ -26,6 +26,7 @@ from intake.errors import VaultDamaged, VaultNotFound
 from intake.safekeeping.errors import (
     ShareCountInvalid,
     ShareDuplicate,
+    ShareImageUnreadable,
     ShareInvalid,
     SharesMixed,
     SharesTooFew,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 MIN_SHARES, MAX_SHARES = 2, 16  # SLIP-39 allows at most 16 members in a group
 MIN_THRESHOLD = 2  # one share alone must never open the vault
+MIN_SHARE_WORDS = 20  # SLIP-39's shortest share (128-bit secret)
 PREFIX_LEN = 4  # every SLIP-39 word is unique in its first four letters
 _SEPARATORS = re.compile(r"[\s,;.]+")
 
@@ -144,3 +146,29 @@ def restore_with_shares(
         header.write_header(folder, new)
     finally:
         lock.release()
+
+
+def share_from_image(path: Path) -> str:
+    """The share in the QR code of a photo or scan of a printed sheet (zxing-cpp)."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            found = zxingcpp.read_barcodes(image)
+    except (OSError, UnidentifiedImageError, ValueError):
+        raise ShareImageUnreadable(path=str(path)) from None
+    for barcode in found:
+        text = normalize_share(str(barcode.text))
+        if len(text.split()) >= MIN_SHARE_WORDS:
+            return text
+    raise ShareImageUnreadable(path=str(path))
+
+
+def shares_needed(mnemonic: str, number: int = 1) -> int:
+    """How many shares the set of ``mnemonic`` needs (the threshold printed on its sheet)."""
+    try:
+        return int(Share.from_mnemonic(normalize_share(mnemonic)).member_threshold)
+    except (MnemonicError, KeyError, ValueError):
+        raise ShareInvalid(number=number) from None

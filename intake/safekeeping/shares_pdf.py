@@ -39,9 +39,8 @@ INSTRUCTIONS = (
         " who lives or keeps it in a different place."
     ),
     N_(
-        "To restore: run \u201camanat restore key\u201d (or use \u201cRestore with key"
-        " shares\u201d in the app), type the words or show the QR code, then choose a new"
-        " passphrase."
+        "To restore: on a computer with Amanat, run \u201camanat restore key\u201d, type the"
+        " words or show the QR code, then choose a new passphrase."
     ),
     N_(
         "If a share is lost or may have been seen by someone else, print a new set and"

@@ -148,3 +148,16 @@ def test_restore_refused_while_the_vault_is_open(tmp_path: Path) -> None:
         pytest.raises(VaultInUse),
     ):
         restore_with_shares(tmp_path / "v", shares[:2], NEW_PASSPHRASE, kdf=FAST_KDF)
+
+
+def test_mixed_sets_are_caught_before_combining(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set check itself names the problem (not a failure deep in the combination)."""
+    from intake.safekeeping import paper_key
+
+    def must_not_run(_mnemonics: object) -> bytes:
+        raise AssertionError("combined shares of two sets")
+
+    monkeypatch.setattr(paper_key, "combine_mnemonics", must_not_run)
+    mine, other = split_data_key(bytes(32), 2, 3), split_data_key(bytes(32), 2, 3)
+    with pytest.raises(SharesMixed):
+        recover_data_key([mine[0], other[1]])

@@ -268,10 +268,6 @@ def _copy_file(source: Path, target: Path) -> None:
         os.fsync(dst.fileno())
 
 
-def is_backup_name(name: str) -> bool:
-    return name.startswith(BACKUP_PREFIX) and not name.endswith(PART_SUFFIX)
-
-
 __all__ = [
     "BackupResult",
     "RestoreResult",

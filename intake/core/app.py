@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
+    from intake.bundles.forwarding import Origin
     from intake.bundles.history import Provenance, ReceivedBundle
     from intake.bundles.importer import BundleReport
     from intake.bundles.quarantine import Receipt, WaitingBundle
@@ -231,12 +232,21 @@ class AmanatCore:
         selection: Selection = "new",
         ids: Sequence[str] = (),
         progress: Progress | None = None,
+        forward: bool = False,
     ) -> ExportResult:
-        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
+        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py);
+        ``forward``: a coordinator passes testimonies on to another coordinator, every version
+        as its author signed it (docs/bundle-format.md §7.13)."""
         from intake.bundles.export import export_bundle
 
         return export_bundle(
-            self.vault, recipients, output, selection=selection, ids=ids, progress=progress
+            self.vault,
+            recipients,
+            output,
+            selection=selection,
+            ids=ids,
+            progress=progress,
+            forward=forward,
         )
 
     def resend_bundle(self, bundle_id: str, output: Path) -> Path:
@@ -329,6 +339,17 @@ class AmanatCore:
         from intake.vault.app_settings import set_autolock_minutes
 
         set_autolock_minutes(self.vault, minutes)
+
+    def forward_recipients(self) -> list[KnownCard]:
+        """The other coordinators this vault can forward to: verified, not revoked."""
+        return [k for k in self.cards.all() if k.card.role == "coordinator" and k.usable]
+
+    def origins(self, testimony_id: str) -> list[Origin]:
+        """Who sent and who wrote each version that bundles brought ("received from
+        coordinator X, originally from volunteer Y"; intake/bundles/forwarding.py)."""
+        from intake.bundles.forwarding import origins
+
+        return origins(self.vault, testimony_id)
 
     # ---- sharing ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.bundles import errors, importer, quarantine
+from intake.bundles import bundle_report, errors, quarantine
 from intake.bundles.errors import BundleError, BundleNotAddressed
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -100,7 +100,7 @@ def test_bundle_not_addressed_to_this_vault_is_not_kept(
     coordinator = make_vault(name="Dana", role="coordinator")
     bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
     # the signed recipient list names another coordinator (age still lets this vault read it)
-    monkeypatch.setattr(importer, "own_fingerprint", lambda identity: "0" * 64)
+    monkeypatch.setattr(bundle_report, "own_fingerprint", lambda identity: "0" * 64)
     with pytest.raises(BundleNotAddressed):
         quarantine.receive_bundle(coordinator, bundle)
     assert _nothing_kept(coordinator)

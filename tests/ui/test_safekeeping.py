@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -180,3 +181,96 @@ def test_lock_on_screen_lock_and_sleep_signals(
     subprocess.run([*send, *([argument] if argument else [])], check=True)
     qtbot.waitUntil(lambda: not session.is_unlocked, timeout=5_000)
     assert shutil.which("dbus-daemon")
+
+
+# ---- the paper key in the app -----------------------------------------------------------------
+
+
+def test_print_paper_key_asks_the_passphrase_again(
+    qtbot: QtBot, volunteer_shell: AppShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import key_shares_dialogs
+    from ui.key_shares_dialogs import PrintSharesDialog
+
+    pdf = tmp_path / "key.pdf"
+    monkeypatch.setattr(key_shares_dialogs, "choose_pdf_path", lambda _parent: pdf)
+    window = volunteer_shell.window
+    assert window.paper_key_action.isEnabled()
+    dialog = PrintSharesDialog(volunteer_shell.session.path)
+    dialog.passphrase.setText("not the passphrase")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert "Wrong passphrase" in dialog.message.text()
+    assert not pdf.exists()
+    dialog.shares.setValue(5)
+    dialog.threshold.setValue(3)
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert dialog.written == pdf, dialog.message.text()
+    assert dialog.passphrase.text() == ""  # not kept in the widget
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert text.count("Vault ID:") == 5
+    assert "3 of 5" in text
+
+
+def test_open_with_key_shares_from_the_unlock_screen(
+    qtbot: QtBot, make_vault: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qrcode
+
+    from intake.safekeeping.paper_key import key_shares
+    from intake.vault import Vault
+    from ui import key_shares_dialogs
+    from ui.key_shares_dialogs import RestoreSharesDialog
+
+    vault = make_vault(name="Aigul Test", folder="forgotten")
+    folder = vault.path
+    vault.close()
+    shares = key_shares(folder, PASSPHRASE, 2, 3)
+    photo = tmp_path / "share.png"
+    qrcode.make(shares[2]).save(photo)
+    monkeypatch.setattr(key_shares_dialogs, "choose_share_image", lambda _parent: photo)
+    new = "seven quiet rivers under an old bridge"
+
+    dialog = RestoreSharesDialog(folder)
+    dialog.words.setPlainText(shares[0].upper())
+    dialog.add_image()
+    assert dialog.shares() == [shares[0].upper(), shares[2]]
+    dialog.new_passphrase.setText(new)
+    dialog.repeat.setText(new + "x")
+    dialog.restore()
+    assert "differ" in dialog.message.text()
+    dialog.words.setPlainText(shares[0] + "\n" + shares[0])
+    dialog.repeat.setText(new)
+    dialog.restore()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert "repeats a share" in dialog.message.text()
+    dialog.words.setPlainText(shares[0] + "\n" + shares[2])
+    dialog.restore()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert dialog.restored, dialog.message.text()
+    assert dialog.words.toPlainText() == ""  # forgotten when the dialog closed
+    Vault.open(folder, new).close()
+
+
+def test_unlock_screen_offers_key_shares(
+    volunteer_shell: AppShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import dialogs
+    from ui.key_shares_dialogs import RestoreSharesDialog
+
+    shown: list[object] = []
+
+    def accept(dialog: object) -> int:
+        shown.append(dialog)
+        return int(RestoreSharesDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(dialogs, "run_and_destroy", accept)
+    volunteer_shell.session.lock()
+    page = volunteer_shell.window.unlock_page
+    assert page is not None
+    assert not page.shares_button.isHidden()
+    page.shares_button.click()
+    assert isinstance(shown[0], RestoreSharesDialog)
+    assert "new passphrase" in page.notice.text()

@@ -3,6 +3,7 @@ chord from any screen) and locking on sleep or screen lock."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -50,6 +51,28 @@ def test_backup_dialog_writes_a_backup_with_progress(
     assert values[-1] == 100
     assert check_backup(backup, PASSPHRASE)[1] == 1
     assert not_backed_up(session.vault) == 0  # the time of the backup was kept
+
+
+def test_locking_stops_a_running_backup_and_leaves_nothing(
+    qtbot: QtBot, volunteer_shell: AppShell, tmp_path: Path
+) -> None:
+    import io
+
+    from intake.testimonies.attachments import AttachmentStore
+
+    session = volunteer_shell.session
+    tid = TestimonyStore(session.vault).create_draft(one_victim({"latin": "Big File"}))
+    AttachmentStore(session.vault).add(tid, io.BytesIO(os.urandom(4 << 20)), "video.mp4")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = BackupDialog(session)
+    dialog.set_folder(usb)
+    dialog.start()
+    session.lock()  # the lock waits for the job, which stops at its next step
+    qtbot.waitUntil(lambda: not session.is_unlocked, timeout=20_000)
+    assert dialog.result_info is None
+    assert "locked" in dialog.message.text()
+    assert list(usb.iterdir()) == []
 
 
 def test_backup_into_the_vault_is_refused_in_the_dialog(

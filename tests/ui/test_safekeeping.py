@@ -121,6 +121,21 @@ def test_wipe_asks_once_then_erases(volunteer_shell: AppShell, recorder: DialogR
     assert not window.wipe_action.isEnabled()
 
 
+def test_wipe_while_a_job_runs_erases_the_key_at_once(
+    volunteer_shell: AppShell, recorder: DialogRecorder
+) -> None:
+    window, session = volunteer_shell.window, volunteer_shell.session
+    folder = session.path
+    session.job_started()  # a background job (an import, say) still uses the vault
+    window.wipe_action.trigger()
+    assert not (folder / "vault.json").exists()  # the key is gone now
+    assert bool(session.is_unlocked)  # the lock waits for the job
+    session.job_finished()
+    assert not bool(session.is_unlocked)
+    assert not folder.exists() or not any(folder.iterdir())
+    assert window.first_run is not None
+
+
 def test_wipe_chord_works_on_the_unlock_screen(
     qtbot: QtBot, volunteer_shell: AppShell, recorder: DialogRecorder
 ) -> None:

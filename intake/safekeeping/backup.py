@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from intake.errors import StorageFull, VaultExists
+from intake.errors import StorageFull, VaultExists, VaultReadOnly
 from intake.i18n import tr
 from intake.safekeeping.errors import (
     BackupDamaged,
@@ -72,7 +72,12 @@ def backup_vault_folder(
         raise VaultNotFound(path=str(folder))
     hdr = header.read_header(folder)
     data_key = header.unwrap(hdr, passphrase)
-    conn = db.connect_snapshot(folder, data_key)
+    if os.access(folder, os.W_OK):
+        conn = db.connect_snapshot(folder, data_key)
+    else:  # a write-protected stick: nothing writes it; read vault.db as it is, create nothing
+        if db.has_pending_log(folder):
+            raise VaultReadOnly
+        conn = db.open_existing(folder / db.DB_NAME, data_key, read_only=True)
 
     def open_copy(path: Path, layout: tuple[int, str] | None) -> db.Connection:
         if layout is None:

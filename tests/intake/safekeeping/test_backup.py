@@ -218,12 +218,11 @@ def test_backup_from_a_write_protected_stick(
     """Where the vault's folder cannot be written (simulated: the tests run as any user, and
     root may write everywhere), the copy reads vault.db as it is and creates nothing there."""
     from intake.errors import VaultReadOnly
-    from intake.safekeeping import backup as backup_module
 
     vault, tid = filled_vault(tmp_path / "v")
     vault.close()
     before = sorted(p.name for p in (tmp_path / "v").iterdir())
-    monkeypatch.setattr(backup_module.os, "access", lambda _path, _mode: False)
+    monkeypatch.setattr("intake.safekeeping.backup.os.access", lambda _path, _mode: False)
     usb = tmp_path / "usb"
     usb.mkdir()
     result = backup_vault_folder(tmp_path / "v", PASSPHRASE, usb)

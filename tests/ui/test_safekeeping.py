@@ -312,3 +312,15 @@ def test_unlock_screen_offers_key_shares(
     page.shares_button.click()
     assert isinstance(shown[0], RestoreSharesDialog)
     assert "new passphrase" in page.notice.text()
+
+
+def test_settings_dialog_keeps_the_backup_reminder(volunteer_shell: AppShell) -> None:
+    from intake.core.safekeeping import remind_every
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(volunteer_shell.session)
+    assert dialog.remind_box.value() == 5  # the default
+    dialog.remind_box.setValue(0)
+    assert dialog.remind_box.text() == "never"
+    dialog.save()
+    assert remind_every(volunteer_shell.session.vault) == 0

@@ -30,7 +30,7 @@ from intake.safekeeping.errors import (
     NotABackup,
 )
 from intake.vault import Vault, db, header
-from intake.vault.errors import VaultExists
+from intake.vault.errors import VaultExists, VaultReadOnly
 from intake.vault.migrations import all_migrations
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
@@ -73,7 +73,12 @@ def backup_vault_folder(
         raise VaultNotFound(path=str(folder))
     hdr = header.read_header(folder)
     data_key = header.unwrap(hdr, passphrase)
-    conn = db.connect_snapshot(folder, data_key)
+    if os.access(folder, os.W_OK):
+        conn = db.connect_snapshot(folder, data_key)
+    else:  # a write-protected stick: nothing writes it; read vault.db as it is, create nothing
+        if db.has_pending_log(folder):
+            raise VaultReadOnly
+        conn = db.open_existing(folder / db.DB_NAME, data_key, read_only=True)
 
     def open_copy(path: Path, layout: tuple[int, str] | None) -> db.Connection:
         if layout is None:

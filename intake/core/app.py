@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
+    from intake.bundles.forwarding import Origin
     from intake.bundles.quarantine import Receipt
-    from intake.cards.registry import CardRegistry
+    from intake.cards.registry import CardRegistry, KnownCard
     from intake.duplicates.finder import DuplicateFinder
     from intake.review.store import ReviewStore
     from intake.sharing.export import Format, ShareOptions, ShareReport
@@ -212,13 +213,33 @@ class AmanatCore:
         selection: Selection = "new",
         ids: Sequence[str] = (),
         progress: Progress | None = None,
+        forward: bool = False,
     ) -> ExportResult:
-        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
+        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py);
+        ``forward``: a coordinator passes testimonies on to another coordinator, every version
+        as its author signed it (docs/bundle-format.md §7.13)."""
         from intake.bundles.export import export_bundle
 
         return export_bundle(
-            self.vault, recipients, output, selection=selection, ids=ids, progress=progress
+            self.vault,
+            recipients,
+            output,
+            selection=selection,
+            ids=ids,
+            progress=progress,
+            forward=forward,
         )
+
+    def forward_recipients(self) -> list[KnownCard]:
+        """The other coordinators this vault can forward to: verified, not revoked."""
+        return [k for k in self.cards.all() if k.card.role == "coordinator" and k.usable]
+
+    def origins(self, testimony_id: str) -> list[Origin]:
+        """Who sent and who wrote each version that bundles brought ("received from
+        coordinator X, originally from volunteer Y"; intake/bundles/forwarding.py)."""
+        from intake.bundles.forwarding import origins
+
+        return origins(self.vault, testimony_id)
 
     # ---- sharing ----------------------------------------------------------------------------
 

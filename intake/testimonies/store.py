@@ -101,8 +101,10 @@ class TestimonyStore:
         own, own_print = self._own_key()
         if author == own:
             return own_print
-        row = self.vault.conn.execute(
-            "SELECT fingerprint FROM cards WHERE ed25519_public = ?", (author,)
+        row = self.vault.conn.execute(  # enrolled, else known from a forwarded bundle
+            "SELECT fingerprint FROM cards WHERE ed25519_public = ? UNION ALL"
+            " SELECT fingerprint FROM introduced_cards WHERE ed25519_public = ? LIMIT 1",
+            (author, author),
         ).fetchone()
         return str(row[0]) if row else None
 

@@ -43,6 +43,7 @@ class ArchivePage(QWidget):
     open_requested = Signal(str)
     victims_requested = Signal(str)
     share_requested = Signal(list)
+    forward_requested = Signal(list)  # to another coordinator (docs/bundle-format.md §7.13)
     pdf_requested = Signal(str)
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
@@ -124,8 +125,13 @@ class ArchivePage(QWidget):
         self.share_button.clicked.connect(lambda: self.share_requested.emit(self.selected_ids()))
         self.pdf_button = QPushButton(tr("Save PDF…"))
         self.pdf_button.clicked.connect(lambda: self._emit_current(self.pdf_requested))
+        self.forward_button = QPushButton(tr("Forward to another coordinator…"))
+        self.forward_button.clicked.connect(
+            lambda: self.forward_requested.emit(self.selected_ids())
+        )
         for button in (self.open_button, self.victims_button, self.share_button, self.pdf_button):
             row.addWidget(button)
+        row.addWidget(self.forward_button)
         row.addStretch(1)
         layout.addLayout(row)
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
+    QLabel,
     QListWidget,
     QScrollArea,
     QSplitter,
@@ -92,6 +93,8 @@ class RecordDialog(QDialog):
 
     def _provenance(self, session: VaultSession, testimony_id: str) -> QWidget:
         names = {k.fingerprint: k.card.name for k in session.core.cards.all()}
+        arrivals = session.core.origins(testimony_id)  # who sent, who wrote (§7.13)
+        names.update({o.author.fingerprint: o.author.name for o in arrivals if o.author.name})
         rows: list[tuple[str, ...]] = []
         for info in self.store.versions(testimony_id):
             signed = ""
@@ -129,6 +132,9 @@ class RecordDialog(QDialog):
             ],
         )
         splitter = QSplitter(Qt.Orientation.Vertical)
+        self.origins = QLabel("\n".join(o.line() for o in arrivals))
+        self.origins.setWordWrap(True)
+        splitter.addWidget(self.origins)
         splitter.addWidget(signatures)
         splitter.addWidget(bundles)
         self.signatures, self.bundles = signatures, bundles

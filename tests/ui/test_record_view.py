@@ -256,3 +256,21 @@ def test_review_tab_sets_level_and_references_audited_filtered_and_sorted(
     page.run_query()
     qtbot.waitUntil(lambda: not page.model.loading, timeout=10_000)
     assert page.model.ids(list(range(page.model.rowCount()))) == [tid]
+
+
+def test_the_editor_preview_refuses_a_decompression_bomb_too(
+    qtbot: QtBot, volunteer_shell: AppShell
+) -> None:
+    import io
+
+    workspace = volunteer_shell.window.workspace
+    assert workspace is not None
+    workspace.new_testimony()
+    panel = workspace.editor.attachments
+    tid = workspace.editor.ensure_saved()
+    assert tid is not None
+    AttachmentStore(volunteer_shell.session.vault).add(tid, io.BytesIO(bomb_png()), "bomb.png")
+    panel.show_testimony(tid, editable=True)
+    select_row(panel.table, 0)
+    assert panel.preview.pixmap().isNull()
+    assert "too large to show safely" in panel.preview.text()

@@ -153,6 +153,27 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
     return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
 
 
+def _review_json(review: Any, references: Any) -> dict[str, Any]:
+    """The coordinator's review (``amanat review``): level, who, when, note, sources, and the
+    victims' external references."""
+    return {
+        "review": None
+        if review is None
+        else {
+            "level": review.level,
+            "reviewer_fingerprint": review.reviewer_fingerprint,
+            "reviewer_name": review.reviewer_name,
+            "reviewed_at": review.reviewed_at,
+            "note": review.note,
+            "sources": list(review.sources),
+        },
+        "references": [
+            {"victim": r.position, "source": r.source, "entry": r.entry, "url": r.url}
+            for r in references
+        ],
+    }
+
+
 def _print_content(
     form: FormDefinition, content: dict[str, Any], review: tuple[Any, Any] | None = None
 ) -> None:
@@ -251,6 +272,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "content": t.content,
                 "versions": [_version_json(info, ok) for info, ok in history],
                 "attachments": [_attachment_json(a) for a in attachments],
+                **_review_json(*review),
             }
         )
         return 0

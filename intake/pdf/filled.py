@@ -256,9 +256,9 @@ def testimony_blocks(
         redaction = redact(form, view.content, tr("[name withheld]", lang=lang))
         content, scrub = redaction.content, redaction.scrub
     blocks = _summary_blocks(text, view, redacted, width)
+    blocks += _review_blocks(text, form, view, redacted, width)  # the level up front
     for section in form.sections:
         blocks += _section_blocks(text, form, section, content.get(section.id), width)
-    blocks += _review_blocks(text, form, view, redacted, width)
     blocks += _attachment_blocks(text, view, scrub, width)
     blocks += _version_blocks(text, view, width)
     blocks += _provenance_blocks(text, view, width)

@@ -15,8 +15,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QHeaderView,
     QLabel,
     QListWidget,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -71,7 +73,10 @@ class RecordDialog(QDialog):
         tabs.addTab(self.content, tr("Content"))
         self.review = ReviewPanel(session, testimony_id, self.form, self.victims)
         self.review.changed.connect(self._review_changed)
-        tabs.addTab(self.review, tr("Review"))
+        review_area = QScrollArea()
+        review_area.setWidgetResizable(True)
+        review_area.setWidget(self.review)
+        tabs.addTab(review_area, tr("Review"))
         self.attachments = RecordAttachments(session, testimony_id)
         tabs.addTab(
             self.attachments,
@@ -148,6 +153,10 @@ class RecordDialog(QDialog):
             )
         self.diff = _table([tr("Field"), tr("Before"), tr("After")], [])
         self.diff.setWordWrap(True)
+        header = self.diff.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.diff_note = help_label("")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -158,7 +167,7 @@ class RecordDialog(QDialog):
         splitter = QSplitter()
         splitter.addWidget(self.version_list)
         splitter.addWidget(right)
-        splitter.setSizes([230, 700])
+        splitter.setSizes([290, 640])
         self.version_list.setCurrentRow(len(self._infos) - 1)
         return splitter
 
@@ -195,6 +204,7 @@ class RecordDialog(QDialog):
             for c, value in enumerate((change.label, change.before or "—", change.after or "—")):
                 self.diff.setItem(r, c, QTableWidgetItem(isolate_numbers(value)))
         self.diff.resizeColumnToContents(0)
+        self.diff.setColumnWidth(0, min(self.diff.columnWidth(0), 320))
         self.diff.resizeRowsToContents()
 
 

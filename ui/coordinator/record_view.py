@@ -148,7 +148,7 @@ class RecordDialog(QDialog):
         )
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)
-        self.origins = QLabel("\n".join(o.line() for o in arrivals))
+        self.origins = QLabel("\n".join(o.line(mark=ltr) for o in arrivals))
         self.origins.setWordWrap(True)
         splitter.addWidget(self.origins)
         splitter.addWidget(signatures)

@@ -7,6 +7,7 @@ check each test names."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -382,3 +383,25 @@ def test_verify_lists_what_an_import_would_refuse_and_changes_nothing(world: Wor
     assert report.problem is None
     assert [r.code for r in report.refused] == ["author-revoked", "author-revoked"]
     assert logical_dump(world.b) == before
+
+
+def test_an_attachment_a_forwarder_adds_is_audited_as_the_forwarders(world: World) -> None:
+    """Attachment references are signed by the bundle's sender only (the testimony format
+    signs the version record, not its attachments; SECURITY.md, "A forwarding coordinator").
+    An extra file A links to V's testimony is kept, and the audit trail names A as the one who
+    linked it; the file name of a file already linked does not change."""
+    import_bundle(world.b, world.forward())
+    v1 = world.held(world.a, 1)
+    held = AttachmentStore(world.b).list(world.tid)[0].sha256
+    extra = b"\xff\xd8\xff\xe0 a file only the forwarder vouches for"
+    extra_sha = hashlib.sha256(extra).hexdigest()
+    refs = [[AttachmentRef(extra_sha, "added.jpg"), AttachmentRef(held, "renamed.jpg")]]
+    bundle = forwarded_bundle(world, [(v1[0], v1[1])], refs=refs, attachments=[extra, V_PHOTO])
+    report = import_bundle(world.b, world.send(bundle))
+    assert report.outcomes == {"unchanged": 1}
+    names = {i.sha256: i.filename for i in AttachmentStore(world.b).list(world.tid)}
+    assert names == {held: "photo 0.jpg", extra_sha: "added.jpg"}
+    linked = [e for e in AuditLog(world.b).entries(world.tid) if e.action == "attach"]
+    by_a = [e for e in linked if e.details.get("sha256") == extra_sha]
+    assert [e.details["forwarded_by"] for e in by_a] == [world.fp(world.a)]
+    assert by_a[0].details["bundle"] == report.bundle_id

@@ -1,4 +1,4 @@
-"""Schema version 8: cards that arrived in forwarded bundles (docs/bundle-format.md §7.13).
+"""Schema version 9: cards that arrived in forwarded bundles (docs/bundle-format.md §7.13).
 
 A forwarded bundle carries the cards of the authors whose signed versions it brings, so that
 the receiver can check every signature. Those cards are not enrolled (the ``cards`` registry
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-VERSION = 8
+VERSION = 9
 
 _STATEMENTS = (
     """

@@ -316,6 +316,16 @@ def test_cli_export_forward_and_import(world: World) -> None:
     as_json = json.loads(amanat("import", "--vault", b_folder, out, "--json").stdout)
     assert as_json[0]["already_imported"] is True
     assert as_json[0]["forwarded_authors"] == [world.fp(world.v)]
+    shown = amanat("testimony", "show", "--vault", b_folder, world.tid).stdout
+    assert "received from coordinator Coordinator Almaty" in shown
+    assert "originally from Айгүл Сейітова" in shown
+    shown_json = json.loads(
+        amanat("testimony", "show", "--vault", b_folder, world.tid, "--json").stdout
+    )
+    assert [(r["version"], r["forwarded"]) for r in shown_json["received"]] == [
+        (1, True),
+        (2, True),
+    ]
 
 
 # ---- the manifest's author cards ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from intake.bundles.export import export_bundle
 from intake.bundles.forwarding import origins
 from intake.bundles.importer import import_bundle, verify_bundle
 from intake.bundles.manifest import AttachmentRef, parse_manifest
-from intake.bundles.quarantine import receive_bundle
+from intake.bundles.quarantine import import_quarantined, receive_bundle
 from intake.cards.registry import CardRegistry, own_card
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.canonical import VersionRecord, canonical_bytes
@@ -242,7 +242,11 @@ def test_a_forward_from_an_unknown_coordinator_waits_in_the_quarantine(
     with pytest.raises(errors.SenderNotVerified):
         import_bundle(world.b, out.path)
     CardRegistry(world.b).mark_verified(world.fp(x))
-    assert import_bundle(world.b, out.path).outcomes == {"new": 1, "updated": 1}
+    # the copy kept in the quarantine imports, checked again completely
+    report = import_quarantined(world.b, receipt.report.bundle_id)
+    assert report.outcomes == {"new": 1, "updated": 1}
+    assert report.authors == (world.fp(world.v),)
+    assert import_bundle(world.b, out.path).already_imported
 
 
 def test_a_volunteer_cannot_forward(world: World, make_vault: VaultFactory) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crypto.bufread import BinaryReader
+from crypto.keys import signing_public_key
 from crypto.signing import verify as verify_signature
 from intake.bundles import record_checks
 from intake.bundles.bundle_report import BundleReport as BundleReport
@@ -398,7 +399,8 @@ def _store(
             if checker is not None:
                 checker.close()
         sink.link_attachments(audit)
-        remember_introduced(conn, manifest, sink.used, manifest.bundle, now)
+        own = signing_public_key(vault.identity.signing_seed)  # never its own card
+        remember_introduced(conn, manifest, sink.used - {own}, manifest.bundle, now)
         audit.append(
             conn,
             "import",

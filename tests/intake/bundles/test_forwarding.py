@@ -419,3 +419,19 @@ def test_an_attachment_a_forwarder_adds_is_audited_as_the_forwarders(world: Worl
     by_a = [e for e in linked if e.details.get("sha256") == extra_sha]
     assert [e.details["forwarded_by"] for e in by_a] == [world.fp(world.a)]
     assert by_a[0].details["bundle"] == report.bundle_id
+
+
+def test_the_receivers_own_testimony_forwarded_back_is_unchanged(world: World) -> None:
+    """B sent one of its own testimonies to A; A forwards everything to B: B's own version
+    comes back unchanged, and B's own card is not kept as a forwarded card."""
+    from tests.intake.bundles.vaults import add_final
+
+    own = add_final(world.b)
+    out = export_bundle(world.b, [world.fp(world.a)], world.path("b-to-a"), selection="all-final")
+    import_bundle(world.a, out.path)
+    report = import_bundle(world.b, world.forward())
+    assert sorted(report.authors) == sorted([world.fp(world.v), world.fp(world.b)])
+    assert report.outcomes == {"new": 1, "updated": 1, "unchanged": 1}
+    assert TestimonyStore(world.b).verify_version(own, 1)
+    rows = world.b.conn.execute("SELECT fingerprint FROM introduced_cards").fetchall()
+    assert [r[0] for r in rows] == [world.fp(world.v)]

@@ -262,6 +262,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         history = [(info, _intact(store, info)) for info in store.versions(args.id)]
         attachments = core.attachments.list(args.id)
         review = (core.reviews.get(args.id), core.reviews.references(args.id))
+        arrivals = core.origins(args.id)  # who sent and who wrote each version received
     intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
     if args.json:
         print_json(
@@ -273,6 +274,16 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "versions": [_version_json(info, ok) for info, ok in history],
                 "attachments": [_attachment_json(a) for a in attachments],
                 **_review_json(*review),
+                "received": [
+                    {
+                        "version": o.version_no,
+                        "bundle": o.bundle_id,
+                        "sender": o.sender.fingerprint,
+                        "author": o.author.fingerprint,
+                        "forwarded": o.forwarded,
+                    }
+                    for o in arrivals
+                ],
             }
         )
         return 0
@@ -298,6 +309,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         for a in attachments:
             out(f"{a.filename}  {a.media_type}  {size_text(a.size)}  sha256:{a.sha256}")
+    if arrivals:
+        out("== " + tr("Provenance"))
+        for arrival in arrivals:
+            out(arrival.line())
     return 0 if intact is not False else AUDIT_BROKEN_EXIT
 
 

@@ -131,7 +131,7 @@ class RecordDialog(QDialog):
             ],
         )
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.origins = QLabel("\n".join(o.line() for o in arrivals))
+        self.origins = QLabel("\n".join(o.line(mark=ltr) for o in arrivals))
         self.origins.setWordWrap(True)
         splitter.addWidget(self.origins)
         splitter.addWidget(signatures)

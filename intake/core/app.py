@@ -4,8 +4,8 @@ The GUI's controller (ui/session.py) hands widgets ``session.core``; the CLI bui
 command. Stores come from here (a fresh one per call: they keep small caches that are not
 meant to be shared between threads), and the use cases that are more than one store call live
 here: receiving several bundles (each one imported, quarantined or refused on its own),
-importing a bundle from the quarantine, exporting a bundle, sharing data with partners,
-printing a testimony.
+importing a bundle from the quarantine, exporting a bundle (which enters the outbox), sharing
+data with partners, printing a testimony; the drop's use cases are in ``core/drop.py``.
 Rooms are imported when a use case runs (docs/performance.md, "Start-up").
 """
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
     from intake.bundles.quarantine import Receipt
     from intake.cards.registry import CardRegistry
+    from intake.core.drop import DropUseCases
     from intake.duplicates.finder import DuplicateFinder
     from intake.sharing.export import Format, ShareOptions, ShareReport
     from intake.testimonies.attachments import AttachmentStore
@@ -133,10 +134,21 @@ class AmanatCore:
     ) -> ExportResult:
         """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
         from intake.bundles.export import export_bundle
+        from intake.transport import outbox
 
-        return export_bundle(
+        result = export_bundle(
             self.vault, recipients, output, selection=selection, ids=ids, progress=progress
         )
+        outbox.add(self.vault, result.bundle_id, result.path)  # every bundle waits for a send
+        return result
+
+    # ---- the drop (intake/transport/) ---------------------------------------------------------
+
+    @property
+    def drop(self) -> DropUseCases:
+        from intake.core.drop import DropUseCases
+
+        return DropUseCases(self.vault)
 
     # ---- sharing ----------------------------------------------------------------------------
 

@@ -160,6 +160,7 @@ class CuttingProxy:
     port: int = 0
     upstream: int = 0
     cuts: int = 0
+    cut_at: int = 0  # ``upstream`` when the cut happened
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _listener: socket.socket | None = None
@@ -204,6 +205,7 @@ class CuttingProxy:
                         ):
                             self.cut_after = None
                             self.cuts += 1
+                            self.cut_at = self.upstream
                             raise ConnectionAbortedError
                         self.upstream += len(data)
                 dst.sendall(data)

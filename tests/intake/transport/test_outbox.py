@@ -27,11 +27,13 @@ VaultFactory = Callable[..., Vault]
 MB = 1024 * 1024
 
 
-def _volunteer(make_vault: VaultFactory, ssh: SshServer, port: int | None = None) -> AmanatCore:
+def _volunteer(
+    make_vault: VaultFactory, ssh: SshServer, port: int | None = None, folder: Path | None = None
+) -> AmanatCore:
     coordinator = AmanatCore(make_vault("Coordinator", "coordinator"))
     volunteer = make_vault("Aigul Test", "volunteer")
     CardRegistry(volunteer).add(own_card(coordinator.vault), verified=True)
-    coordinator.drop.set(ssh.url(port), host_key=ssh.host_key, identity=ssh.client_key)
+    coordinator.drop.set(ssh.url(port, folder), host_key=ssh.host_key, identity=ssh.client_key)
     core = AmanatCore(volunteer)
     core.drop.import_description(coordinator.drop.export_description(), identity=ssh.client_key)
     core.vault.set_setting("test.coordinator", own_card(coordinator.vault).fingerprint)
@@ -145,14 +147,7 @@ def test_full_drop_stops_the_send(ssh: SshServer, make_vault: VaultFactory, tmp_
         ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0777", "tmpfs", str(full)], check=True
     )
     try:
-        core = _volunteer(make_vault, ssh)
-        core.drop.import_description(core.drop.export_description())
-        coordinator_url = ssh.url(folder=full)
-        del coordinator_url  # the description is signed: point it at the small folder anew
-        coordinator = AmanatCore(make_vault("Coordinator 2", "coordinator"))
-        CardRegistry(core.vault).add(own_card(coordinator.vault), verified=True)
-        coordinator.drop.set(ssh.url(folder=full), host_key=ssh.host_key, identity=ssh.client_key)
-        core.drop.import_description(coordinator.drop.export_description())
+        core = _volunteer(make_vault, ssh, folder=full)
         _export(core, tmp_path / "out", attachment=3 * MB)
         [result] = core.drop.send(sleep=lambda s: pytest.fail("no retry when the drop is full"))
         assert isinstance(result.error, DropFull)

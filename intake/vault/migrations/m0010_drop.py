@@ -1,4 +1,4 @@
-"""Schema version 8: the drop — the volunteer's outbox and the coordinator's fetched bundles.
+"""Schema version 10: the drop — the volunteer's outbox and the coordinator's fetched bundles.
 
 ``outbox``: every exported bundle, its size and SHA-256, where its file is (NULL once only the
 vault's sealed copy is left), whether it has reached the drop, and the last error in English
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-VERSION = 8
+VERSION = 10
 
 _STATEMENTS = (
     """

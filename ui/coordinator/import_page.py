@@ -178,6 +178,7 @@ class ImportPage(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         row.addWidget(self.progress, 1)
+        row.addStretch(1)  # the buttons stay on the left while the progress bar is hidden
         layout.addLayout(row)
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)

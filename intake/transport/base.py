@@ -37,6 +37,7 @@ class Entry:
 
     name: str
     size: int
+    modified: float = 0.0  # seconds since the epoch, as the server tells it (fetch order)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ class Drop(Protocol):
     ``folder`` is "" (the drop folder itself), DONE or REFUSED."""
 
     def list(self, folder: str = "") -> list[Entry]:
-        """Finished files in ``folder`` (no ``.part`` uploads, no sub-folders)."""
+        """Finished files in ``folder`` (no ``.part`` uploads, no sub-folders), oldest first
+        (a volunteer's bundles then arrive in the order they were sent)."""
 
     def size(self, name: str, folder: str = "") -> int | None:
         """Size of the finished file ``name``, or None when absent."""

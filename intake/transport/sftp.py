@@ -141,13 +141,13 @@ class SftpDrop:
             raise _lost(exc) from None
         return sorted(
             (
-                Entry(a.filename, a.st_size or 0)
+                Entry(a.filename, a.st_size or 0, float(a.st_mtime or 0))
                 for a in attrs
                 if stat.S_ISREG(a.st_mode or 0)
                 and NAME_SHAPE.fullmatch(a.filename)
                 and not a.filename.endswith(PART)
             ),
-            key=lambda e: e.name,
+            key=lambda e: (e.modified, e.name),
         )
 
     def _stat_size(self, path: str) -> int | None:

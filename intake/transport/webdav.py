@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
@@ -46,8 +47,15 @@ PIECE_DIGITS = 6  # 999,999 pieces of 8 MiB: far beyond any bundle
 DAV = "{DAV:}"
 PROPFIND_BODY = (
     b'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop>'
-    b"<d:resourcetype/><d:getcontentlength/></d:prop></d:propfind>"
+    b"<d:resourcetype/><d:getcontentlength/><d:getlastmodified/></d:prop></d:propfind>"
 )
+
+
+def _http_time(text: str | None) -> float:
+    try:
+        return parsedate_to_datetime(text or "").timestamp()
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _piece(index: int) -> str:
@@ -74,7 +82,7 @@ class WebDavDrop:
         drop = cls(client, settings.folder, chunk)
         try:
             found = drop._propfind("", depth=0)
-            if found is None or not found.get("", (True, 0))[0]:
+            if found is None or not found.get("", (True, 0, 0.0))[0]:
                 raise DropFolderMissing(folder=settings.folder)
         except BaseException:
             client.close()
@@ -99,8 +107,8 @@ class WebDavDrop:
             raise DropFolderMissing(folder=self._folder or "/")
         raise DropRefused(detail=f"HTTP {status}")
 
-    def _propfind(self, path: str, depth: int) -> dict[str, tuple[bool, int]] | None:
-        """{name: (is_collection, size)} of ``path`` ("" = itself) and, for depth 1, its
+    def _propfind(self, path: str, depth: int) -> dict[str, tuple[bool, int, float]] | None:
+        """{name: (is_collection, size, modified)} of ``path`` ("" = itself) and, for depth 1, its
         members; None when ``path`` does not exist."""
         url = self._url(path)
         with self._client.stream(
@@ -122,7 +130,7 @@ class WebDavDrop:
         except ET.ParseError:
             raise DropRefused(detail="unreadable listing") from None
         base = unquote(url).rstrip("/")
-        found: dict[str, tuple[bool, int]] = {}
+        found: dict[str, tuple[bool, int, float]] = {}
         for item in root.iter(f"{DAV}response"):
             href = unquote(urlsplit(item.findtext(f"{DAV}href") or "").path).rstrip("/")
             name = "" if href == base else href.rsplit("/", 1)[-1]
@@ -130,7 +138,11 @@ class WebDavDrop:
                 continue
             is_collection = item.find(f".//{DAV}resourcetype/{DAV}collection") is not None
             length = item.findtext(f".//{DAV}getcontentlength") or "0"
-            found[name] = (is_collection, int(length) if length.isdigit() else 0)
+            found[name] = (
+                is_collection,
+                int(length) if length.isdigit() else 0,
+                _http_time(item.findtext(f".//{DAV}getlastmodified")),
+            )
         return found
 
     def _pieces(self, path: str) -> list[int] | None:
@@ -158,15 +170,15 @@ class WebDavDrop:
     def list(self, folder: str = "") -> list[Entry]:
         found = self._propfind(folder, depth=1) or {}
         entries = []
-        for name, (is_collection, _size) in sorted(found.items()):
+        for name, (is_collection, _size, modified) in sorted(found.items()):
             if not name or name in (DONE, REFUSED) or not NAME_SHAPE.fullmatch(name):
                 continue
             if name.endswith(PART):
                 continue
             if is_collection:  # a bundle; loose files (reasons, strays) are not bundles here
                 pieces = self._pieces(f"{folder}/{name}" if folder else name)
-                entries.append(Entry(name, sum(pieces or [])))
-        return entries
+                entries.append(Entry(name, sum(pieces or []), modified))
+        return sorted(entries, key=lambda e: (e.modified, e.name))
 
     def size(self, name: str, folder: str = "") -> int | None:
         pieces = self._pieces(f"{folder}/{name}" if folder else name)

@@ -4,6 +4,7 @@ send (twice), fetch (twice, interrupted, a refused bundle), against sshd and wsg
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,19 @@ def test_credentials_stay_inside_the_vault(setup: tuple[str, Any, AmanatCore, Am
         if file.is_file():
             assert secret not in file.read_bytes(), file
     assert outbox.entries(volunteer.vault) == []
+
+
+def test_fetch_takes_the_oldest_upload_first(
+    setup: tuple[str, Any, AmanatCore, AmanatCore], tmp_path: Path
+) -> None:
+    _, server, volunteer, coordinator = setup
+    first = _export(volunteer, coordinator, tmp_path / "out", "Erkin Test")
+    second = _export(volunteer, coordinator, tmp_path / "out", "Nur Test")
+    volunteer.drop.send()
+    # the server's times, not the random names, give the order: make them disagree
+    early, late = sorted((first, second), reverse=True)
+    os.utime(server.drop / f"{early}.amanat", (1_700_000_000, 1_700_000_000))
+    os.utime(server.drop / f"{late}.amanat", (1_700_000_100, 1_700_000_100))
+    fetched = coordinator.drop.fetch()
+    assert [f.name for f in fetched] == [f"{early}.amanat", f"{late}.amanat"]
+    assert all(f.outcome == "imported" for f in fetched)

@@ -350,3 +350,84 @@ def webdav_server() -> Iterator[DavServer]:
         server.stop()
         thread.join(10)
         shutil.rmtree(base, ignore_errors=True)
+
+
+# ---- a SOCKS5 proxy (RFC 1928, no authentication, CONNECT) ------------------------------------
+
+
+@dataclass
+class Socks5Proxy:
+    """Records the target each CONNECT names (a host *name* means the client let the proxy
+    resolve it) and connects only to 127.0.0.1, whatever the name: the test's servers."""
+
+    port: int = 0
+    requests: list[tuple[int, str, int]] = field(default_factory=list)  # (address type, host, port)
+    _listener: socket.socket | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.2)
+        self.port = int(self._listener.getsockname()[1])
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _accept(self) -> None:
+        assert self._listener is not None
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _read(sock: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError
+            data += chunk
+        return data
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            _version, count = self._read(client, 2)
+            self._read(client, count)
+            client.sendall(b"\x05\x00")
+            _v, _cmd, _r, atyp = self._read(client, 4)
+            if atyp == 3:
+                host = self._read(client, self._read(client, 1)[0]).decode()
+            elif atyp == 1:
+                host = socket.inet_ntoa(self._read(client, 4))
+            else:
+                host = socket.inet_ntop(socket.AF_INET6, self._read(client, 16))
+            port = int.from_bytes(self._read(client, 2), "big")
+            self.requests.append((atyp, host, port))
+            server = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("127.0.0.1") + b"\x00\x00")
+        except (OSError, ConnectionError):
+            client.close()
+            return
+        pipe = CuttingProxy(0)
+        threading.Thread(target=pipe._pipe, args=(client, server, False), daemon=True).start()
+        threading.Thread(target=pipe._pipe, args=(server, client, False), daemon=True).start()
+
+
+@contextlib.contextmanager
+def socks5_proxy() -> Iterator[Socks5Proxy]:
+    proxy = Socks5Proxy()
+    proxy.start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()

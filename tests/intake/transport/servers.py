@@ -340,6 +340,7 @@ def webdav_server() -> Iterator[DavServer]:
     app = _quota_app(WsgiDAVApp(config), root, quota)
     server = wsgi.Server(("127.0.0.1", port), app, numthreads=4)
     server.ssl_adapter = BuiltinSSLAdapter(str(cert), str(key))
+    server.error_log = lambda *args, **kwargs: None  # port probes and refused pins are expected
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()

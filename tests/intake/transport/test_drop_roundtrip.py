@@ -168,8 +168,9 @@ def test_description_must_come_from_a_verified_coordinator(
 
 
 def test_credentials_stay_inside_the_vault(setup: tuple[str, Any, AmanatCore, AmanatCore]) -> None:
-    _, server, volunteer, _ = setup
-    secret = (getattr(server, "password", None) or server.client_key.splitlines()[1]).encode()
+    kind, server, volunteer, _ = setup
+    secret = (server.client_key.splitlines()[1] if kind == "sftp" else server.password).encode()
+    assert volunteer.vault.get_setting("drop.identity" if kind == "sftp" else "drop.password")
     for file in Path(volunteer.vault.path).rglob("*"):
         if file.is_file():
             assert secret not in file.read_bytes(), file

@@ -44,6 +44,7 @@ from intake.transport.errors import (
     TransportError,
 )
 
+WINDOW = 16 * 1024 * 1024  # SSH flow-control window: over Tor (~1 s round trips) 2 MiB is slow
 BLOCK = 256 * 1024  # bytes per read from the source; paramiko splits writes into 32 KiB packets
 # paramiko's pipelined writes read the server's replies (e.g. "disk full") only when more than
 # 100 are outstanding, so every CHECK_EVERY bytes, and for the last block, one block is written
@@ -96,7 +97,7 @@ class SftpDrop:
 
             raise InvalidDrop(reason=tr("an SFTP drop needs the server's host key fingerprint"))
         sock = _open_socket(settings)
-        transport = paramiko.Transport(sock)
+        transport = paramiko.Transport(sock, default_window_size=WINDOW)
         try:
             try:
                 transport.start_client(timeout=CONNECT_TIMEOUT)

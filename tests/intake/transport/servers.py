@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
-TEST_USER = "amanatdroptest"
+TEST_USER = "amanatdrop"  # and a random suffix: each server has its own throw-away user
 
 
 def free_port() -> int:
@@ -89,9 +89,8 @@ def sshd_server() -> Iterator[SshServer]:
     (base / "authorized_keys").write_text((base / "client_key.pub").read_text())
     password: str | None = None
     if root:
-        user = TEST_USER
+        user = TEST_USER + secrets.token_hex(4)
         password = secrets.token_urlsafe(16)
-        subprocess.run(["userdel", user], capture_output=True, check=False)
         subprocess.run(
             ["useradd", "--no-create-home", "-d", str(home), "-s", "/bin/sh", user], check=True
         )
@@ -133,8 +132,8 @@ def sshd_server() -> Iterator[SshServer]:
         if proc.stderr is not None:
             proc.stderr.close()
         if root:
-            subprocess.run(["pkill", "-u", TEST_USER], capture_output=True, check=False)
-            subprocess.run(["userdel", TEST_USER], capture_output=True, check=False)
+            subprocess.run(["pkill", "-u", user], capture_output=True, check=False)
+            subprocess.run(["userdel", user], capture_output=True, check=False)
         with contextlib.suppress(OSError):
             for mount in _mounts_below(base):
                 subprocess.run(["umount", mount], check=False)

@@ -339,7 +339,8 @@ def webdav_server() -> Iterator[DavServer]:
     app = _quota_app(WsgiDAVApp(config), root, quota)
     server = wsgi.Server(("127.0.0.1", port), app, numthreads=4)
     server.ssl_adapter = BuiltinSSLAdapter(str(cert), str(key))
-    server.error_log = lambda *args, **kwargs: None  # port probes and refused pins are expected
+    # port probes and refused pins are expected: no log lines for them
+    server.error_log = lambda *args, **kwargs: None  # type: ignore[method-assign]
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()

@@ -229,12 +229,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for f in results:
         message = f.error.message() if isinstance(f.error, AmanatError) else None
         rows.append({"file": f.name, "outcome": f.outcome, "problem": message})
-        if f.outcome == "refused":
+        if f.error is not None:
             status = status or getattr(f.error, "exit_code", 1)
         if args.json:
             continue
         if f.outcome == "refused":
             err(f"amanat: {f.name}: " + tr("refused: {reason}", reason=message or ""))
+        elif f.error is not None:
+            err(f"amanat: {f.name}: {message}")
         else:
             out(f"{f.name}: " + _outcome(f.outcome))
     if args.json:

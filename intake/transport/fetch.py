@@ -13,19 +13,22 @@ harmless.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from intake.bundles.quarantine import Receipt, receive_bundle
-from intake.errors import AmanatError
+from intake.errors import AmanatError, StorageFull
 from intake.transport.base import DONE, PART, REFUSED, Drop, DropSettings
 from intake.transport.errors import ConnectionLost, TransportError
 from intake.vault import Vault
 
+ROOM_MARGIN = 64 * 1024 * 1024  # free bytes kept beyond a bundle's download and its import
 INCOMING = "incoming"  # folder beside vault.db for downloaded (encrypted) bundles
 REASON_SUFFIX = ".reason.txt"
 
@@ -37,7 +40,8 @@ class Fetched:
     """One file of the drop and what became of it."""
 
     name: str
-    outcome: str  # "imported", "already", "quarantined", "refused", "known" (fetched before)
+    outcome: str  # "imported", "already", "quarantined", "refused", "known" (fetched before),
+    # "waiting" (left on the drop: no room on this disk; fetched next time)
     receipt: Receipt | None = None
     error: Exception | None = None
 
@@ -82,15 +86,19 @@ def download(
     if offset > size:
         part.unlink()
         offset = 0
-    with part.open("ab") as sink:
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(name, offset + done, size)
 
-        def step(done: int) -> None:
-            if progress is not None:
-                progress(name, offset + done, size)
-
-        drop.download(name, sink, offset, step)
-        sink.flush()
-        os.fsync(sink.fileno())
+    try:
+        with part.open("ab") as sink:
+            drop.download(name, sink, offset, step)
+            sink.flush()
+            os.fsync(sink.fileno())
+    except OSError as exc:  # the local disk (the drop's errors are TransportErrors)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull() from None
+        raise
     if part.stat().st_size != size:
         raise ConnectionLost()
     final = folder / name
@@ -104,6 +112,11 @@ def fetch_one(
     if _known(vault, name) is not None:
         drop.move(name, DONE if _known(vault, name) != "refused" else REFUSED)
         return Fetched(name, "known")
+    part = _incoming(vault) / (name + PART)
+    have = part.stat().st_size if part.exists() else 0
+    # the rest of the download, and as much again for the import into the vault (attachments)
+    if shutil.disk_usage(part.parent).free < 2 * size - have + ROOM_MARGIN:
+        return Fetched(name, "waiting", None, StorageFull())
     path = download(drop, vault, name, size, progress)
     sha256 = _sha256(path)
 

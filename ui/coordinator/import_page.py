@@ -70,6 +70,7 @@ def fetch_all(session: VaultSession, progress: Progress) -> list[BundleOutcome]:
     results = session.core.drop.fetch(step)
     progress(100)
     return [Received(f.name, f.receipt, f.error) for f in results if f.outcome != "known"]
+    # "waiting" (no room on this disk) comes with its error and is shown as not imported
 
 
 def _gaps_text(report: BundleReport) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from intake.cards.registry import CardRegistry, own_card
 from intake.core.app import AmanatCore
+from intake.errors import StorageFull
 from intake.transport import outbox, sftp, webdav
 from intake.transport.errors import Cancelled, InvalidDrop
 from intake.vault import Vault
@@ -191,3 +193,25 @@ def test_fetch_takes_the_oldest_upload_first(
     fetched = coordinator.drop.fetch()
     assert [f.name for f in fetched] == [f"{early}.amanat", f"{late}.amanat"]
     assert all(f.outcome == "imported" for f in fetched)
+
+
+def test_no_room_for_a_bundle_leaves_it_on_the_drop(
+    ssh: SshServer, make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (as in CI)")
+    volunteer, coordinator = _pair(make_vault)
+    _set_drop("sftp", ssh, coordinator, volunteer)
+    finalized(volunteer.vault, victim_testimony({"latin": "Erkin Test"}, publish=False))
+    bundle = volunteer.export_bundle([own_card(coordinator.vault).fingerprint], tmp_path)
+    volunteer.drop.send()
+    incoming = Path(coordinator.vault.path) / "incoming"
+    incoming.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(incoming)], check=True)
+    try:
+        [waiting] = coordinator.drop.fetch()
+    finally:
+        subprocess.run(["umount", str(incoming)], check=True)
+    assert waiting.outcome == "waiting" and isinstance(waiting.error, StorageFull)
+    assert (ssh.drop / f"{bundle.bundle_id}.amanat").is_file()  # still there, not refused
+    assert [f.outcome for f in coordinator.drop.fetch()] == ["imported"]  # room again: fetched

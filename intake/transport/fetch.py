@@ -86,6 +86,7 @@ def download(
     if offset > size:
         part.unlink()
         offset = 0
+
     def step(done: int) -> None:
         if progress is not None:
             progress(name, offset + done, size)

@@ -176,6 +176,7 @@ UI_MAY_IMPORT: dict[str, set[str]] = {
     "intake.bundles.quarantine": {"WaitingBundle"},
     "intake.bundles.export": {"ExportResult", "Selection"},
     "intake.safekeeping.backup": {"BackupResult"},
+    "intake.transport.outbox": {"SendResult"},
     "intake.cards.registry": {
         "KnownCard",
         "parse",  # pure: a card file's bytes -> a checked Card (InvalidCard); stores nothing

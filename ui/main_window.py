@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(tr("&Open"), self.open_testimony, "Ctrl+O")
         self.delete_action = self._action(tr("&Delete draft…"), self.delete_draft)
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
+        self.outbox_action = self._action(tr("Out&box…"), self.outbox)
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
         self.backup_action = self._action(tr("&Back up to a USB stick…"), self.backup)
         self.paper_key_action = self._action(tr("&Print paper key…"), self.print_paper_key)
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.outbox_action)
         file_menu.addAction(self.card_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(working)
         volunteer = working and self.session.role == "volunteer"
         self.card_action.setEnabled(volunteer)
+        self.outbox_action.setEnabled(working and bundles_available())
         self.export_action.setEnabled(working and bundles_available())
         self.export_action.setToolTip(
             ""
@@ -308,6 +311,14 @@ class MainWindow(QMainWindow):
         dialogs.run_and_destroy(ExportDialog(self.session, selected, self))
         if self.workspace is not None and self.session.is_unlocked:
             self.workspace.list_page.reload()
+
+    def outbox(self) -> None:
+        """Exported bundles and whether they reached the drop; "Send now" (ui/outbox_dialog.py)."""
+        if not self.session.is_unlocked or not bundles_available():
+            return
+        from ui.outbox_dialog import OutboxDialog
+
+        dialogs.run_and_destroy(OutboxDialog(self.session, self))
 
     def add_card(self) -> None:
         if not self.session.is_unlocked:

@@ -5,9 +5,10 @@ command. Stores come from here (a fresh one per call: they keep small caches tha
 meant to be shared between threads), and the use cases that are more than one store call live
 here: receiving several bundles (each one imported, quarantined or refused on its own),
 the quarantine (enrol the sender, import, discard), the bundle history and provenance, the seal
-policy, the coordinator's archive pages, per-vault settings, exporting a bundle, sharing data
-with partners, printing a testimony to a file. The GUI imports no room to do any of this
-(tests/test_architecture.py holds ui/ to a short list of data types).
+policy, the coordinator's archive pages, per-vault settings, exporting a bundle (which enters
+the outbox), sharing data with partners, printing a testimony to a file; the drop's use cases
+are in ``core/drop.py``. The GUI imports no room to do any of this (tests/test_architecture.py
+holds ui/ to a short list of data types).
 Rooms are imported when a use case runs (docs/performance.md, "Start-up").
 """
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from intake.bundles.quarantine import Receipt, WaitingBundle
     from intake.bundles.seal import SealStatus
     from intake.cards.registry import CardRegistry, KnownCard
+    from intake.core.drop import DropUseCases
     from intake.duplicates.finder import DuplicateFinder
     from intake.review.store import ReviewStore
     from intake.sharing.export import Format, ShareOptions, ShareReport
@@ -238,8 +240,9 @@ class AmanatCore:
         ``forward``: a coordinator passes testimonies on to another coordinator, every version
         as its author signed it (docs/bundle-format.md §7.13)."""
         from intake.bundles.export import export_bundle
+        from intake.transport import outbox
 
-        return export_bundle(
+        result = export_bundle(
             self.vault,
             recipients,
             output,
@@ -248,6 +251,16 @@ class AmanatCore:
             progress=progress,
             forward=forward,
         )
+        outbox.add(self.vault, result.bundle_id, result.path)  # every bundle waits for a send
+        return result
+
+    # ---- the drop (intake/transport/) ---------------------------------------------------------
+
+    @property
+    def drop(self) -> DropUseCases:
+        from intake.core.drop import DropUseCases
+
+        return DropUseCases(self.vault)
 
     def resend_bundle(self, bundle_id: str, output: Path) -> Path:
         """Write a kept (sealed) bundle out again, e.g. when the USB stick was lost."""

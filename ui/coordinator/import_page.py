@@ -59,6 +59,20 @@ def receive_all(
     return results
 
 
+def fetch_all(session: VaultSession, progress: Progress) -> list[BundleOutcome]:
+    """Fetch from the drop (worker thread): one outcome per bundle file handled; files that
+    were fetched before are only moved on the drop and not reported again."""
+
+    def step(name: str, done: int, total: int) -> None:
+        session.check_cancel()
+        progress(int(100 * done / max(total, 1)))
+
+    results = session.core.drop.fetch(step)
+    progress(100)
+    return [Received(f.name, f.receipt, f.error) for f in results if f.outcome != "known"]
+    # "waiting" (no room on this disk) comes with its error and is shown as not imported
+
+
 def _gaps_text(report: BundleReport) -> str:
     if not report.gaps:
         return ""
@@ -154,10 +168,18 @@ class ImportPage(QWidget):
         self.choose_button.clicked.connect(self.choose)
         self.choose_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.choose_button)
+        self.fetch_button = QPushButton(tr("Fetch from drop"))
+        self.fetch_button.setToolTip(
+            tr("Download new bundles from the drop you set, import them, and tidy the drop.")
+        )
+        self.fetch_button.clicked.connect(self.fetch_from_drop)
+        self.fetch_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        row.addWidget(self.fetch_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         row.addWidget(self.progress, 1)
+        row.addStretch(1)  # the buttons stay on the left while the progress bar is hidden
         layout.addLayout(row)
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)
@@ -251,6 +273,7 @@ class ImportPage(QWidget):
         )
         self.discard_button.setEnabled(item is not None and not self.running)
         self.choose_button.setEnabled(not self.running)
+        self.fetch_button.setEnabled(not self.running)
 
     def enroll_and_import(self) -> None:
         item = self.selected_waiting()
@@ -301,6 +324,12 @@ class ImportPage(QWidget):
         )
         if files:
             self.import_files([Path(f) for f in files])
+
+    def fetch_from_drop(self) -> None:
+        """Fetch every new bundle from the drop (intake/transport/fetch.py) on a worker."""
+        if self.running:
+            return
+        self._run(lambda progress: fetch_all(self.session, progress))
 
     def import_files(self, paths: list[Path]) -> None:
         if self.running or not paths:

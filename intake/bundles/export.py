@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from crypto.age import Recipient
 from crypto.fingerprint import normalize as normalize_fingerprint
+from crypto.hybrid import HybridRecipient
 from crypto.keys import signing_public_key
 from crypto.primitives import Random, default_random
 from crypto.x25519 import X25519Recipient
@@ -74,6 +76,17 @@ class ExportResult:
     size: int  # bytes of the bundle file
     sealed: bool
     recipients: tuple[str, ...]
+    post_quantum: bool = False  # encrypted to the hybrid mlkem768x25519 recipients
+
+
+def age_recipients(cards: Sequence[KnownCard], *, classic: bool = False) -> list[Recipient]:
+    """The age recipients of a bundle: the hybrid post-quantum ones when every card offers one
+    and ``classic`` is not asked for, else X25519 for all (age never mixes the two kinds in one
+    file, docs/bundle-format.md §7.2)."""
+    hybrids = [k.card.hybrid_public for k in cards if k.card.hybrid_public is not None]
+    if not classic and cards and len(hybrids) == len(cards):
+        return [HybridRecipient(public) for public in hybrids]
+    return [X25519Recipient(k.card.x25519_public) for k in cards]
 
 
 def resolve_recipients(vault: Vault, fingerprints: Sequence[str]) -> list[KnownCard]:
@@ -233,7 +246,7 @@ def build_manifest(
     manifest = Manifest(
         bundle=bundle_id,
         created=created,
-        sender=own_card(vault),
+        sender=own_card(vault, classic=True),  # format 1 readers know version 1 cards
         recipients=tuple(sorted(recipients)),
         sequence=sequence,
         records=tuple(records),
@@ -268,15 +281,19 @@ def export_bundle(
     progress: Progress | None = None,
     clock: Callable[[], datetime] | None = None,
     random: Random = default_random,
+    classic: bool = False,
 ) -> ExportResult:
     """Write one bundle to ``output`` (a file name, or a folder for a random name).
+
+    The bundle is post-quantum (hybrid recipients) when every recipient's card offers it,
+    unless ``classic`` forces X25519 for partners whose age is older than 1.3.
 
     ``progress(done, total)`` is called as the plaintext stream grows; raising from it cancels
     the export (nothing is kept). ``clock`` and ``random`` are injectable for tests.
     """
     cards = resolve_recipients(vault, recipients)
     fingerprints = [k.fingerprint for k in cards]
-    ages = [X25519Recipient(k.card.x25519_public) for k in cards]
+    ages = age_recipients(cards, classic=classic)
     chosen = select_testimonies(vault, selection, ids)
     if not chosen:
         raise NothingToExport
@@ -333,6 +350,7 @@ def export_bundle(
         f.size,
         sealing,
         tuple(fingerprints),
+        post_quantum=isinstance(ages[0], HybridRecipient),
     )
 
 
@@ -357,7 +375,7 @@ def _stream(
     vault: Vault,
     manifest: Manifest,
     sink: _BundleFile,
-    recipients: Sequence[X25519Recipient],
+    recipients: Sequence[Recipient],
     cache: RecordCache,
     progress: Progress | None,
     random: Random,

@@ -368,7 +368,8 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
-    reader = BundleReader(src, vault.identity.x25519_private)
+    ident = vault.identity
+    reader = BundleReader(src, ident.x25519_private, ident.hybrid_seed)
     manifest = reader.read_head().manifest
     return reader, manifest, _report(vault, manifest)
 

@@ -297,7 +297,8 @@ def _created(value: object) -> str:
 
 
 def _sender(value: object) -> cardfmt.Card:
-    members = _object(value, set(cardfmt.MEMBERS), tr("the sender card"))
+    pq = isinstance(value, dict) and value.get("amanat-card") == cardfmt.CARD_VERSION_PQ
+    members = _object(value, cardfmt.MEMBERS_PQ if pq else cardfmt.MEMBERS, tr("the sender card"))
     try:
         return cardfmt.parse_card(canonical_bytes(members) + b"\n")
     except (CardError, NotCanonical):

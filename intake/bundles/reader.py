@@ -19,9 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from crypto import minisign
-from crypto.age import Decryptor
+from crypto.age import Decryptor, Identity
 from crypto.bufread import BinaryReader
 from crypto.errors import CryptoError, NoMatch, SignatureError
+from crypto.hybrid import HybridIdentity
 from crypto.x25519 import X25519Identity
 from intake.bundles.errors import (
     BundleDamaged,
@@ -125,9 +126,15 @@ def _hash_checked(pieces: Iterator[bytes], sha256: str, expected: Expected) -> I
 class BundleReader:
     """One pass over one bundle: ``read_head`` then ``read_body``."""
 
-    def __init__(self, src: BinaryReader, x25519_private: bytes) -> None:
+    def __init__(
+        self, src: BinaryReader, x25519_private: bytes, hybrid_seed: bytes | None = None
+    ) -> None:
+        """Open a bundle sent to the X25519 key, or to the hybrid key when ``hybrid_seed``."""
+        identities: list[Identity] = [X25519Identity(x25519_private)]
+        if hybrid_seed is not None:
+            identities.append(HybridIdentity(hybrid_seed))
         try:
-            decryptor = Decryptor([X25519Identity(x25519_private)], src)
+            decryptor = Decryptor(identities, src)
         except NoMatch:
             raise BundleNotAddressed from None
         except CryptoError:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from crypto import card as cardfmt
 from crypto.errors import CardError
-from crypto.keys import signing_public_key, x25519_public_key
+from crypto.keys import hybrid_public_key, signing_public_key, x25519_public_key
 from intake.errors import AmanatError
 from intake.i18n import N_, tr
 from intake.vault import Vault
@@ -69,12 +69,18 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def own_card(vault: Vault) -> cardfmt.Card:
-    """The vault owner's public card (deterministic: its time is the identity's creation)."""
+def own_card(vault: Vault, *, classic: bool = False) -> cardfmt.Card:
+    """The vault owner's public card (deterministic: its time is the identity's creation):
+    version 2 with the hybrid recipient, or version 1 (``classic``), as bundles carry it."""
     ident = vault.identity
     created = datetime.strptime(ident.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return cardfmt.create_card(
-        ident.name, ident.role, ident.signing_seed, x25519_public_key(ident.x25519_private), created
+        ident.name,
+        ident.role,
+        ident.signing_seed,
+        x25519_public_key(ident.x25519_private),
+        created,
+        None if classic else hybrid_public_key(ident.hybrid_seed),
     )
 
 
@@ -130,7 +136,8 @@ class CardRegistry:
                 )
                 AuditLog(self.vault).append(conn, "card_add", card.fingerprint, {"role": card.role})
             else:
-                if card.created > existing.card.created:  # a newer card: new name or role
+                # a newer card (new name or role), or the same one now with its hybrid recipient
+                if (card.created, card.version) > (existing.card.created, existing.card.version):
                     conn.execute(
                         "UPDATE cards SET name = ?, role = ?, card = ?, card_created = ?"
                         " WHERE fingerprint = ?",

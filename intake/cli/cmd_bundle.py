@@ -72,6 +72,14 @@ def register(sub: Any) -> None:
         "--resend", metavar="BUNDLE", help=tr("write a sealed bundle kept in the vault again")
     )
     p.add_argument(
+        "--classic",
+        action="store_true",
+        help=tr(
+            "encrypt with X25519 only, for partners whose age is older than 1.3 (by default "
+            "a bundle is post-quantum when every coordinator's card allows it)"
+        ),
+    )
+    p.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -159,7 +167,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_core(args) as core:
         try:
             result = core.export_bundle(
-                recipients, args.output, selection=selection, ids=args.ids, progress=bar
+                recipients,
+                args.output,
+                selection=selection,
+                ids=args.ids,
+                progress=bar,
+                classic=args.classic,
             )
         finally:
             bar.close()
@@ -178,6 +191,15 @@ def _print_export(result: ExportResult) -> None:
             sequence=result.sequence,
         )
     )
+    if result.post_quantum:
+        out(
+            tr(
+                "Encryption: post-quantum hybrid (ML-KEM-768 + X25519); opens with age 1.3 "
+                "or later."
+            )
+        )
+    else:
+        out(tr("Encryption: classic X25519; opens with age 1.0 or later."))
     out(tr("Only these coordinators can open it:"))
     for fingerprint in result.recipients:
         out(f"  {fingerprint}")

@@ -75,6 +75,14 @@ def register(sub: Any) -> None:
     )
     add_vault_argument(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument(
+        "--classic",
+        action="store_true",
+        help=tr(
+            "write only the X25519 identity, for age older than 1.3 (it opens only bundles "
+            "exported with --classic or to a coordinator whose card has no post-quantum key)"
+        ),
+    )
     p.set_defaults(func=cmd_export_age_identity)
     p = ksub.add_parser("export-minisign-pubkey", help=tr("write the minisign public key"))
     add_vault_argument(p)
@@ -211,12 +219,16 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_export_age_identity(args: argparse.Namespace) -> int:
+    from crypto.hybrid import HybridIdentity
     from crypto.x25519 import X25519Identity
 
     with open_vault_from_args(args) as v:
         ident = v.identity
-        secret = str(X25519Identity(ident.x25519_private))
-        recipient = str(X25519Identity(ident.x25519_private).recipient())
+        classic = X25519Identity(ident.x25519_private)
+        lines = ["# created by amanat", f"# public key: {classic.recipient()}", str(classic)]
+        if not args.classic:  # age 1.3 or later: also opens post-quantum bundles
+            pq = HybridIdentity(ident.hybrid_seed)
+            lines += [f"# post-quantum public key: {pq.recipient()}", str(pq)]
     err("!" * 72)
     err(
         tr(
@@ -225,8 +237,7 @@ def cmd_export_age_identity(args: argparse.Namespace) -> int:
         )
     )
     err("!" * 72)
-    text = f"# created by amanat\n# public key: {recipient}\n{secret}\n"
-    _write_new(args.output, text.encode("ascii"), mode=0o600)
+    _write_new(args.output, ("\n".join(lines) + "\n").encode("ascii"), mode=0o600)
     out(tr("Secret age identity written to {path}", path=args.output))
     return 0
 

@@ -130,12 +130,20 @@ class AmanatCore:
         selection: Selection = "new",
         ids: Sequence[str] = (),
         progress: Progress | None = None,
+        classic: bool = False,
     ) -> ExportResult:
-        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
+        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py):
+        post-quantum when every recipient's card allows it, unless ``classic``."""
         from intake.bundles.export import export_bundle
 
         return export_bundle(
-            self.vault, recipients, output, selection=selection, ids=ids, progress=progress
+            self.vault,
+            recipients,
+            output,
+            selection=selection,
+            ids=ids,
+            progress=progress,
+            classic=classic,
         )
 
     # ---- sharing ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crypto.age import Decryptor, encrypt
+from crypto.age import Decryptor, Identity, encrypt
 from crypto.hybrid import HybridIdentity
 from crypto.keys import x25519_public_key
 from crypto.x25519 import X25519Identity, X25519Recipient
@@ -36,7 +36,7 @@ class Keys:
         return X25519Recipient(x25519_public_key(self.coordinator_x25519))
 
     def decrypt(self, bundle: bytes) -> bytes:
-        identities = [
+        identities: list[Identity] = [
             X25519Identity(self.coordinator_x25519),
             HybridIdentity(self.coordinator_hybrid),
         ]

@@ -125,6 +125,16 @@ class ExportDialog(QDialog):
         explain.setWordWrap(True)
         explain.setObjectName("helpText")
         layout.addWidget(explain)
+        self.classic = QCheckBox(
+            tr("Classic encryption, for a partner whose age is older than 1.3")
+        )
+        self.classic.setToolTip(
+            tr(
+                "Bundles are post-quantum when every coordinator's card allows it. Choose this "
+                "only if a partner must open the bundle with an age older than 1.3."
+            )
+        )
+        layout.addWidget(self.classic)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -175,7 +185,7 @@ class ExportDialog(QDialog):
         recipients, folder = self.chosen_recipients(), Path(self.folder.text())
         if not recipients or not self.folder.text() or self.job is not None:
             return
-        vault, selection = self.session.vault, self.selection()
+        vault, selection, classic = self.session.vault, self.selection(), self.classic.isChecked()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []
         if self.seal.isChecked() != seal.is_on(vault):
             seal.set_policy(vault, self.seal.isChecked())
@@ -190,7 +200,7 @@ class ExportDialog(QDialog):
                 progress(done * 100 // total if total else 0)
 
             return AmanatCore(vault).export_bundle(
-                recipients, folder, selection=selection, ids=ids, progress=step
+                recipients, folder, selection=selection, ids=ids, progress=step, classic=classic
             )
 
         self.message.setText(tr("Writing the bundle…"))
@@ -227,6 +237,8 @@ class ExportDialog(QDialog):
                 size=format_size(result.size),
             ),
         ]
+        if result.post_quantum:
+            lines.append(tr("Encrypted with post-quantum protection."))
         if result.sealed:
             lines.append(tr("The exported testimonies are now sealed on this computer."))
         self.message.setText("\n".join(lines))

@@ -121,6 +121,7 @@ def _describe(card: cardfmt.Card) -> dict[str, str]:
         "role": card.role,
         "fingerprint": card.fingerprint,
         "age_recipient": card.age_recipient,
+        "pq_recipient": card.hybrid_recipient or "",
         "created": card.created,
     }
 
@@ -130,6 +131,7 @@ def _print_card(card: cardfmt.Card) -> None:
     role = tr("volunteer") if card.role == "volunteer" else tr("coordinator")
     out(tr("Role") + f": {role}")
     out(tr("Fingerprint") + f": {card.fingerprint}")
+    out(tr("Post-quantum key") + ": " + (tr("yes") if card.hybrid_public else tr("no")))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

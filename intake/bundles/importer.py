@@ -53,7 +53,7 @@ from intake.testimonies.errors import ImportRejected, NotTheAuthor
 from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
 from intake.testimonies.exchange import CheckedVersion, check_version, store_version
 from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault
 from intake.vault.audit import AuditLog
@@ -68,7 +68,7 @@ class BundleReport:
     bundle_id: str
     sender_fingerprint: str
     sender_name: str
-    sender_status: str  # "enrolled", "unknown", "revoked", "not verified"
+    sender_status: str  # "enrolled", "unknown", "revoked", "revoked later", "not verified"
     sequence: int
     created: str
     recipients: tuple[str, ...]
@@ -93,11 +93,24 @@ def _sender_problem(
     known = CardRegistry(vault).by_signing_key(card.ed25519_public)
     if known is None or known.fingerprint != card.fingerprint:
         return "unknown", UnknownSender(fingerprint=card.fingerprint), None
-    if known.revoked:
+    if known.revoked and _after_revocation(known, manifest):
         return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
     if not known.verified:
         return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
+    if known.revoked:  # written before the key was lost, arriving late: §8.4
+        return "revoked later", None, known
     return "enrolled", None, known
+
+
+def _after_revocation(known: KnownCard, manifest: Manifest) -> bool:
+    """True when a revoked sender's bundle is one the revocation refuses (docs/bundle-format.md
+    §8.4): signed at or after the time the key stopped being trusted, or numbered above the
+    last bundle its owner stated. Without a stated time, every bundle is refused."""
+    effective = known.revoked_effective or known.revoked_at
+    if effective is None or manifest.created >= effective:
+        return True
+    last = known.revoked_last_sequence
+    return last is not None and manifest.sequence > last
 
 
 def _report(vault: Vault, manifest: Manifest) -> BundleReport:
@@ -187,7 +200,7 @@ class _CheckingSink:
         if self.vault is None or self.report is None:
             return
         owner = owner_of(self.vault.conn, entry.id)
-        if owner is not None and owner != self.author:
+        if owner is not None and not may_continue(self.vault.conn, owner, self.author):
             holder = TestimonyStore(self.vault).key_label(owner)
             error = NotTheAuthor(version=entry.version, id=entry.id, owner=holder)
             report = self.report

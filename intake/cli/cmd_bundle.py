@@ -281,6 +281,9 @@ def _sender_line(report: BundleReport) -> str:
         "enrolled": tr("enrolled and verified"),
         "unknown": tr("NOT enrolled: the name is what the card claims"),
         "revoked": tr("REVOKED"),
+        "revoked later": tr(
+            "enrolled; the key was REVOKED later: confirm this bundle with the volunteer"
+        ),
         "not verified": tr("enrolled, NOT verified"),
     }[report.sender_status]
     return tr("Sender") + f": {report.sender_name} ({report.sender_fingerprint}) - {status}"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
     from intake.bundles.quarantine import Receipt
     from intake.cards.registry import CardRegistry
+    from intake.cards.statements import KeyStatements
     from intake.duplicates.finder import DuplicateFinder
     from intake.sharing.export import Format, ShareOptions, ShareReport
     from intake.testimonies.attachments import AttachmentStore
@@ -64,6 +65,13 @@ class AmanatCore:
         from intake.cards.registry import CardRegistry
 
         return CardRegistry(self.vault)
+
+    @property
+    def key_statements(self) -> KeyStatements:
+        """Revocations, successions and this vault's key rotation (bundle-format.md §8)."""
+        from intake.cards.statements import KeyStatements
+
+        return KeyStatements(self.vault)
 
     @property
     def duplicates(self) -> DuplicateFinder:

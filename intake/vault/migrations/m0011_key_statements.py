@@ -1,4 +1,4 @@
-"""Schema version 9: key statements (revocation and succession, docs/bundle-format.md §8).
+"""Schema version 11: key statements (revocation and succession, docs/bundle-format.md §8).
 
 ``key_statements`` keeps every accepted statement file; ``key_successions`` says which key
 continues which (one successor per key); ``cards`` learns from when a revoked key stopped
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-VERSION = 9
+VERSION = 11
 
 
 def upgrade(conn: Any) -> None:

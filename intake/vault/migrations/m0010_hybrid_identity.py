@@ -1,4 +1,4 @@
-"""Schema version 8: the identity gains a post-quantum hybrid (``mlkem768x25519``) age key.
+"""Schema version 10: the identity gains a post-quantum hybrid (``mlkem768x25519``) age key.
 
 The 32-byte seed is drawn at random for each vault (here for existing vaults, in
 ``Vault.create`` for new ones), never derived from the X25519 key: a quantum computer that
@@ -12,7 +12,7 @@ from typing import Any
 
 from crypto.keys import generate_hybrid_seed
 
-VERSION = 8
+VERSION = 10
 
 
 def upgrade(conn: Any) -> None:

@@ -24,6 +24,7 @@ from intake.bundles.manifest import Manifest
 from intake.bundles.refusals import RefusedRecord
 from intake.cards.identity import fingerprint as own_fingerprint
 from intake.cards.registry import CardRegistry, KnownCard
+from intake.errors import AmanatError
 from intake.vault import Vault
 
 Outcomes = dict[str, int]
@@ -53,6 +54,8 @@ class BundleReport:
     refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
     sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
     authors: tuple[str, ...] = ()  # fingerprints of the author cards a forwarded bundle carries
+    statements_applied: int = 0  # key statements the bundle carried and this vault accepted
+    statements_refused: list[AmanatError] = field(default_factory=list)  # and why not the rest
 
 
 def sender_problem(

@@ -44,6 +44,7 @@ from intake.bundles.manifest import (
     MAX_MANIFEST_SIZE,
     MAX_RECIPIENTS,
     MAX_RECORDS,
+    MAX_STATEMENTS,
     MAX_TOTAL_SIZE,
     AttachmentEntry,
     AttachmentRef,
@@ -56,6 +57,7 @@ from intake.bundles.manifest import (
 from intake.bundles.readahead import ReadAhead
 from intake.bundles.writer import PIECE, BundleWriter, Progress
 from intake.cards.registry import CardRegistry, KnownCard, own_card
+from intake.cards.statements import carried_statements
 from intake.i18n import tr
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.errors import AttachmentDamaged
@@ -255,6 +257,7 @@ def build_manifest(
         records=tuple(records),
         attachments=tuple(listed.values()),
         authors=authors,
+        statements=carried_statements(vault, MAX_STATEMENTS),
     )
     if manifest.data_size > MAX_TOTAL_SIZE:
         raise ExportTooLarge(what=tr("the total size"), limit=MAX_TOTAL_SIZE)

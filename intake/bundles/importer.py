@@ -43,6 +43,7 @@ from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
+from intake.cards.statements import apply_carried
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
@@ -343,7 +344,12 @@ def import_stream(
     require_space(vault.path, import_needs(manifest, bulk=bulk and vault.bulk_possible))
     # A large bundle's pages are written once, with a rollback journal (vault-format.md).
     with vault.transaction(bulk=bulk) as own:
-        return _store(vault, own, reader, manifest, report, progress, clock)
+        report = _store(vault, own, reader, manifest, report, progress, clock)
+    if manifest.statements:  # after the commit, each on its own (bundle-format.md §8.5)
+        report.statements_applied, report.statements_refused = apply_carried(
+            vault, manifest.statements
+        )
+    return report
 
 
 def _store(

@@ -46,6 +46,32 @@ class StatementConflict(AmanatError):
     exit_code = 10
 
 
+def carried_statements(vault: Vault, limit: int) -> tuple[stmt.Statement, ...]:
+    """The statements this vault issued (with its current or a retired key), oldest first, for
+    a bundle's manifest (docs/bundle-format.md §8.5)."""
+    rows = vault.conn.execute(
+        "SELECT statement FROM key_statements WHERE issuer = ?"
+        " OR issuer IN (SELECT signing_public FROM retired_keys) ORDER BY added, hash LIMIT ?",
+        (signing_public_key(vault.identity.signing_seed), limit),
+    ).fetchall()
+    return tuple(stmt.parse_statement(bytes(r[0])) for r in rows)
+
+
+def apply_carried(
+    vault: Vault, statements: tuple[stmt.Statement, ...]
+) -> tuple[int, list[AmanatError]]:
+    """Accept each statement a bundle carried, as ``amanat card statement`` would; returns how
+    many were applied and why the others were not (they never fail the bundle)."""
+    keys, applied, refused = KeyStatements(vault), 0, []
+    for statement in statements:
+        try:
+            keys.accept(statement)
+            applied += 1
+        except AmanatError as exc:
+            refused.append(exc)
+    return applied, refused
+
+
 def _now() -> str:
     return stmt.time_text(datetime.now(UTC))
 
@@ -264,6 +290,19 @@ class KeyStatements:
             conn.execute(
                 "INSERT INTO key_successions (old_key, new_key, added) VALUES (?, ?, ?)",
                 (old_key, signing_public_key(seed), now),
+            )
+            data = stmt.serialize_statement(revocation)  # carried in this vault's bundles
+            conn.execute(
+                "INSERT INTO key_statements (hash, kind, subject, successor, effective, issuer,"
+                " statement, added) VALUES (?, 'revoke', ?, NULL, ?, ?, ?, ?)",
+                (
+                    hashlib.sha256(data).hexdigest(),
+                    revocation.subject,
+                    revocation.effective,
+                    old_key,
+                    data,
+                    now,
+                ),
             )
             AuditLog(self.vault).append(conn, "key_rotate", old_card.fingerprint)
         new_card = own_card(self.vault)

@@ -319,6 +319,21 @@ def _print_forwarded(report: BundleReport) -> None:
 
 
 def _print_warnings(report: BundleReport) -> None:
+    if report.statements_applied:
+        out(
+            ntr(
+                "{n} key statement (revocation or succession) from this bundle was accepted.",
+                "{n} key statements (revocations or successions) from this bundle were accepted.",
+                report.statements_applied,
+            )
+        )
+    for problem in report.statements_refused:
+        err(
+            tr(
+                "A key statement in this bundle was not accepted: {reason}",
+                reason=problem.message(),
+            )
+        )
     for first, last in report.gaps:
         err(
             tr(

@@ -347,3 +347,64 @@ def test_rotation_keeps_the_old_testimonies_editable_here(make_vault: VaultFacto
     store.finalize(tid)
     assert store.verify_version(tid, 2) and store.verify_version(tid, 1)
     assert serialize_card(own_card(vault)) == rotation.card_bytes
+
+
+# ---- statements carried in bundles (§8.5) ------------------------------------------------------
+
+
+def test_a_rotated_vaults_bundle_carries_the_old_keys_revocation(field: Field) -> None:
+    """After ``rotate``, the vault's bundles (signed with the new key) carry the old key's
+    revocation of itself: the coordinator learns it without a separate file."""
+    rotation = KeyStatements(field.old).rotate(SEIZED_TEXT, last_sequence=1)
+    CardRegistry(field.coord).add(parse_card(rotation.card_bytes), verified=True)
+    add_final(field.old)
+    fp = own_card(field.coord).fingerprint
+    result = export_bundle(field.old, [fp], field.tmp / "r.age", clock=lambda: SEIZED)
+    report = import_bundle(field.coord, result.path)
+    assert report.statements_applied == 1 and report.statements_refused == []
+    old = CardRegistry(field.coord).require(rotation.revocation.subject)
+    assert old.revoked_effective == SEIZED_TEXT and old.revoked_last_sequence == 1
+
+
+def test_a_carried_self_succession_is_refused_and_the_bundle_kept(
+    field: Field, make_vault: VaultFactory
+) -> None:
+    """A thief with the seized vault slips a succession to an insider's key, signed by the
+    seized key, into its bundle. The bundle (dated before the seizure is known) imports; the
+    statement is refused at the issuer check and no succession is stored."""
+    insider = make_vault("Insider", "volunteer", folder="insider")
+    CardRegistry(field.coord).add(own_card(insider), verified=True)
+    forged = stmt.sign_statement(
+        stmt.Statement(
+            kind="succeed",
+            subject=field.old_fp,
+            subject_key=own_card(field.old).ed25519_public,
+            effective=SEIZED_TEXT,
+            issuer=bytes(32),
+            created=SEIZED_TEXT,
+            successor=own_card(insider).fingerprint,
+        ),
+        field.old.identity.signing_seed,
+    )
+    data = stmt.serialize_statement(forged)
+    with field.old.transaction() as conn:
+        conn.execute(
+            "INSERT INTO key_statements (hash, kind, subject, successor, effective, issuer,"
+            " statement, added) VALUES ('x', 'succeed', ?, ?, ?, ?, ?, ?)",
+            (
+                forged.subject,
+                forged.successor,
+                forged.effective,
+                forged.issuer,
+                data,
+                T0.isoformat(),
+            ),
+        )
+    add_final(field.old)
+    bundle = _bundle(field.old, field.coord, T0 + timedelta(days=1), field.tmp / "t.age")
+    report = import_bundle(field.coord, bundle)
+    assert report.outcomes.get("new") == 1 and report.statements_applied == 0
+    [problem] = report.statements_refused
+    assert isinstance(problem, StatementNotAllowed) and "own successor" in problem.message("en")
+    rows = field.coord.conn.execute("SELECT count(*) FROM key_successions").fetchone()[0]
+    assert rows == 0 and not CardRegistry(field.coord).require(field.old_fp).revoked

@@ -312,3 +312,28 @@ def test_a_version_2_card_fits_one_qr_code_and_scans_back(tmp_path: Path, name: 
     )
     assert done.stdout == data
     assert cardfmt.parse_card(done.stdout).hybrid_public == hybrid
+
+
+def test_version_2_card_known_answer() -> None:
+    """The spec's vector (docs/bundle-format.md §6): section 6's keys plus hybrid seed
+    0x80..0x9F give exactly this card (Ed25519 and the ML-KEM key expansion are deterministic)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from crypto.keys import hybrid_public_key, x25519_public_key
+
+    card = cardfmt.create_card(
+        "Айгүл Сейітова",
+        "volunteer",
+        bytes(range(32)),
+        x25519_public_key(bytes(range(32, 64))),
+        datetime(2025, 3, 1, 12, tzinfo=UTC),
+        hybrid_public_key(bytes(range(0x80, 0xA0))),
+    )
+    data = cardfmt.serialize_card(card)
+    assert len(data) == 1964
+    assert hashlib.sha256(data).hexdigest() == (
+        "73e2782b7175639ce33c86b9236efac9be707a6d2a6567427825c1409e674d87"
+    )
+    assert card.fingerprint == "20660 68491 51873 07923 27363 18293 53834"
+    assert cardfmt.parse_card(data) == card

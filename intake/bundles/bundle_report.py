@@ -24,6 +24,7 @@ from intake.bundles.manifest import Manifest
 from intake.bundles.refusals import RefusedRecord
 from intake.cards.identity import fingerprint as own_fingerprint
 from intake.cards.registry import CardRegistry, KnownCard
+from intake.cards.statements import retired_keys
 from intake.errors import AmanatError
 from intake.vault import Vault
 
@@ -89,7 +90,8 @@ def after_revocation(known: KnownCard, manifest: Manifest) -> bool:
 
 def make_report(vault: Vault, manifest: Manifest) -> BundleReport:
     status, problem, known = sender_problem(vault, manifest)
-    addressed = own_fingerprint(vault.identity) in manifest.recipients
+    ours = {own_fingerprint(vault.identity), *(k.fingerprint for k in retired_keys(vault))}
+    addressed = not ours.isdisjoint(manifest.recipients)  # also to keys from before a rotation
     if problem is None and not addressed:
         problem = BundleNotAddressed()
     conn = vault.conn

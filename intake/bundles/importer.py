@@ -43,7 +43,7 @@ from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
-from intake.cards.statements import apply_carried
+from intake.cards.statements import apply_carried, retired_keys
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
@@ -294,7 +294,8 @@ def _open(path: Path) -> BinaryIO:
 
 def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
     ident = vault.identity
-    reader = BundleReader(src, ident.x25519_private, ident.hybrid_seed)
+    retired = [(k.x25519_private, k.hybrid_seed) for k in retired_keys(vault)]
+    reader = BundleReader(src, ident.x25519_private, ident.hybrid_seed, retired)
     manifest = reader.read_head().manifest
     return reader, manifest, make_report(vault, manifest)
 

@@ -14,7 +14,7 @@ and what to store are the caller's business: this module trusts no one and store
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -127,12 +127,20 @@ class BundleReader:
     """One pass over one bundle: ``read_head`` then ``read_body``."""
 
     def __init__(
-        self, src: BinaryReader, x25519_private: bytes, hybrid_seed: bytes | None = None
+        self,
+        src: BinaryReader,
+        x25519_private: bytes,
+        hybrid_seed: bytes | None = None,
+        retired: Sequence[tuple[bytes, bytes | None]] = (),
     ) -> None:
-        """Open a bundle sent to the X25519 key, or to the hybrid key when ``hybrid_seed``."""
+        """Open a bundle sent to the X25519 key, or to the hybrid key when ``hybrid_seed``, or
+        to one of the ``retired`` (X25519, hybrid) keys this vault had before a rotation."""
         identities: list[Identity] = [X25519Identity(x25519_private)]
-        if hybrid_seed is not None:
-            identities.append(HybridIdentity(hybrid_seed))
+        for x25519, hybrid in [(x25519_private, hybrid_seed), *retired]:
+            if x25519 != x25519_private:
+                identities.append(X25519Identity(x25519))
+            if hybrid is not None:
+                identities.append(HybridIdentity(hybrid))
         try:
             decryptor = Decryptor(identities, src)
         except NoMatch:

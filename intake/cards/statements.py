@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from crypto import statement as stmt
+from crypto.fingerprint import fingerprint as key_fingerprint
 from crypto.keys import (
     generate_hybrid_seed,
     generate_signing_key,
     generate_x25519_key,
     signing_public_key,
+    x25519_public_key,
 )
 from intake.cards.registry import CardRegistry, KnownCard, own_card
 from intake.errors import AmanatError
@@ -44,6 +46,32 @@ class StatementConflict(AmanatError):
         "one new key."
     )
     exit_code = 10
+
+
+@dataclass(frozen=True)
+class RetiredKey:
+    """One of this vault's own keys from before a rotation: bundles sent to it still open."""
+
+    fingerprint: str
+    x25519_private: bytes
+    hybrid_seed: bytes | None
+
+    def __repr__(self) -> str:
+        return f"RetiredKey({self.fingerprint!r})"
+
+
+def retired_keys(vault: Vault) -> list[RetiredKey]:
+    rows = vault.conn.execute(
+        "SELECT signing_public, x25519_private, hybrid_seed FROM retired_keys ORDER BY retired"
+    ).fetchall()
+    return [
+        RetiredKey(
+            key_fingerprint(bytes(r[0]), x25519_public_key(bytes(r[1]))),
+            bytes(r[1]),
+            None if r[2] is None else bytes(r[2]),
+        )
+        for r in rows
+    ]
 
 
 def carried_statements(vault: Vault, limit: int) -> tuple[stmt.Statement, ...]:

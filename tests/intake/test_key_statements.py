@@ -408,3 +408,21 @@ def test_a_carried_self_succession_is_refused_and_the_bundle_kept(
     assert isinstance(problem, StatementNotAllowed) and "own successor" in problem.message("en")
     rows = field.coord.conn.execute("SELECT count(*) FROM key_successions").fetchone()[0]
     assert rows == 0 and not CardRegistry(field.coord).require(field.old_fp).revoked
+
+
+def test_a_rotated_coordinator_still_opens_bundles_sent_to_its_old_card(field: Field) -> None:
+    """Volunteers keep exporting to the coordinator's old card until they have the new one:
+    those bundles are addressed to the retired key, and still import."""
+    old_coordinator_fp = own_card(field.coord).fingerprint
+    rotation = KeyStatements(field.coord).rotate()
+    assert own_card(field.coord).fingerprint != old_coordinator_fp
+    add_final(field.old)
+    result = export_bundle(
+        field.old, [old_coordinator_fp], field.tmp / "o.age", clock=lambda: T0 + timedelta(1)
+    )
+    assert result.post_quantum
+    assert import_bundle(field.coord, result.path).outcomes.get("new") == 1
+    # the volunteer then accepts the coordinator's own revocation of its old key: no more exports
+    KeyStatements(field.old).accept(rotation.revocation)
+    with pytest.raises(errors.RecipientNotUsable):
+        export_bundle(field.old, [old_coordinator_fp], field.tmp / "x.age")

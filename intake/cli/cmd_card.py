@@ -271,6 +271,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                     **_describe(k.card),
                     "verified": k.verified,
                     "revoked": k.revoked,
+                    "revoked_effective": k.revoked_effective,
+                    "revoked_last_sequence": k.revoked_last_sequence,
                     "added": k.added,
                 }
                 for k in cards

@@ -75,12 +75,16 @@ def retired_keys(vault: Vault) -> list[RetiredKey]:
 
 
 def carried_statements(vault: Vault, limit: int) -> tuple[stmt.Statement, ...]:
-    """The statements this vault issued (with its current or a retired key), oldest first, for
-    a bundle's manifest (docs/bundle-format.md §8.5)."""
+    """The statements a bundle of this vault carries (docs/bundle-format.md §8.5), oldest
+    first: its retired keys' revocations of themselves, and, from a coordinator, what it issued
+    (a volunteer's own revocation of a coordinator card is a local decision no one else may
+    act on, so it stays home)."""
+    ident = vault.identity
+    issuer = signing_public_key(ident.signing_seed) if ident.role == "coordinator" else b""
     rows = vault.conn.execute(
         "SELECT statement FROM key_statements WHERE issuer = ?"
         " OR issuer IN (SELECT signing_public FROM retired_keys) ORDER BY added, hash LIMIT ?",
-        (signing_public_key(vault.identity.signing_seed), limit),
+        (issuer, limit),
     ).fetchall()
     return tuple(stmt.parse_statement(bytes(r[0])) for r in rows)
 

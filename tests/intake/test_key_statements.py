@@ -14,6 +14,7 @@ import pytest
 from crypto import statement as stmt
 from crypto.card import parse_card, serialize_card
 from intake.bundles import errors
+from intake.bundles import export as export_module
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
 from intake.cards.registry import CardRegistry, own_card
@@ -27,7 +28,7 @@ from intake.cards.statements import (
 from intake.testimonies.errors import NotYourTestimony
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
-from tests.conftest import VaultFactory, create_closed_vault
+from tests.conftest import FAST_KDF, VaultFactory, create_closed_vault
 from tests.intake.bundles.cli import amanat, fingerprint_of
 from tests.intake.bundles.vaults import add_final, example_content, logical_dump
 
@@ -367,7 +368,7 @@ def test_a_rotated_vaults_bundle_carries_the_old_keys_revocation(field: Field) -
 
 
 def test_a_carried_self_succession_is_refused_and_the_bundle_kept(
-    field: Field, make_vault: VaultFactory
+    field: Field, make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A thief with the seized vault slips a succession to an insider's key, signed by the
     seized key, into its bundle. The bundle (dated before the seizure is known) imports; the
@@ -386,20 +387,8 @@ def test_a_carried_self_succession_is_refused_and_the_bundle_kept(
         ),
         field.old.identity.signing_seed,
     )
-    data = stmt.serialize_statement(forged)
-    with field.old.transaction() as conn:
-        conn.execute(
-            "INSERT INTO key_statements (hash, kind, subject, successor, effective, issuer,"
-            " statement, added) VALUES ('x', 'succeed', ?, ?, ?, ?, ?, ?)",
-            (
-                forged.subject,
-                forged.successor,
-                forged.effective,
-                forged.issuer,
-                data,
-                T0.isoformat(),
-            ),
-        )
+    # a hostile sender's software puts whatever it wants in its manifest
+    monkeypatch.setattr(export_module, "carried_statements", lambda vault, limit: (forged,))
     add_final(field.old)
     bundle = _bundle(field.old, field.coord, T0 + timedelta(days=1), field.tmp / "t.age")
     report = import_bundle(field.coord, bundle)
@@ -426,3 +415,19 @@ def test_a_rotated_coordinator_still_opens_bundles_sent_to_its_old_card(field: F
     KeyStatements(field.old).accept(rotation.revocation)
     with pytest.raises(errors.RecipientNotUsable):
         export_bundle(field.old, [old_coordinator_fp], field.tmp / "x.age")
+
+
+def test_a_volunteers_revocation_of_a_coordinator_card_stays_home(field: Field) -> None:
+    """Only a coordinator's statements (and a rotated key's own revocation) travel in bundles:
+    a volunteer who revokes a coordinator card does not send the others a statement they
+    would have to refuse."""
+    other = Vault.create(field.tmp / "o", "pass phrase x", "coordinator", "O", FAST_KDF)
+    try:
+        CardRegistry(field.old).add(own_card(other), verified=True)
+        KeyStatements(field.old).revoke(own_card(other).fingerprint)
+    finally:
+        other.close()
+    add_final(field.old)
+    bundle = _bundle(field.old, field.coord, T0 + timedelta(days=1), field.tmp / "v.age")
+    report = import_bundle(field.coord, bundle)
+    assert report.statements_applied == 0 and report.statements_refused == []

@@ -431,3 +431,56 @@ def test_a_volunteers_revocation_of_a_coordinator_card_stays_home(field: Field) 
     bundle = _bundle(field.old, field.coord, T0 + timedelta(days=1), field.tmp / "v.age")
     report = import_bundle(field.coord, bundle)
     assert report.statements_applied == 0 and report.statements_refused == []
+
+
+def test_manifest_statements_are_checked_with_the_manifest(field: Field) -> None:
+    """The manifest's optional ``statements``: absent when empty, never an empty list, and a
+    statement with a changed byte makes the manifest invalid (the whole bundle)."""
+    import io
+    import json
+
+    from intake.bundles.manifest import parse_manifest
+    from tests.intake.bundles.forge import Keys
+
+    bundle = _bundle(field.old, field.coord, T0 + timedelta(days=1), field.tmp / "m.age")
+    from intake.bundles.reader import BundleReader
+
+    keys = Keys.of(field.old, field.coord)
+    manifest = (
+        BundleReader(
+            io.BytesIO(bundle.read_bytes()), keys.coordinator_x25519, keys.coordinator_hybrid
+        )
+        .read_head()
+        .manifest
+    )
+    assert "statements" not in manifest.to_json()
+    statement = KeyStatements(field.coord).revoke(field.old_fp, SEIZED_TEXT)
+    carried = replace(manifest, statements=(statement,))
+    assert parse_manifest(carried.encode()).statements == (statement,)
+    value = json.loads(carried.encode())
+    value["statements"] = []
+    with pytest.raises(errors.ManifestInvalid):
+        parse_manifest(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+    value = json.loads(carried.encode())
+    value["statements"][0]["effective"] = "2025-03-01T00:00:00Z"  # signed over another time
+    with pytest.raises(errors.ManifestInvalid):
+        parse_manifest(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+
+
+def test_the_hybrid_key_migration_draws_a_random_seed() -> None:
+    """Schema 10 on an existing identity row: a 32-byte seed, different for every vault."""
+    import sqlite3
+
+    from intake.vault.migrations import m0001_core, m0010_hybrid_identity
+
+    seeds = []
+    for _ in range(2):
+        conn = sqlite3.connect(":memory:")
+        m0001_core.upgrade(conn)
+        conn.execute(
+            "INSERT INTO identity VALUES (1, 'volunteer', 'A', ?, ?, '2025-03-01T12:00:00Z')",
+            (bytes(32), bytes(32)),
+        )
+        m0010_hybrid_identity.upgrade(conn)
+        seeds.append(conn.execute("SELECT hybrid_seed FROM identity").fetchone()[0])
+    assert all(len(s) == 32 for s in seeds) and seeds[0] != seeds[1]

@@ -484,3 +484,25 @@ def test_the_hybrid_key_migration_draws_a_random_seed() -> None:
         m0010_hybrid_identity.upgrade(conn)
         seeds.append(conn.execute("SELECT hybrid_seed FROM identity").fetchone()[0])
     assert all(len(s) == 32 for s in seeds) and seeds[0] != seeds[1]
+
+
+def test_a_statement_naming_a_card_with_another_key_is_refused(
+    field: Field, make_vault: VaultFactory
+) -> None:
+    """A coordinator's statement whose fingerprint names the volunteer but whose key is
+    another's: refused at the check that the key matches the card, nothing applied."""
+    other = make_vault("Other", "volunteer", folder="other2")
+    statement = stmt.sign_statement(
+        stmt.Statement(
+            kind="revoke",
+            subject=field.old_fp,
+            subject_key=own_card(other).ed25519_public,
+            effective=SEIZED_TEXT,
+            issuer=bytes(32),
+            created=SEIZED_TEXT,
+        ),
+        field.coord.identity.signing_seed,
+    )
+    with pytest.raises(InvalidStatement):
+        KeyStatements(field.coord).accept(statement)
+    assert not CardRegistry(field.coord).require(field.old_fp).revoked

@@ -116,6 +116,16 @@ class ExportDialog(QDialog):
         explain.setWordWrap(True)
         explain.setObjectName("helpText")
         layout.addWidget(explain)
+        self.classic = QCheckBox(
+            tr("Classic encryption, for a partner whose age is older than 1.3")
+        )
+        self.classic.setToolTip(
+            tr(
+                "Bundles are post-quantum when every coordinator's card allows it. Choose this "
+                "only if a partner must open the bundle with an age older than 1.3."
+            )
+        )
+        layout.addWidget(self.classic)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -166,7 +176,7 @@ class ExportDialog(QDialog):
         recipients, folder = self.chosen_recipients(), Path(self.folder.text())
         if not recipients or not self.folder.text() or self.job is not None:
             return
-        core, selection = self.session.core, self.selection()
+        core, selection, classic = self.session.core, self.selection(), self.classic.isChecked()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []
         core.set_seal(self.seal.isChecked())
         self.cancel_requested = False
@@ -180,7 +190,7 @@ class ExportDialog(QDialog):
                 progress(done * 100 // total if total else 0)
 
             return core.export_bundle(
-                recipients, folder, selection=selection, ids=ids, progress=step
+                recipients, folder, selection=selection, ids=ids, progress=step, classic=classic
             )
 
         self.message.setText(tr("Writing the bundle…"))
@@ -217,6 +227,8 @@ class ExportDialog(QDialog):
                 size=format_size(result.size),
             ),
         ]
+        if result.post_quantum:
+            lines.append(tr("Encrypted with post-quantum protection."))
         if result.sealed:
             lines.append(tr("The exported testimonies are now sealed on this computer."))
         self.message.setText("\n".join(lines))

@@ -24,6 +24,8 @@ from intake.bundles.manifest import Manifest
 from intake.bundles.refusals import RefusedRecord
 from intake.cards.identity import fingerprint as own_fingerprint
 from intake.cards.registry import CardRegistry, KnownCard
+from intake.cards.statements import retired_keys
+from intake.errors import AmanatError
 from intake.vault import Vault
 
 Outcomes = dict[str, int]
@@ -36,7 +38,7 @@ class BundleReport:
     bundle_id: str
     sender_fingerprint: str
     sender_name: str
-    sender_status: str  # "enrolled", "unknown", "revoked", "not verified"
+    sender_status: str  # "enrolled", "unknown", "revoked", "revoked later", "not verified"
     sequence: int
     created: str
     recipients: tuple[str, ...]
@@ -53,6 +55,8 @@ class BundleReport:
     refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
     sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
     authors: tuple[str, ...] = ()  # fingerprints of the author cards a forwarded bundle carries
+    statements_applied: int = 0  # key statements the bundle carried and this vault accepted
+    statements_refused: list[AmanatError] = field(default_factory=list)  # and why not the rest
 
 
 def sender_problem(
@@ -62,18 +66,32 @@ def sender_problem(
     known = CardRegistry(vault).by_signing_key(card.ed25519_public)
     if known is None or known.fingerprint != card.fingerprint:
         return "unknown", UnknownSender(fingerprint=card.fingerprint), None
-    if known.revoked:
+    if known.revoked and after_revocation(known, manifest):
         return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
     if not known.verified:
         return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
     if manifest.forwarded and known.card.role != "coordinator":  # the enrolled role (§7.13)
         return "enrolled", ForwardNotAllowed(fingerprint=card.fingerprint), known
+    if known.revoked:  # written before the key was lost, arriving late: §8.4
+        return "revoked later", None, known
     return "enrolled", None, known
+
+
+def after_revocation(known: KnownCard, manifest: Manifest) -> bool:
+    """True when a revoked sender's bundle is one the revocation refuses (docs/bundle-format.md
+    §8.4): signed at or after the time the key stopped being trusted, or numbered above the
+    last bundle its owner stated. Without a known time, every bundle is refused."""
+    effective = known.revoked_effective or known.revoked_at
+    if effective is None or manifest.created >= effective:
+        return True
+    last = known.revoked_last_sequence
+    return last is not None and manifest.sequence > last
 
 
 def make_report(vault: Vault, manifest: Manifest) -> BundleReport:
     status, problem, known = sender_problem(vault, manifest)
-    addressed = own_fingerprint(vault.identity) in manifest.recipients
+    ours = {own_fingerprint(vault.identity), *(k.fingerprint for k in retired_keys(vault))}
+    addressed = not ours.isdisjoint(manifest.recipients)  # also to keys from before a rotation
     if problem is None and not addressed:
         problem = BundleNotAddressed()
     conn = vault.conn

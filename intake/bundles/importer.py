@@ -44,6 +44,7 @@ from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
+from intake.cards.statements import apply_carried, retired_keys
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
@@ -52,7 +53,7 @@ from intake.testimonies.errors import ImportRejected, NotCanonical, NotTheAuthor
 from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
 from intake.testimonies.exchange import CheckedVersion, check_version, store_version
 from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault
 from intake.vault.audit import AuditLog
@@ -101,7 +102,7 @@ class _CheckingSink:
         if author in self.authors.revoked:
             fingerprint = self.authors.revoked[author]
             error = AuthorRevoked(version=entry.version, id=entry.id, fingerprint=fingerprint)
-        elif owner is not None and owner != author:
+        elif owner is not None and not may_continue(self.vault.conn, owner, author):
             holder = TestimonyStore(self.vault).key_label(owner)
             error = NotTheAuthor(version=entry.version, id=entry.id, owner=holder)
         if error is not None:
@@ -302,7 +303,9 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
-    reader = BundleReader(src, vault.identity.x25519_private)
+    ident = vault.identity
+    retired = [(k.x25519_private, k.hybrid_seed) for k in retired_keys(vault)]
+    reader = BundleReader(src, ident.x25519_private, ident.hybrid_seed, retired)
     manifest = reader.read_head().manifest
     return reader, manifest, make_report(vault, manifest)
 
@@ -352,7 +355,12 @@ def import_stream(
     require_space(vault.path, import_needs(manifest, bulk=bulk and vault.bulk_possible))
     # A large bundle's pages are written once, with a rollback journal (vault-format.md).
     with vault.transaction(bulk=bulk) as own:
-        return _store(vault, own, reader, manifest, report, progress, clock)
+        report = _store(vault, own, reader, manifest, report, progress, clock)
+    if manifest.statements:  # after the commit, each on its own (bundle-format.md §8.5)
+        report.statements_applied, report.statements_refused = apply_carried(
+            vault, manifest.statements
+        )
+    return report
 
 
 def _store(

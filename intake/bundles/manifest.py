@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crypto import card as cardfmt
+from crypto import statement as stmt
 from crypto.errors import CardError
 from crypto.fingerprint import normalize as normalize_fingerprint
 from intake.bundles.errors import (
@@ -64,6 +65,8 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")  # RFC 6838, lower case
 _TOP = {"format", "bundle", "created", "sender", "recipients", "sequence", "records", "attachments"}
 AUTHORS = "authors"  # optional: present only in a forwarded bundle (§7.13)
+STATEMENTS = "statements"  # optional: key statements the sender issued (§8.5)
+MAX_STATEMENTS = 100  # a coordinator's revocations and successions of a few years
 _RECORD = {"id", "version", "size", "sha256", "signature", "attachments"}
 _REF = {"name", "sha256"}
 _ATTACHMENT = {"sha256", "size", "type"}
@@ -114,6 +117,7 @@ class Manifest:
     records: tuple[RecordEntry, ...]
     attachments: tuple[AttachmentEntry, ...]
     authors: tuple[cardfmt.Card, ...] = ()  # forwarded bundles only: other authors' cards
+    statements: tuple[stmt.Statement, ...] = ()  # key statements the sender issued (§8.5)
 
     @property
     def forwarded(self) -> bool:
@@ -138,6 +142,8 @@ class Manifest:
         value = self._to_json()
         if self.authors:  # absent from direct bundles: they stay byte for byte as before
             value[AUTHORS] = [card.members() for card in self.authors]
+        if self.statements:  # likewise absent when the sender issued none
+            value[STATEMENTS] = [s.members() for s in self.statements]
         return value
 
     def _to_json(self) -> dict[str, Any]:
@@ -312,7 +318,8 @@ def _created(value: object) -> str:
 
 
 def _sender(value: object) -> cardfmt.Card:
-    members = _object(value, set(cardfmt.MEMBERS), tr("the sender card"))
+    pq = isinstance(value, dict) and value.get("amanat-card") == cardfmt.CARD_VERSION_PQ
+    members = _object(value, cardfmt.MEMBERS_PQ if pq else cardfmt.MEMBERS, tr("the sender card"))
     try:
         return cardfmt.parse_card(canonical_bytes(members) + b"\n")
     except (CardError, NotCanonical):
@@ -329,6 +336,23 @@ def _authors(value: object, sender: cardfmt.Card) -> tuple[cardfmt.Card, ...]:
     if len(keys) != len(cards) or sender.ed25519_public in keys or prints != sorted(set(prints)):
         raise _invalid(tr("the author cards are not unique and in order"))
     return cards
+
+
+def _statements(value: object) -> tuple[stmt.Statement, ...]:
+    items = _list(value, MAX_STATEMENTS, tr("the number of key statements"))
+    if not items:
+        raise _invalid(tr("the list of key statements is empty"))
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise _invalid(tr("a key statement is not valid"))
+        try:
+            found.append(stmt.parse_statement(canonical_bytes(item) + b"\n"))
+        except (stmt.StatementError, NotCanonical):
+            raise _invalid(tr("a key statement is not valid")) from None
+    if len(set(found)) != len(found):
+        raise _invalid(tr("a key statement is listed twice"))
+    return tuple(found)
 
 
 def _recipients(value: object) -> tuple[str, ...]:
@@ -415,7 +439,8 @@ def parse_manifest(data: bytes) -> Manifest:
         raise _invalid(tr("it is not UTF-8 JSON")) from None
     if isinstance(value, dict) and "format" in value and value["format"] != BUNDLE_FORMAT:
         raise UnsupportedBundle
-    members = _TOP | {AUTHORS} if isinstance(value, dict) and AUTHORS in value else _TOP
+    optional = {AUTHORS, STATEMENTS} & (set(value) if isinstance(value, dict) else set())
+    members = _TOP | optional
     top = _object(value, members, tr("the list of contents"))
     sender = _sender(top["sender"])
     manifest = Manifest(
@@ -427,6 +452,7 @@ def parse_manifest(data: bytes) -> Manifest:
         records=_records(top["records"]),
         attachments=_attachments(top["attachments"]),
         authors=_authors(top[AUTHORS], sender) if AUTHORS in top else (),
+        statements=_statements(top[STATEMENTS]) if STATEMENTS in top else (),
     )
     referenced = {ref.sha256 for r in manifest.records for ref in r.attachments}
     if referenced != {a.sha256 for a in manifest.attachments}:

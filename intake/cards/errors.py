@@ -20,3 +20,21 @@ class CardNotAllowed(AmanatError):
 class CardNotFound(AmanatError):
     msgid = N_("No card with fingerprint {fingerprint} is known in this vault.")
     exit_code = 8
+
+
+class InvalidStatement(AmanatError):
+    msgid = N_("This key statement is damaged or was changed, and cannot be used ({reason}).")
+    exit_code = 9
+
+
+class StatementNotAllowed(AmanatError):
+    msgid = N_("This key statement cannot be accepted here: {reason}")
+    exit_code = 10
+
+
+class StatementConflict(AmanatError):
+    msgid = N_(
+        "The key {fingerprint} already has another successor. A key can be continued by only "
+        "one new key."
+    )
+    exit_code = 10

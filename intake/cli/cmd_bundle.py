@@ -71,6 +71,14 @@ def register(sub: Any) -> None:
         "--resend", metavar="BUNDLE", help=tr("write a sealed bundle kept in the vault again")
     )
     p.add_argument(
+        "--classic",
+        action="store_true",
+        help=tr(
+            "encrypt with X25519 only, for partners whose age is older than 1.3 (by default "
+            "a bundle is post-quantum when every coordinator's card allows it)"
+        ),
+    )
+    p.add_argument(
         "--forward",
         action="store_true",
         help=tr(
@@ -161,6 +169,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 ids=args.ids,
                 progress=bar,
                 forward=args.forward,
+                classic=args.classic,
             )
         finally:
             bar.close()
@@ -179,6 +188,15 @@ def _print_export(result: ExportResult) -> None:
             sequence=result.sequence,
         )
     )
+    if result.post_quantum:
+        out(
+            tr(
+                "Encryption: post-quantum hybrid (ML-KEM-768 + X25519); opens with age 1.3 "
+                "or later."
+            )
+        )
+    else:
+        out(tr("Encryption: classic X25519; opens with age 1.0 or later."))
     out(tr("Only these coordinators can open it:"))
     for fingerprint in result.recipients:
         out(f"  {fingerprint}")
@@ -261,6 +279,9 @@ def _sender_line(report: BundleReport) -> str:
         "enrolled": tr("enrolled and verified"),
         "unknown": tr("NOT enrolled: the name is what the card claims"),
         "revoked": tr("REVOKED"),
+        "revoked later": tr(
+            "enrolled; the key was REVOKED later: confirm this bundle with the volunteer"
+        ),
         "not verified": tr("enrolled, NOT verified"),
     }[report.sender_status]
     return tr("Sender") + f": {report.sender_name} ({report.sender_fingerprint}) - {status}"
@@ -284,6 +305,21 @@ def _print_forwarded(report: BundleReport) -> None:
 
 
 def _print_warnings(report: BundleReport) -> None:
+    if report.statements_applied:
+        out(
+            ntr(
+                "{n} key statement (revocation or succession) from this bundle was accepted.",
+                "{n} key statements (revocations or successions) from this bundle were accepted.",
+                report.statements_applied,
+            )
+        )
+    for problem in report.statements_refused:
+        err(
+            tr(
+                "A key statement in this bundle was not accepted: {reason}",
+                reason=problem.message(),
+            )
+        )
     for first, last in report.gaps:
         err(
             tr(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from intake.bundles.quarantine import Receipt, WaitingBundle
     from intake.bundles.seal import SealStatus
     from intake.cards.registry import CardRegistry, KnownCard
+    from intake.cards.statements import KeyStatements
     from intake.core.drop import DropUseCases
     from intake.duplicates.finder import DuplicateFinder
     from intake.review.store import ReviewStore
@@ -102,6 +103,13 @@ class AmanatCore:
         from intake.cards.registry import CardRegistry
 
         return CardRegistry(self.vault)
+
+    @property
+    def key_statements(self) -> KeyStatements:
+        """Revocations, successions and this vault's key rotation (bundle-format.md §8)."""
+        from intake.cards.statements import KeyStatements
+
+        return KeyStatements(self.vault)
 
     @property
     def duplicates(self) -> DuplicateFinder:
@@ -235,10 +243,12 @@ class AmanatCore:
         ids: Sequence[str] = (),
         progress: Progress | None = None,
         forward: bool = False,
+        classic: bool = False,
     ) -> ExportResult:
         """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py);
         ``forward``: a coordinator passes testimonies on to another coordinator, every version
-        as its author signed it (docs/bundle-format.md §7.13)."""
+        as its author signed it (docs/bundle-format.md §7.13). Post-quantum when every
+        recipient's card allows it, unless ``classic``."""
         from intake.bundles.export import export_bundle
         from intake.transport import outbox
 
@@ -250,6 +260,7 @@ class AmanatCore:
             ids=ids,
             progress=progress,
             forward=forward,
+            classic=classic,
         )
         outbox.add(self.vault, result.bundle_id, result.path)  # every bundle waits for a send
         return result

@@ -43,7 +43,7 @@ from intake.testimonies.errors import (
     VersionDamaged,
     VersionNotFound,
 )
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.records import Status, Testimony, TestimonySummary, VersionInfo
 from intake.vault import Vault
 from intake.vault.audit import AuditLog
@@ -301,7 +301,7 @@ class TestimonyStore:
             if row["status"] != "final":
                 raise NotFinal()
             owner = owner_of(conn, testimony_id)
-            if owner is not None and owner != author:  # only the author adds versions
+            if owner is not None and not may_continue(conn, owner, author):  # only its author
                 raise NotYourTestimony(owner=self.key_label(owner))
             now = self._now()
             version_no = int(row["version_no"]) + 1
@@ -407,7 +407,10 @@ class TestimonyStore:
         row = self.version_row(conn, testimony_id, version_no)
         if row["status"] != "final":
             raise NotFinal()
-        if not row_is_intact(row) or owner_of(conn, testimony_id) != bytes(row["author"]):
+        owner = owner_of(conn, testimony_id)
+        if not row_is_intact(row) or owner is None:
+            return False
+        if not may_continue(conn, owner, bytes(row["author"])):
             return False
         before = conn.execute(
             "SELECT hash, status FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",

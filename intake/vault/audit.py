@@ -42,6 +42,8 @@ ACTIONS = frozenset(
         "card_add",
         "card_verify",
         "card_revoke",
+        "card_succeed",  # a key statement: a new key continues an old key's testimonies
+        "key_rotate",  # this vault replaced its own keys (the old ones are kept, retired)
         "person_link",  # a coordinator linked two victims as the same person
         "person_dismiss",  # a coordinator dismissed a possible duplicate pair
         "person_undo",  # a coordinator took back a link or dismissal

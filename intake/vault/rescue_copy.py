@@ -57,6 +57,7 @@ class RescueCopier:
             ident = self.reader.conn.execute(
                 "SELECT role, name, signing_seed, x25519_private, created FROM identity"
             ).fetchall()
+            hybrid_seed = self._hybrid_seed()
         except db.DatabaseError:
             raise VaultDamaged(part="database") from None
         if version > latest_version():
@@ -70,7 +71,18 @@ class RescueCopier:
                 "UPDATE identity SET name = ?, signing_seed = ?, x25519_private = ?, created = ?",
                 (name, bytes(seed), bytes(x25519), created),
             )
+            if hybrid_seed is not None:  # a vault older than schema 8 keeps the new random one
+                conn.execute("UPDATE identity SET hybrid_seed = ?", (hybrid_seed,))
         return self.new
+
+    def _hybrid_seed(self) -> bytes | None:
+        """The source's hybrid key (schema 8 and later), so bundles sent to it still open."""
+        columns = {str(r[1]) for r in self.reader.conn.execute("PRAGMA table_info(identity)")}
+        if "hybrid_seed" not in columns:
+            return None
+        row = self.reader.conn.execute("SELECT hybrid_seed FROM identity").fetchone()
+        value = None if row is None or row[0] is None else bytes(row[0])
+        return value if value is not None and len(value) == 32 else None
 
     # ---- the steps ----------------------------------------------------------------------
 

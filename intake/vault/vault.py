@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crypto.kdf import Argon2Params
-from crypto.keys import generate_signing_key, generate_x25519_key
+from crypto.keys import generate_hybrid_seed, generate_signing_key, generate_x25519_key
 from intake import content_caches
 from intake.errors import InvalidInput, StorageFull
 from intake.i18n import tr
@@ -56,6 +56,7 @@ class Identity:
     signing_seed: bytes
     x25519_private: bytes
     created: str
+    hybrid_seed: bytes  # the post-quantum age key (crypto/hybrid.py), random, 32 bytes
 
     def __repr__(self) -> str:
         return f"Identity(role={self.role!r}, name=<{len(self.name)} chars>)"
@@ -140,9 +141,16 @@ class Vault:
         try:
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             conn.execute(
-                "INSERT INTO identity (id, role, name, signing_seed, x25519_private, created) "
-                "VALUES (1, ?, ?, ?, ?, ?)",
-                (role, name, generate_signing_key(), generate_x25519_key(), created),
+                "INSERT INTO identity (id, role, name, signing_seed, x25519_private, created,"
+                " hybrid_seed) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (
+                    role,
+                    name,
+                    generate_signing_key(),
+                    generate_x25519_key(),
+                    created,
+                    generate_hybrid_seed(),
+                ),
             )
             # The header is written last: a crash before this leaves no openable half-vault.
             header.write_header(folder, hdr)
@@ -313,9 +321,9 @@ class Vault:
     @property
     def identity(self) -> Identity:
         row = self.conn.execute(
-            "SELECT role, name, signing_seed, x25519_private, created FROM identity"
+            "SELECT role, name, signing_seed, x25519_private, created, hybrid_seed FROM identity"
         ).fetchone()
-        return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4])
+        return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4], bytes(row[5]))
 
     @property
     def vault_id(self) -> str:

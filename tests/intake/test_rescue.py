@@ -277,7 +277,10 @@ def test_reader_skips_only_the_bad_leaf(tmp_path: Path) -> None:
         def connect(folder: Path = folder) -> db.Connection:
             return db.connect_read_only(folder, key, check=False)
 
-        reader = SalvageReader(connect(), connect)
+        try:
+            reader = SalvageReader(connect(), connect)
+        except VaultDamaged:  # a page of the schema table (it spans several pages as the
+            continue  # schema grows), not a leaf of settings: the vault does not open at all
         rows = [int(r[0]) for r in reader.rows("settings", ["key"])]
         reader.close()
         if len(rows) < len(key_rows):

@@ -57,7 +57,9 @@ class World:
 
     @property
     def manifest(self) -> Manifest:
-        reader = BundleReader(io.BytesIO(self.good), self.keys.coordinator_x25519)
+        reader = BundleReader(
+            io.BytesIO(self.good), self.keys.coordinator_x25519, self.keys.coordinator_hybrid
+        )
         return reader.read_head().manifest
 
     def parts(self) -> tuple[list[bytes], list[bytes]]:

@@ -17,21 +17,24 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
 from intake.i18n import tr
-from intake.names.keys import loose_key, search_keys
+from intake.names.keys import is_particle, loose_key, name_similarity, search_keys, stem
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.records import TestimonySummary
 
 MAX_QUERY_WORDS = 12  # a search box, not a document: longer queries are cut
 MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matches everything)
 DEFAULT_LIMIT = 500
-MIN_FUZZY = 4  # shorter words have too many close neighbours to be useful
+MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
+RERANK_MAX = 300  # a tier with at most this many rows is ordered by name similarity
+MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 RANK_MAX = 2000  # more hits than this are listed newest first instead of by bm25 (speed)
 SET_MAX = 5000  # a filter code held by at most this many victims drives the query
 _QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
@@ -86,32 +89,76 @@ def _word_terms(word: str) -> set[str]:
     return terms
 
 
+def _prefix_terms(word: str) -> set[str]:
+    """The word's terms and their stems without a patronymic or surname ending (Serikovich,
+    Serikov -> serik), all as prefixes."""
+    terms = _word_terms(word)
+    return terms | {stem(t) for t in terms if t.isascii()}
+
+
+def name_words(text: str) -> list[str]:
+    """The query words that must match: particles (oghli, qizi, uly…) are optional."""
+    words = query_words(text)
+    kept = [w for w in words if not is_particle(w)]
+    return kept or words
+
+
 def match_expression(text: str, extra: Mapping[str, set[str]] | None = None) -> str | None:
     """FTS5 MATCH text: each word OR its transliteration keys, as prefixes; words ANDed.
 
     ``extra`` adds whole-word alternatives per query word (close spellings, see
     ``close_terms``).
     """
-    groups: list[str] = []
-    for word in query_words(text):
-        terms = [_term(t) for t in sorted(_word_terms(word))]
-        terms += [_quote(t) for t in sorted((extra or {}).get(word, set()))]
-        groups.append("(" + " OR ".join(terms) + ")")
+    groups = [_group(w, True, extra) for w in name_words(text)]
     return " AND ".join(groups) if groups else None
 
 
-class NameVocabulary:
-    """The distinct words of the ``name_keys`` column, cached until the next write.
+def _group(word: str, prefix: bool, extra: Mapping[str, set[str]] | None = None) -> str:
+    if prefix:
+        terms = [_term(t) for t in sorted(_prefix_terms(word))]
+    else:
+        terms = [_quote(t) for t in sorted(_word_terms(word))]
+    terms += [_quote(t) for t in sorted((extra or {}).get(word, set()))]
+    return "(" + " OR ".join(terms) + ")"
 
-    Held by one TestimonyStore (so it goes away with the store when the vault is locked);
-    reloading scans the full-text index, so it happens only for searches that found nothing.
+
+def tier_expressions(
+    text: str, extra: Mapping[str, set[str]] | None = None
+) -> list[tuple[str, str]]:
+    """(tier, MATCH text) from the surest to the loosest; each matches all the previous ones
+    match and more: every word whole ("exact"), every word as a prefix ("prefix"), close
+    spellings too ("close"), all words but one ("partial", for queries of two or more)."""
+    words = name_words(text)
+    if not words:
+        return []
+    tiers = [
+        ("exact", " AND ".join(_group(w, False) for w in words)),
+        ("prefix", " AND ".join(_group(w, True) for w in words)),
+    ]
+    if extra:
+        tiers.append(("close", " AND ".join(_group(w, True, extra) for w in words)))
+    if 2 <= len(words) <= MAX_PARTIAL_WORDS:
+        subsets = [
+            "(" + " AND ".join(_group(w, True, extra) for w in words if w is not left) + ")"
+            for left in words
+        ]
+        tiers.append(("partial", " OR ".join(subsets)))
+    return tiers
+
+
+class NameVocabulary:
+    """The distinct words of the ``name_keys`` column by loose key, cached until the next write.
+
+    Held by one TestimonyStore (so it goes away with the store when the vault is locked).
     """
 
     def __init__(self) -> None:
         self._changes = -1
-        self._terms: list[str] = []
+        self._loose: list[str] = []
+        self._terms: dict[str, list[str]] = {}
 
     def terms(self, conn: Any) -> list[str]:
+        """Loose keys of the indexed name words (``words_of`` gives the words)."""
         if self._changes != conn.total_changes:
             conn.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.testimony_search_terms"
@@ -120,28 +167,48 @@ class NameVocabulary:
             rows = conn.execute(
                 "SELECT term FROM temp.testimony_search_terms WHERE col = 'name_keys'"
             ).fetchall()
-            self._terms = [str(r[0]) for r in rows]
+            by_loose: dict[str, list[str]] = {}
+            for row in rows:
+                term = str(row[0])
+                by_loose.setdefault(loose_key(term), []).append(term)
+            self._terms = by_loose
+            self._loose = list(by_loose)
             self._changes = conn.total_changes
-        return self._terms
+        return self._loose
+
+    def words_of(self, loose: str) -> list[str]:
+        return self._terms.get(loose, [])
 
 
 def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, set[str]]:
-    """Per query word, the indexed name-key words spelled closely (Abdurakhim ~ Abdurehim)."""
+    """Per query word, the indexed name-key words spelled closely (Abdurakhim ~ Abdurehim),
+    compared by loose key; keys of three letters too (阿合提 -> akt ~ akyt)."""
     found: dict[str, set[str]] = {}
     terms: list[str] | None = None
-    for word in query_words(text):
-        keys = {k for k in _word_terms(word) if k.isascii() and len(k) >= MIN_FUZZY}
-        keys |= {loose_key(k) for k in keys}
-        for key in keys:
+    for word in name_words(text):
+        keys = {loose_key(k) for k in _word_terms(word) if k.isascii() and len(k) >= MIN_FUZZY}
+        keys |= {loose_key(stem(k)) for k in _word_terms(word) if k.isascii()}
+        for key in keys - {""}:
+            if len(key) < MIN_FUZZY:
+                continue
             terms = vocabulary.terms(conn) if terms is None else terms
             for term, _, _ in process.extract(
                 key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
             ):
                 # Spellings of one name almost always share their first sound
                 # (kashgar is not ashar); loose keys already merge q/k, x/h, e/i.
-                if loose_key(term)[:1] == loose_key(key)[:1]:
-                    found.setdefault(word, set()).add(term)
+                if term[:1] == key[:1]:
+                    found.setdefault(word, set()).update(vocabulary.words_of(term))
     return found
+
+
+def _best_name(text: str, names: list[str]) -> tuple[float, str | None]:
+    best, shown = 0.0, None
+    for name in names:
+        score = name_similarity(text, name)
+        if score > best:
+            best, shown = score, name
+    return best, shown
 
 
 def _bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -180,12 +247,34 @@ def search(
     plain = _plain_filters(status, date_from, date_to)
     victims = {col: value for col, value in (("ethnicity", ethnicity), ("status", victim_status))}
     query = _Query(conn, plain, {c: v for c, v in victims.items() if v}, max(1, limit))
-    rows = query.run(match_expression(text), home)
-    if not rows and text:
-        extra = close_terms(conn, text, vocabulary or NameVocabulary())
-        if extra:
-            rows = query.run(match_expression(text, extra), home)
-    return [summary(r) for r in rows]
+    if not name_words(text):
+        return [summary(r) for r in query.run(None, home, query.limit)]
+    found: list[TestimonySummary] = []
+    previous: str | None = None
+    tiers = tier_expressions(text)
+    while tiers:
+        tier, expression = tiers.pop(0)
+        if tier == "prefix":  # close spellings are looked up only when they can still count
+            extra = close_terms(conn, text, vocabulary or NameVocabulary())
+            tiers = [t for t in tier_expressions(text, extra) if t[0] not in ("exact", "prefix")]
+        match = expression if previous is None else f"({expression}) NOT ({previous})"
+        rows = query.run(match, home, query.limit - len(found))
+        found.extend(_ranked(text, [summary(r) for r in rows]))
+        previous = expression
+        if len(found) >= query.limit:
+            break
+    return found
+
+
+def _ranked(text: str, rows: list[TestimonySummary]) -> list[TestimonySummary]:
+    """One tier's rows, most similar victim name first (when few enough to compare)."""
+    if len(rows) > RERANK_MAX:
+        return rows
+    scored = []
+    for n, row in enumerate(rows):
+        score, name = _best_name(text, row.victim_names)
+        scored.append((-score, n, replace(row, matched=name)))
+    return [row for _, _, row in sorted(scored, key=lambda t: (t[0], t[1]))]
 
 
 def _plain_filters(
@@ -223,7 +312,7 @@ class _Query:
             for col, value in victims.items()
         }
 
-    def run(self, match: str | None, home: str | None) -> list[Any]:
+    def run(self, match: str | None, home: str | None, limit: int) -> list[Any]:
         if any(count == 0 for count in self._counts.values()):
             return []
         parts = ([f"({match})"] if match else []) + ([f"hometown : ({home})"] if home else [])
@@ -264,7 +353,7 @@ class _Query:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order}, i.doc DESC LIMIT ?"
-        return list(self.conn.execute(sql, (*args, self.limit)).fetchall())
+        return list(self.conn.execute(sql, (*args, limit)).fetchall())
 
 
 def summary(row: Any) -> TestimonySummary:

@@ -184,7 +184,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=330)
     parser.add_argument("--limit", type=int, default=50, help="search results looked at")
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--write-set", action="store_true", help="rewrite tests/data/names/people.tsv")
+    parser.add_argument(
+        "--write-set", action="store_true", help="rewrite tests/data/names/people.tsv"
+    )
     parser.add_argument("--no-search", action="store_true")
     args = parser.parse_args()
     people = build(args.people, args.seed)

@@ -131,7 +131,11 @@ def turkish(uly: str) -> str:
 
 def russian_fold(cyrillic: str) -> str:
     return "".join(
-        (_RUSSIAN_FOLD.get(c.lower(), c.lower()).capitalize() if c.isupper() else _RUSSIAN_FOLD.get(c, c))
+        (
+            _RUSSIAN_FOLD.get(c.lower(), c.lower()).capitalize()
+            if c.isupper()
+            else _RUSSIAN_FOLD.get(c, c)
+        )
         for c in cyrillic
     )
 
@@ -144,7 +148,11 @@ def _russian_surname(father: str, gender: str, patronymic: bool = False) -> str:
     stem = russian_fold(father)
     soft = stem[-1:].lower() in "аеиоуыэюяй"
     if patronymic:
-        return stem + ("евич" if soft else "ович") if gender == "m" else stem + ("евна" if soft else "овна")
+        return (
+            stem + ("евич" if soft else "ович")
+            if gender == "m"
+            else stem + ("евна" if soft else "овна")
+        )
     return stem + ("ев" if soft else "ов") + ("" if gender == "m" else "а")
 
 
@@ -165,7 +173,9 @@ def person(given: Component, second: Component, number: int, rng: random.Random)
     p = Person(f"p{number:03d}", given.ethnicity, given.gender, "tune")
     p.split = "held" if "held" in (given.split, second.split) else "tune"
     male = given.gender == "m"
-    pinyin_given, pinyin_father = (chinese_to_pinyin(c.chinese).capitalize() for c in (given, second))
+    pinyin_given, pinyin_father = (
+        chinese_to_pinyin(c.chinese).capitalize() for c in (given, second)
+    )
     russian = f"{russian_fold(_cyr(given))} {_russian_surname(_cyr(second), given.gender)}"
     s: dict[str, str] = {
         "latin": f"{given.latin} {second.latin}",
@@ -183,9 +193,13 @@ def person(given: Component, second: Component, number: int, rng: random.Random)
         s["particle"] = f"{given.latin} {second.latin} {'oghli' if male else 'qizi'}"
         arabic = uly_to_uyghur_arabic(s["latin"])
     else:
-        ending = ("ұлы" if male else "қызы") if given.ethnicity == "kk" else ("уулу" if male else "кызы")
+        ending = (
+            ("ұлы" if male else "қызы") if given.ethnicity == "kk" else ("уулу" if male else "кызы")
+        )
         s["cyrillic"] = f"{_cyr(given)} {_cyr(second)}{ending}"
-        particle = ("uly" if male else "qyzy") if given.ethnicity == "kk" else ("uulu" if male else "kyzy")
+        particle = (
+            ("uly" if male else "qyzy") if given.ethnicity == "kk" else ("uulu" if male else "kyzy")
+        )
         s["particle"] = f"{given.latin} {second.latin} {particle}"
         kazakh = f"{given.latin} {second.latin}".replace("kh", "x").replace("zh", "j")
         arabic = uly_to_uyghur_arabic(kazakh.replace("y", "i"))

@@ -10,6 +10,9 @@ Tursun). Rules and limits: docs/names-and-scripts.md.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from intake.names import tables as t
 from intake.names.tables_chinese import CHINESE_NAMES, LONGEST_NAME
 
@@ -38,7 +41,13 @@ def _syllable(syllable: str) -> str:
 def heuristic_reading(han: str, word_start: bool = True, word_end: bool = True) -> str:
     """The pinyin read the way transcriptions work (``word_start``/``word_end``: whether the
     characters begin or end the word, which decides where a syllable is a bare consonant)."""
-    syllables = pinyin_syllables(han)
+    return heuristic_syllables(pinyin_syllables(han), word_start, word_end)
+
+
+def heuristic_syllables(
+    syllables: list[str], word_start: bool = True, word_end: bool = True
+) -> str:
+    """``heuristic_reading`` of pinyin syllables."""
     out: list[str] = []
     for i, syllable in enumerate(syllables):
         last = i == len(syllables) - 1
@@ -83,3 +92,58 @@ def name_reading(han: str) -> tuple[str, bool]:
         else:
             out.append(heuristic_reading(text, n == 0, n == len(parts) - 1))
     return "".join(out), all(known for known, _ in parts)
+
+
+_PINYIN = re.compile(
+    "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    "(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo"
+    "|ui|ue|er|a|o|e|i|u|v)"
+)
+_PINYIN_WORD = re.compile(f"(?:{_PINYIN.pattern})+")
+
+
+def pinyin_word_syllables(word: str) -> list[str] | None:
+    """The syllables of a Latin word written in pinyin (tuerxun -> tu er xun), or None when
+    it is not pinyin or is a single syllable. Ambiguous words get one of their readings."""
+    low = word.lower().replace("'", "")
+    if not low.isascii() or not _PINYIN_WORD.fullmatch(low):
+        return None
+    syllables = _split(low)
+    return syllables if syllables and len(syllables) >= 2 else None
+
+
+def _split(word: str) -> list[str] | None:
+    """Longest syllables first, backtracking when the rest cannot be split."""
+    if not word:
+        return []
+    for match_end in sorted({m.end() for m in _prefixes(word)}, reverse=True):
+        rest = _split(word[match_end:])
+        if rest is not None:
+            return [word[:match_end], *rest]
+    return None
+
+
+def _prefixes(word: str) -> list[re.Match[str]]:
+    found = []
+    for size in range(min(6, len(word)), 0, -1):
+        match = _PINYIN.fullmatch(word[:size])
+        if match:
+            found.append(match)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _dictionary_by_pinyin() -> dict[str, str]:
+    return {"".join(pinyin_syllables(han)): latin for han, latin in CHINESE_NAMES.items()}
+
+
+def pinyin_reading(word: str) -> tuple[str, bool] | None:
+    """A Latin word typed in pinyin read like its characters (Tuerxun -> tursun): the
+    dictionary when it lists the whole word, else the heuristic; None when not pinyin."""
+    syllables = pinyin_word_syllables(word)
+    if syllables is None:
+        return None
+    known = _dictionary_by_pinyin().get("".join(syllables))
+    if known is not None:
+        return known, True
+    return heuristic_syllables(syllables), False

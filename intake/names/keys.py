@@ -22,8 +22,9 @@ from rapidfuzz.distance import Levenshtein
 
 from intake.content_caches import remember
 from intake.names import tables as t
-from intake.names.chinese import name_reading, pinyin_syllables
+from intake.names.chinese import name_reading, pinyin_reading, pinyin_syllables
 from intake.names.scripts import script_of, scripts_in
+from intake.names.tables_chinese import SURNAMES
 
 NameInput = str | Mapping[str, object] | Iterable[str]
 
@@ -280,7 +281,20 @@ def _latin_word(word: str, cyrillic: str, han: str) -> str:
         if cyrillic == "kazakh":
             return kazakh_cyrillic_to_latin(word)
         return russian_to_latin(word) if cyrillic == "bgn" else cyrillic_to_icao(word)
+    if han == "uyghur" and not is_particle(word):
+        reading = pinyin_reading(word)
+        if reading is not None:
+            return reading[0]  # a Chinese transcription typed in pinyin (Tuerxun)
     return word
+
+
+def _surname_split(words: list[str]) -> list[str] | None:
+    """A Chinese name written in one word (马文华), split after a common surname (马 文华)."""
+    if len(words) != 1 or not 2 <= len(words[0]) <= 4 or words[0][0] not in SURNAMES:
+        return None
+    if scripts_in(words[0]) != {"han"}:
+        return None
+    return [words[0][0], words[0][1:]]
 
 
 @dataclass(frozen=True)
@@ -299,14 +313,30 @@ class NameKeys:
 def _keys_of(text: str) -> NameKeys:
     cleaned = _clean(text)
     words = [w for w in _SEPARATORS.split(cleaned) if w]
+    keys = _word_keys(cleaned, words)
+    extra = _surname_split(words)
+    if extra is None:
+        return keys
+    split = _word_keys(cleaned, extra)
+    return NameKeys(keys.exact | split.exact, keys.loose | split.loose)
+
+
+def _word_keys(cleaned: str, words: list[str]) -> NameKeys:
     scripts = scripts_in(cleaned)
     cyrillic_schemes: tuple[str, ...] = ("kazakh",)
     if "cyrillic" in scripts:
         cyrillic_schemes = ("kazakh", "bgn", "icao")
         if uyghur_cyrillic_likely(cleaned):
             cyrillic_schemes += ("uyghur",)
-    han_schemes = ("pinyin", "uyghur") if "han" in scripts else ("pinyin",)
-    known = "han" in scripts and _chinese_known(cleaned)
+    typed = [
+        pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)
+    ]
+    han_schemes = ("pinyin",)
+    if "han" in scripts or any(typed):
+        han_schemes = ("pinyin", "uyghur")
+    known = ("han" in scripts and _chinese_known(cleaned)) or (
+        "han" not in scripts and bool(typed) and all(r is not None and r[1] for r in typed)
+    )
     exact: set[str] = set()
     approximate: set[str] = set()
     for cyrillic in cyrillic_schemes:

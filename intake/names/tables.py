@@ -102,6 +102,7 @@ ARABIC_VARIANTS: dict[str, str] = {
     "ة": "ە",  # teh marbuta in loanwords
     "أ": "ا", "إ": "ا", "آ": "ا",  # hamza/madda alef forms in Arabic loanwords
     "ؤ": "ۇ",
+    "ء": "ئ",  # a lone hamza, as Arabic keyboards (which lack ئ in some layouts) type it
 }  # fmt: skip
 ARABIC_IGNORED = frozenset(
     ["\u0640", "\u0670", "\u0674"]  # tatweel, superscript alef, Kazakh front-vowel hamza
@@ -135,7 +136,7 @@ APOSTROPHES = frozenset("'’ʼʻ`´‘")
 LOOSE_REPLACEMENTS: tuple[tuple[str, str], ...] = (
     ("ch", "C"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("ts", "s"), ("kh", "k"), ("gh", "k"),
     ("sh", "s"), ("ph", "p"), ("ng", "n"), ("x", "k"), ("q", "k"), ("h", "k"), ("g", "k"),
-    ("f", "p"), ("r", "l"), ("w", "v"), ("c", "j"), ("y", "i"), ("C", "ch"),
+    ("f", "p"), ("b", "p"), ("r", "l"), ("w", "v"), ("c", "j"), ("y", "i"), ("C", "ch"),
 )  # fmt: skip
 LOOSE_VOWELS: dict[str, str] = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
 

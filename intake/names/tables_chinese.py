@@ -39,3 +39,9 @@ CHINESE_NAMES: dict[str, str] = {
     "古丽扎提": "gülzat",
 }  # fmt: skip
 LONGEST_NAME = max(len(k) for k in CHINESE_NAMES)
+
+# Common surnames of Hui (and Han) Chinese, whose names are written without a space (马文华):
+# a word of two to four characters starting with one of them is also read as surname + given
+# name (ma wenhua). Uyghur transcriptions starting with the same character (马木提) keep their
+# unsplit reading too.
+SURNAMES = frozenset("马杨李白丁韩苏王张刘陈赵金海穆哈沙周吴黄冶锁纳麻")

@@ -60,6 +60,7 @@ HOMETOWN_MISMATCH: Mapping[str, float] = {
 }
 TOKEN_MATCH = 85  # rapidfuzz ratio at which two loose name parts are the same word
 MIN_PREFIX = 3  # "Tursun" ~ "Tursunjan": the stem left when the endearment -jan is dropped
+LOOSE_PARTS = 0.97  # at most this similarity when the parts agree but no exact key is shared
 NAME_CLOSE = 0.9  # key similarity above which agreeing parts count as the same spelling
 
 
@@ -221,7 +222,9 @@ def _name_reasons(a: VictimFeatures, b: VictimFeatures, common: NameCounts) -> l
     reasons: list[Reason] = []
     if parts.matched == 0:
         return [Reason("names_differ", NAME_DIFFERENT, N_("The names differ"))]
-    similarity = max(keys_similarity(a, b), parts.similarity)
+    similarity = keys_similarity(a, b)
+    if similarity < 1.0:  # no exact key in common: parts equal only as loose words are close
+        similarity = max(similarity, min(parts.similarity, LOOSE_PARTS))
     if parts.matched == parts.len_a == parts.len_b:
         weight = name_weight(similarity)
         if similarity >= NAME_CLOSE:

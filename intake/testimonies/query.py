@@ -17,14 +17,22 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
 from intake.i18n import tr
-from intake.names.keys import is_particle, loose_key, name_similarity, search_keys, stem
+from intake.names.keys import (
+    LOOSE_WEIGHT,
+    VOWEL_PENALTY,
+    is_particle,
+    loose_key,
+    name_keys,
+    search_keys,
+    stem,
+    unexplained_vowels,
+)
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.records import TestimonySummary
 
@@ -33,6 +41,7 @@ MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matc
 DEFAULT_LIMIT = 500
 MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
+PENALTY_FROM = 70  # similarity from which a vowel change no transliteration explains counts
 RERANK_MAX = 300  # a tier with at most this many rows is ordered by name similarity
 MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 RANK_MAX = 2000  # more hits than this are listed newest first instead of by bm25 (speed)
@@ -202,13 +211,41 @@ def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, s
     return found
 
 
-def _best_name(text: str, names: list[str]) -> tuple[float, str | None]:
-    best, shown = 0.0, None
-    for name in names:
-        score = name_similarity(text, name)
-        if score > best:
-            best, shown = score, name
-    return best, shown
+def _name_scores(text: str, names: list[str]) -> list[tuple[float, int]]:
+    """(similarity 0-100, index of the key's name) of the best key of each of ``names`` to
+    the query: rapidfuzz over every key at once (C, not Python per pair), loose keys counted
+    at LOOSE_WEIGHT, a vowel change no transliteration explains (Gulnar / Gulnur) penalised."""
+    query = name_keys(text)
+    best = [(0.0, n) for n in range(len(names))]
+    if not names:
+        return best
+    owners: list[int] = []
+    exact: list[str] = []
+    loose: list[str] = []
+    loose_owners: list[int] = []
+    for n, name in enumerate(names):
+        keys = name_keys(name)
+        exact.extend(keys.exact)
+        owners.extend([n] * len(keys.exact))
+        loose.extend(keys.loose)
+        loose_owners.extend([n] * len(keys.loose))
+    keyed: list[tuple[float, int, str, str]] = []
+    for weight, queries, choices, owner in (
+        (1.0, query.exact, exact, owners),
+        (LOOSE_WEIGHT, query.loose, loose, loose_owners),
+    ):
+        for key in queries:
+            for choice, score, index in process.extract(
+                key, choices, scorer=fuzz.token_sort_ratio, limit=None
+            ):
+                keyed.append((weight * score, owner[index], key, choice))
+    for score, n, key, choice in keyed:
+        if score > best[n][0]:
+            best[n] = (score, n)
+            if score >= PENALTY_FROM:
+                penalty = 100 * VOWEL_PENALTY * unexplained_vowels(key, choice)
+                best[n] = (score - penalty, n)
+    return best
 
 
 def _bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -250,31 +287,45 @@ def search(
     if not name_words(text):
         return [summary(r) for r in query.run(None, home, query.limit)]
     found: list[TestimonySummary] = []
+    seen: set[str] = set()
     previous: str | None = None
     tiers = tier_expressions(text)
-    while tiers:
+    while tiers and len(found) < query.limit:
         tier, expression = tiers.pop(0)
         if tier == "prefix":  # close spellings are looked up only when they can still count
             extra = close_terms(conn, text, vocabulary or NameVocabulary())
             tiers = [t for t in tier_expressions(text, extra) if t[0] not in ("exact", "prefix")]
-        match = expression if previous is None else f"({expression}) NOT ({previous})"
-        rows = query.run(match, home, query.limit - len(found))
-        found.extend(_ranked(text, [summary(r) for r in rows]))
-        previous = expression
-        if len(found) >= query.limit:
+        docs = query.docs(expression, home, RERANK_MAX + 1)
+        if len(docs) > RERANK_MAX:
+            # Too many to compare names: the rest of this tier newest first (or by bm25), and
+            # no looser tier (it could only add rows after these).
+            match = expression if previous is None else f"({expression}) NOT ({previous})"
+            rows = [summary(r) for r in query.run(match, home, query.limit - len(found))]
+            found.extend(r for r in rows if r.id not in seen)
             break
-    return found
+        rows = [r for r in query.rows(docs) if str(r[0]) not in seen]
+        found.extend(_ranked(text, rows, query.limit - len(found)))
+        seen.update(str(r[0]) for r in rows)
+        previous = expression
+    return found[: query.limit]
 
 
-def _ranked(text: str, rows: list[TestimonySummary]) -> list[TestimonySummary]:
-    """One tier's rows, most similar victim name first (when few enough to compare)."""
-    if len(rows) > RERANK_MAX:
-        return rows
-    scored = []
-    for n, row in enumerate(rows):
-        score, name = _best_name(text, row.victim_names)
-        scored.append((-score, n, replace(row, matched=name)))
-    return [row for _, _, row in sorted(scored, key=lambda t: (t[0], t[1]))]
+def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
+    """The first ``need`` of one tier's index rows, the one with the most similar victim name
+    first; each summary names the victim name that matched best (``matched``, to highlight)."""
+    names: list[str] = []
+    owners: list[int] = []
+    parsed = [[str(n) for n in json.loads(str(row[4]))] for row in rows]
+    for n, row_names in enumerate(parsed):
+        names.extend(row_names)
+        owners.extend([n] * len(row_names))
+    best: dict[int, tuple[float, str]] = {}
+    for score, index in _name_scores(text, names):
+        row_no = owners[index]
+        if score > best.get(row_no, (-1.0, ""))[0]:
+            best[row_no] = (score, names[index])
+    order = sorted(range(len(rows)), key=lambda n: (-best.get(n, (0.0, ""))[0], n))[:need]
+    return [_summary(rows[n], parsed[n], best[n][1] if n in best else None) for n in order]
 
 
 def _plain_filters(
@@ -312,11 +363,34 @@ class _Query:
             for col, value in victims.items()
         }
 
+    def _fts(self, match: str | None, home: str | None) -> str:
+        parts = ([f"({match})"] if match else []) + ([f"hometown : ({home})"] if home else [])
+        return " AND ".join(parts)
+
+    def docs(self, match: str, home: str | None, cap: int) -> list[int]:
+        """Full-text hits of ``match`` (and the hometown), at most ``cap``, unordered."""
+        rows = self.conn.execute(
+            "SELECT rowid FROM testimony_search WHERE testimony_search MATCH ? LIMIT ?",
+            (self._fts(match, home), cap),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def rows(self, docs: list[int]) -> list[Any]:
+        """Index rows of these documents that pass every filter (a few hundred at most)."""
+        if not docs or any(count == 0 for count in self._counts.values()):
+            return []
+        where = [f"i.doc IN ({','.join('?' * len(docs))})", *self.plain[0]]
+        args: list[object] = [*docs, *self.plain[1]]
+        for col, value in self.victims.items():
+            where.append(_VICTIM_PROBE[col])
+            args.append(value)
+        sql = f"SELECT {_COLUMNS} FROM testimony_index i WHERE {' AND '.join(where)}"  # noqa: S608
+        return list(self.conn.execute(sql + " ORDER BY i.updated DESC, i.doc DESC", args))
+
     def run(self, match: str | None, home: str | None, limit: int) -> list[Any]:
         if any(count == 0 for count in self._counts.values()):
             return []
-        parts = ([f"({match})"] if match else []) + ([f"hometown : ({home})"] if home else [])
-        fts = " AND ".join(parts)
+        fts = self._fts(match, home)
         hits = None
         if fts:
             hits = int(
@@ -357,13 +431,18 @@ class _Query:
 
 
 def summary(row: Any) -> TestimonySummary:
+    return _summary(row, [str(n) for n in json.loads(str(row[4]))], None)
+
+
+def _summary(row: Any, names: list[str], matched: str | None) -> TestimonySummary:
     return TestimonySummary(
         id=str(row[0]),
         status=row[1],
         version_no=int(row[2]),
         interview_date=row[3],
-        victim_names=[str(n) for n in json.loads(str(row[4]))],
+        victim_names=names,
         updated=str(row[5]),
+        matched=matched,
     )
 
 

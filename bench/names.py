@@ -38,6 +38,7 @@ from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
 from intake.duplicates.blocking import scored_pairs
 from intake.duplicates.features import victim_features
 from intake.duplicates.finder import DEFAULT_MIN_SCORE
+from intake.duplicates.scoring import compare
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 
@@ -163,19 +164,18 @@ def duplicates_bench(people: list[Person], seed: int) -> None:
         f"recall {recall:.3f}, precision {precision:.3f} ({elapsed:.2f} s)"
     )
     by_ref = {f.ref: f for f in features}
-    from intake.duplicates.scoring import compare
 
-    missed = [
-        (compare(*(by_ref[r] for r in sorted(pair))).score, pair)
-        for pair in true_pairs
-        if pair not in proposed
-    ]
+    def score(pair: frozenset[str]) -> float:
+        a, b = sorted(pair)
+        return compare(by_ref[a], by_ref[b]).score
+
+    missed = [(score(pair), pair) for pair in true_pairs if pair not in proposed]
     wrong = [(m.score, pair) for pair, m in proposed.items() if pair not in true_pairs]
     print("worst duplicate failures:")
     for kind, items, reverse in (("missed", missed, False), ("false", wrong, True)):
-        for score, pair in sorted(items, key=lambda t: t[0], reverse=reverse)[:5]:
+        for value, pair in sorted(items, key=lambda t: t[0], reverse=reverse)[:5]:
             a, b = (by_ref[r] for r in sorted(pair))
-            print(f"  {kind} {score:.2f}: {a.label!r} {a.birth_year} / {b.label!r} {b.birth_year}")
+            print(f"  {kind} {value:.2f}: {a.label!r} {a.birth_year} / {b.label!r} {b.birth_year}")
 
 
 def main() -> None:

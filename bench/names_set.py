@@ -100,7 +100,8 @@ def load_components(path: Path = COMPONENTS) -> list[Component]:
             continue
         cols = (line.split("\t") + [""] * 8)[:8]
         other = tuple(s for s in cols[7].split(",") if s.strip())
-        found.append(Component(*[c.strip() for c in cols[:7]], other=other))  # type: ignore[arg-type]
+        key, ethnicity, gender, split, latin, cyrillic, chinese = (c.strip() for c in cols[:7])
+        found.append(Component(key, ethnicity, gender, split, latin, cyrillic, chinese, other))
     return found
 
 

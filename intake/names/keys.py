@@ -328,10 +328,8 @@ def _word_keys(cleaned: str, words: list[str]) -> NameKeys:
         cyrillic_schemes = ("kazakh", "bgn", "icao")
         if uyghur_cyrillic_likely(cleaned):
             cyrillic_schemes += ("uyghur",)
-    typed = [
-        pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)
-    ]
-    han_schemes = ("pinyin",)
+    typed = [pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)]
+    han_schemes: tuple[str, ...] = ("pinyin",)
     if "han" in scripts or any(typed):
         han_schemes = ("pinyin", "uyghur")
     known = ("han" in scripts and _chinese_known(cleaned)) or (

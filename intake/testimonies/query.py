@@ -300,8 +300,8 @@ def search(
             # Too many to compare names: the rest of this tier newest first (or by bm25), and
             # no looser tier (it could only add rows after these).
             match = expression if previous is None else f"({expression}) NOT ({previous})"
-            rows = [summary(r) for r in query.run(match, home, query.limit - len(found))]
-            found.extend(r for r in rows if r.id not in seen)
+            newest = [summary(r) for r in query.run(match, home, query.limit - len(found))]
+            found.extend(r for r in newest if r.id not in seen)
             break
         rows = [r for r in query.rows(docs) if str(r[0]) not in seen]
         found.extend(_ranked(text, rows, query.limit - len(found)))

@@ -129,7 +129,12 @@ def test_chinese_and_russian_spellings_block_together() -> None:
 
 @pytest.mark.parametrize(
     ("chinese", "latin"),
-    [("热依拉", "rahile"), ("阿不都克热木", "abdukérim"), ("玉苏甫", "yüsüp"), ("吐尔逊阿依", "tursunay")],
+    [
+        ("热依拉", "rahile"),
+        ("阿不都克热木", "abdukérim"),
+        ("玉苏甫", "yüsüp"),
+        ("吐尔逊阿依", "tursunay"),
+    ],
 )
 def test_standard_transcriptions(chinese: str, latin: str) -> None:
     assert chinese_to_uyghur_latin(chinese) == latin

@@ -4,6 +4,9 @@ Which page shows follows the session: no vault yet → the first-run flow; locke
 screen; unlocked → the workspace (created on unlock, cleared and destroyed on lock). Menus hold
 every action with a shortcut (Ctrl+N new, Ctrl+O open, Ctrl+L lock, Ctrl+Q quit…); actions that
 need an open vault are disabled while it is locked. Closing the window locks the vault first.
+"Wipe vault…" (Ctrl+Alt+Shift+W, from any screen: ui/panic_wipe.py) erases the vault;
+"Back up to a USB stick…" opens ui/backup_dialog.py, and a button in the status bar reminds
+the volunteer when enough testimonies have changed since the last backup (a vault setting).
 """
 
 from __future__ import annotations
@@ -12,15 +15,24 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from intake.i18n import LANGUAGES, current_language, tr
+from intake.core.safekeeping import backup_due, not_backed_up
+from intake.i18n import LANGUAGES, current_language, ntr, tr
 from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.idle_lock import IdleLock
+from ui.panic_wipe import WIPE_SHORTCUT, confirm_and_wipe
 from ui.preferences import Preferences
 from ui.session import VaultSession
 from ui.settings_dialog import SettingsDialog
@@ -38,6 +50,9 @@ def bundles_available() -> bool:
     return (
         find_spec("intake.bundles") is not None and find_spec("intake.bundles.export") is not None
     )
+
+
+REMINDER_CHECK_MS = 60_000  # how often the backup reminder looks at the vault
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +82,14 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.coordinator: CoordinatorWorkspace | None = None
         self._build_menus()
+        self.backup_hint = QPushButton()
+        self.backup_hint.setFlat(True)
+        self.backup_hint.clicked.connect(self.backup)
+        self.backup_hint.setVisible(False)
+        self.statusBar().addPermanentWidget(self.backup_hint)
+        self.reminder = QTimer(self)
+        self.reminder.setInterval(REMINDER_CHECK_MS)
+        self.reminder.timeout.connect(self.check_backup_reminder)
         session.unlocked.connect(self._unlocked)
         session.locking.connect(self._locking)
         session.locked.connect(self._locked)
@@ -99,6 +122,10 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(tr("&Delete draft…"), self.delete_draft)
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
+        self.backup_action = self._action(tr("&Back up to a USB stick…"), self.backup)
+        self.wipe_action = self._action(tr("&Wipe vault…"), self.wipe, WIPE_SHORTCUT)
+        self.wipe_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.addAction(self.wipe_action)  # the chord works on every page, menus closed
         self.lock_action = self._action(tr("&Lock"), self.lock, "Ctrl+L")
         self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q")
         for action in (self.new_action, self.open_action, self.delete_action):
@@ -106,6 +133,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.card_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.wipe_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
@@ -130,6 +160,7 @@ class MainWindow(QMainWindow):
             self.open_action,
             self.delete_action,
             self.card_action,
+            self.backup_action,
             self.lock_action,
             self.settings_action,
         )
@@ -150,6 +181,8 @@ class MainWindow(QMainWindow):
         if self.coordinator is not None and self.session.is_unlocked:
             self.lock_action.setEnabled(True)
             self.settings_action.setEnabled(True)
+            self.backup_action.setEnabled(True)
+        self.wipe_action.setEnabled(self.session.vault_exists())
         self.statusBar().showMessage(self.session.describe())
 
     # ---- pages ----------------------------------------------------------------------------
@@ -199,6 +232,8 @@ class MainWindow(QMainWindow):
 
             workspace = Workspace(self.session)
             self._show(workspace, workspace=workspace)
+        self.check_backup_reminder()
+        self.reminder.start()
 
     @property
     def first_run_step(self) -> str:
@@ -224,11 +259,16 @@ class MainWindow(QMainWindow):
             self.coordinator.clear()
 
     def _locked(self) -> None:
+        self.reminder.stop()
+        self.backup_hint.setVisible(False)
         if self.quit_after_lock:
             self.close()
             return
         if not self.replacing:
-            self.show_unlock()
+            if self.session.vault_exists():
+                self.show_unlock()
+            else:  # wiped
+                self.show_first_run("language")
 
     def detach(self) -> None:
         """Stop following the session (this window is being replaced)."""
@@ -283,6 +323,35 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         self.session.lock()
+
+    def backup(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.backup_dialog import BackupDialog
+
+        if self.workspace is not None:
+            self.workspace.save()
+        dialogs.run_and_destroy(BackupDialog(self.session, self))
+        self.check_backup_reminder()
+
+    def check_backup_reminder(self) -> None:
+        """Show the status-bar reminder when enough testimonies changed since the last backup."""
+        due = self.session.is_unlocked and backup_due(self.session.vault)
+        if due:
+            count = not_backed_up(self.session.vault)
+            self.backup_hint.setText(
+                ntr(
+                    "{n} testimony is not in any backup. Back up now…",
+                    "{n} testimonies are not in any backup. Back up now…",
+                    count,
+                )
+            )
+        self.backup_hint.setVisible(due)
+
+    def wipe(self) -> None:
+        """The panic wipe (confirm once); the first-run screen follows."""
+        if confirm_and_wipe(self, self.session) and not self.session.is_unlocked:
+            self.show_first_run("language")
 
     def open_settings(self) -> None:
         if not self.session.is_unlocked:

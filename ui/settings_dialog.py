@@ -1,4 +1,5 @@
-"""Settings of the open vault: the auto-lock time (kept in the vault: intake.vault.app_settings)."""
+"""Settings of the open vault, kept in the vault: the auto-lock time (intake.vault.app_settings)
+and after how many changed testimonies to remind about a backup (intake.core.safekeeping)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.core.safekeeping import MAX_REMIND_EVERY, remind_every, set_remind_every
 from intake.i18n import tr
 from intake.vault.app_settings import (
     MAX_AUTOLOCK_MINUTES,
@@ -43,6 +45,15 @@ class SettingsDialog(QDialog):
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        reminder = QFormLayout()
+        self.remind_box = QSpinBox()
+        self.remind_box.setRange(0, MAX_REMIND_EVERY)
+        self.remind_box.setSpecialValueText(tr("never"))
+        self.remind_box.setValue(remind_every(session.vault))
+        reminder.addRow(
+            tr("Remind me to back up after this many changed testimonies"), self.remind_box
+        )
+        layout.addLayout(reminder)
         buttons = QDialogButtonBox()
         save = QPushButton(tr("Save"))
         save.clicked.connect(self.save)
@@ -55,5 +66,6 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         set_autolock_minutes(self.session.vault, self.minutes_box.value())
+        set_remind_every(self.session.vault, self.remind_box.value())
         self.minutes = self.minutes_box.value()
         self.accept()

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from intake.errors import AmanatError
 from intake.i18n import N_
+from intake.testimonies.errors import ImportRejected
 
 
 class BundleError(AmanatError):
@@ -227,3 +228,28 @@ class ExportInconsistent(ExportError):
         "The vault changed while the bundle was being written. Nothing was exported; try again."
     )
     exit_code = 1
+
+
+class ForwardNotAllowed(BundleError):
+    """A forwarded bundle (with author cards, §7.13) from a sender this vault did not enroll
+    as a coordinator."""
+
+    code = "not-forwarder"
+    msgid = N_(
+        "This bundle passes on testimonies written by others, but its sender (fingerprint "
+        "{fingerprint}) is not enrolled in this vault as a coordinator. Only coordinators can "
+        "forward testimonies. Nothing was imported."
+    )
+    exit_code = 10
+
+
+class AuthorRevoked(ImportRejected):
+    """A forwarded version whose author's card this vault revoked: refused on its own, like
+    ``NotTheAuthor`` (§7.13), the rest of the bundle imports."""
+
+    code: ClassVar[str] = "author-revoked"
+    msgid = N_(
+        "Version {version} of testimony {id} was refused: its author's card (fingerprint "
+        "{fingerprint}) is revoked in this vault. Nothing of it was stored."
+    )
+    exit_code = 10

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from crypto import card as cardfmt
 from crypto.fingerprint import normalize as normalize_fingerprint
 from crypto.keys import signing_public_key
 from crypto.primitives import Random, default_random
@@ -35,6 +36,7 @@ from intake.bundles.errors import (
     RecipientNotUsable,
     TooManyRecipients,
 )
+from intake.bundles.forwarding import author_cards, forward_selection
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
     MAX_MANIFEST_SIZE,
@@ -196,6 +198,7 @@ def build_manifest(
     created: str,
     sequence: int,
     cache: RecordCache | None = None,
+    authors: tuple[cardfmt.Card, ...] = (),
 ) -> Manifest:
     """The manifest of a bundle carrying ``chosen`` (first pass over the store, which checks
     every version against its hash and signature); ``cache`` keeps record bytes for the second
@@ -238,6 +241,7 @@ def build_manifest(
         sequence=sequence,
         records=tuple(records),
         attachments=tuple(listed.values()),
+        authors=authors,
     )
     if manifest.data_size > MAX_TOTAL_SIZE:
         raise ExportTooLarge(what=tr("the total size"), limit=MAX_TOTAL_SIZE)
@@ -268,8 +272,14 @@ def export_bundle(
     progress: Progress | None = None,
     clock: Callable[[], datetime] | None = None,
     random: Random = default_random,
+    forward: bool = False,
 ) -> ExportResult:
     """Write one bundle to ``output`` (a file name, or a folder for a random name).
+
+    ``forward``: a coordinator's forwarded bundle (docs/bundle-format.md §7.13): every final
+    version of the chosen testimonies whoever wrote them, with their authors' cards; never
+    sealed. Selection "new" counts as "all-final" for it (the CLI and the GUI offer only ids
+    and all).
 
     ``progress(done, total)`` is called as the plaintext stream grows; raising from it cancels
     the export (nothing is kept). ``clock`` and ``random`` are injectable for tests.
@@ -277,12 +287,17 @@ def export_bundle(
     cards = resolve_recipients(vault, recipients)
     fingerprints = [k.fingerprint for k in cards]
     ages = [X25519Recipient(k.card.x25519_public) for k in cards]
-    chosen = select_testimonies(vault, selection, ids)
+    authors: tuple[cardfmt.Card, ...] = ()
+    if forward:
+        chosen, keys = forward_selection(vault, "ids" if selection == "ids" else "all-final", ids)
+        authors = author_cards(vault, chosen, keys)
+    else:
+        chosen = select_testimonies(vault, selection, ids)
     if not chosen:
         raise NothingToExport
     now = (clock() if clock else datetime.now(UTC)).replace(microsecond=0)
     path = files.output_path(Path(output), random)
-    sealing = seal.is_on(vault)
+    sealing = seal.is_on(vault) and not forward
     bundle_id = _bundle_id(random)
     f = files.open_part(path)
     published = False
@@ -298,6 +313,7 @@ def export_bundle(
                 created=time_text(now),
                 sequence=sequence,
                 cache=cache,
+                authors=authors,
             )
             _insert_sent(conn, manifest, sealing)
             keeper = seal.BundleKeeper(conn, bundle_id) if sealing else None

@@ -2,7 +2,8 @@
 
 A ``Manifest`` names the format, bundle id, creation time, the sender's card, the recipients'
 fingerprints, the sender's sequence number, and every record (id, version, size, SHA-256,
-author signature, attachment references) and attachment (SHA-256, size, media type). From it
+author signature, attachment references) and attachment (SHA-256, size, media type), and in a
+forwarded bundle (§7.13) the cards of the other authors whose versions it carries. From it
 follow the exact member plan of the tar stream and the padding (§7.6). ``parse_manifest`` is
 strict and bounded: it accepts only canonical JSON within the limits below and reports the
 first deviation as a typed error.
@@ -52,6 +53,7 @@ MAX_TOTAL_SIZE = 64 << 30  # sum of declared sizes: bounds the disk an import ca
 MAX_NAME_BYTES = 255  # an attachment's original file name (common file system limit)
 MAX_MEDIA_TYPE = 127  # RFC 6838 limits each part to 127 characters
 MAX_SEQUENCE = 2**53 - 1  # largest integer canonical JSON allows
+MAX_AUTHORS = 1000  # author cards of a forwarded bundle (§7.13): a large group's volunteers
 MAX_DIGITS = 32  # a literal this long is over every limit here; longer ones are not converted
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
 EARLIEST_CREATED = "1970-01-01T00:00:00Z"
@@ -60,6 +62,7 @@ _TIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")  # RFC 6838, lower case
 _TOP = {"format", "bundle", "created", "sender", "recipients", "sequence", "records", "attachments"}
+AUTHORS = "authors"  # optional: present only in a forwarded bundle (§7.13)
 _RECORD = {"id", "version", "size", "sha256", "signature", "attachments"}
 _REF = {"name", "sha256"}
 _ATTACHMENT = {"sha256", "size", "type"}
@@ -109,6 +112,11 @@ class Manifest:
     sequence: int
     records: tuple[RecordEntry, ...]
     attachments: tuple[AttachmentEntry, ...]
+    authors: tuple[cardfmt.Card, ...] = ()  # forwarded bundles only: other authors' cards
+
+    @property
+    def forwarded(self) -> bool:
+        return bool(self.authors)
 
     @property
     def mtime(self) -> int:
@@ -126,6 +134,12 @@ class Manifest:
         return sum(r.size for r in self.records) + sum(a.size for a in self.attachments)
 
     def to_json(self) -> dict[str, Any]:
+        value = self._to_json()
+        if self.authors:  # absent from direct bundles: they stay byte for byte as before
+            value[AUTHORS] = [card.members() for card in self.authors]
+        return value
+
+    def _to_json(self) -> dict[str, Any]:
         return {
             "format": BUNDLE_FORMAT,
             "bundle": self.bundle,
@@ -304,6 +318,18 @@ def _sender(value: object) -> cardfmt.Card:
         raise ManifestSignatureInvalid from None
 
 
+def _authors(value: object, sender: cardfmt.Card) -> tuple[cardfmt.Card, ...]:
+    items = _list(value, MAX_AUTHORS, tr("the number of author cards"))
+    if not items:
+        raise _invalid(tr("the list of author cards is empty"))
+    cards = tuple(_sender(item) for item in items)
+    keys = {card.ed25519_public for card in cards}
+    prints = [card.fingerprint for card in cards]
+    if len(keys) != len(cards) or sender.ed25519_public in keys or prints != sorted(set(prints)):
+        raise _invalid(tr("the author cards are not unique and in order"))
+    return cards
+
+
 def _recipients(value: object) -> tuple[str, ...]:
     items = _list(value, MAX_RECIPIENTS, tr("the number of recipients"))
     if not items:
@@ -388,15 +414,18 @@ def parse_manifest(data: bytes) -> Manifest:
         raise _invalid(tr("it is not UTF-8 JSON")) from None
     if isinstance(value, dict) and "format" in value and value["format"] != BUNDLE_FORMAT:
         raise UnsupportedBundle
-    top = _object(value, _TOP, tr("the list of contents"))
+    members = _TOP | {AUTHORS} if isinstance(value, dict) and AUTHORS in value else _TOP
+    top = _object(value, members, tr("the list of contents"))
+    sender = _sender(top["sender"])
     manifest = Manifest(
         bundle=_uuid(top["bundle"], tr("the bundle id"), version=4),
         created=_created(top["created"]),
-        sender=_sender(top["sender"]),
+        sender=sender,
         recipients=_recipients(top["recipients"]),
         sequence=_int(top["sequence"], 1, MAX_SEQUENCE, tr("the sequence number")),
         records=_records(top["records"]),
         attachments=_attachments(top["attachments"]),
+        authors=_authors(top[AUTHORS], sender) if AUTHORS in top else (),
     )
     referenced = {ref.sha256 for r in manifest.records for ref in r.attachments}
     if referenced != {a.sha256 for a in manifest.attachments}:

@@ -72,6 +72,14 @@ def register(sub: Any) -> None:
         "--resend", metavar="BUNDLE", help=tr("write a sealed bundle kept in the vault again")
     )
     p.add_argument(
+        "--forward",
+        action="store_true",
+        help=tr(
+            "coordinators: pass testimonies on to another coordinator, with every version as "
+            "its author signed it (give IDs or --all-final)"
+        ),
+    )
+    p.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -144,6 +152,8 @@ def _recipients(values: list[str]) -> list[str]:
 def cmd_export(args: argparse.Namespace) -> int:
     from intake.bundles import seal
 
+    if args.forward and (args.resend or args.new or not (args.ids or args.all_final)):
+        raise UsageError(tr("With --forward, give testimony IDs or --all-final."))
     if args.resend:
         with open_vault_from_args(args) as v:
             path = seal.resend(v, args.resend, args.output)
@@ -159,7 +169,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_core(args) as core:
         try:
             result = core.export_bundle(
-                recipients, args.output, selection=selection, ids=args.ids, progress=bar
+                recipients,
+                args.output,
+                selection=selection,
+                ids=args.ids,
+                progress=bar,
+                forward=args.forward,
             )
         finally:
             bar.close()
@@ -213,6 +228,7 @@ def _report_json(report: BundleReport, file: Path) -> dict[str, Any]:
         "gaps": [list(g) for g in report.gaps],
         "reused_sequence": report.reused_sequence,
         "refused": [_refused_json(r) for r in report.refused],
+        "forwarded_authors": list(report.authors),
         "problem": None
         if report.problem is None
         else {"code": report.problem.code, "message": report.problem.message()},
@@ -264,6 +280,23 @@ def _sender_line(report: BundleReport) -> str:
     return tr("Sender") + f": {report.sender_name} ({report.sender_fingerprint}) - {status}"
 
 
+def _print_forwarded(report: BundleReport) -> None:
+    if report.authors:  # docs/bundle-format.md §7.13
+        out(
+            ntr(
+                "Forwarded by this coordinator: it passes on testimonies of {n} other author, "
+                "each version checked against its author's own signature. Their cards are "
+                "known here via this coordinator, not enrolled.",
+                "Forwarded by this coordinator: it passes on testimonies of {n} other authors, "
+                "each version checked against its author's own signature. Their cards are "
+                "known here via this coordinator, not enrolled.",
+                len(report.authors),
+            )
+        )
+        for fingerprint in report.authors:
+            out(f"  {fingerprint}")
+
+
 def _print_warnings(report: BundleReport) -> None:
     for first, last in report.gaps:
         err(
@@ -312,6 +345,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 size=_size(report.data_size),
             )
         )
+        _print_forwarded(report)
         if report.already_imported:
             out(tr("This bundle was already imported."))
         _print_warnings(report)
@@ -376,6 +410,7 @@ def _print_import(report: BundleReport, file: Path) -> None:
         )
     )
     out(_sender_line(report) + "; " + tr("bundle number") + f" {report.sequence}")
+    _print_forwarded(report)
     _print_warnings(report)
     _print_refused(report, imported=True)
 

@@ -39,6 +39,7 @@ HELP_ORDER = (
     "cmd_pdf",
     "cmd_share",
     "cmd_rescue",
+    "cmd_safekeeping",
     "cmd_gui",
 )
 

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
+    from intake.bundles.forwarding import Origin
     from intake.bundles.quarantine import Receipt
-    from intake.cards.registry import CardRegistry
+    from intake.cards.registry import CardRegistry, KnownCard
     from intake.duplicates.finder import DuplicateFinder
+    from intake.review.store import ReviewStore
     from intake.sharing.export import Format, ShareOptions, ShareReport
     from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.store import TestimonyStore
@@ -28,6 +30,34 @@ if TYPE_CHECKING:
     from intake.vault.audit import AuditLog
 
 Progress = Callable[[int, int], None]  # (done, total) of the current item
+VIEW_MAX_BYTES = 40 << 20  # an attachment shown inside the app is read whole into memory
+# A decoded image takes 4 bytes a pixel: 50 million pixels are 200 MB. A small file can claim
+# far more (a "decompression bomb"), so the size in its header is checked before decoding.
+VIEW_MAX_PIXELS = 50_000_000
+
+
+def check_image_size(width: int, height: int) -> None:
+    """Refuse to decode an image whose header gives no size or more than VIEW_MAX_PIXELS."""
+    from intake.testimonies.errors import ImageTooLarge, ImageUnreadable
+
+    if width <= 0 or height <= 0:
+        raise ImageUnreadable()
+    if width * height > VIEW_MAX_PIXELS:
+        raise ImageTooLarge(width=width, height=height, limit=VIEW_MAX_PIXELS // 1_000_000)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """One attached file as the record view lists it; ``version``: the newest version of the
+    testimony when the file was added here (imported or attached), None if none was older."""
+
+    testimony_id: str
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    added: str
+    version: int | None
 
 
 @dataclass(frozen=True)
@@ -72,10 +102,63 @@ class AmanatCore:
         return DuplicateFinder(self.vault)
 
     @property
+    def reviews(self) -> ReviewStore:
+        from intake.review.store import ReviewStore
+
+        return ReviewStore(self.vault)
+
+    @property
     def audit(self) -> AuditLog:
         from intake.vault.audit import AuditLog
 
         return AuditLog(self.vault)
+
+    # ---- attachments ----------------------------------------------------------------------
+
+    def attachment_rows(self, testimony_id: str) -> list[AttachmentRow]:
+        """The testimony's files with the version each arrived with (for the record view)."""
+        versions = [(v.version_no, v.created) for v in self.testimonies.versions(testimony_id)]
+        rows = []
+        for a in self.attachments.list(testimony_id):
+            older = [n for n, created in versions if created <= a.added]
+            version = max(older) if older else None
+            rows.append(
+                AttachmentRow(
+                    testimony_id, a.sha256, a.size, a.media_type, a.filename, a.added, version
+                )
+            )
+        return rows
+
+    def read_attachment(self, sha256: str, max_bytes: int = VIEW_MAX_BYTES) -> bytes:
+        """A stored file whole, in memory, to show it inside the app (an image); checked
+        against its SHA-256. Refuses a file larger than ``max_bytes`` before reading it."""
+        from intake.testimonies.errors import FileTooLargeToShow
+
+        with self.attachments.open(sha256) as reader:
+            size = reader.size
+            if size > max_bytes:
+                raise FileTooLargeToShow(limit_mib=max_bytes >> 20)
+            return reader.read()
+
+    def save_attachment(self, sha256: str, path: Path) -> int:
+        """Write a stored file to ``path`` (the person chose it, after a warning that the copy
+        is not encrypted): owner-only, atomic, checked against its SHA-256 as it streams; a
+        damaged file leaves nothing behind. Returns the byte count."""
+        from intake.bundles import files
+
+        part = files.open_part(path, private=True, overwrite=True)
+        written = 0
+        try:
+            with self.attachments.open(sha256) as reader:
+                while chunk := reader.read(1 << 20):
+                    part.write(chunk)
+                    written += len(chunk)
+            files.flush(part, path)
+            files.publish(path)
+        except BaseException:
+            files.discard(part, path)
+            raise
+        return written
 
     # ---- bundles ----------------------------------------------------------------------------
 
@@ -130,13 +213,33 @@ class AmanatCore:
         selection: Selection = "new",
         ids: Sequence[str] = (),
         progress: Progress | None = None,
+        forward: bool = False,
     ) -> ExportResult:
-        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
+        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py);
+        ``forward``: a coordinator passes testimonies on to another coordinator, every version
+        as its author signed it (docs/bundle-format.md §7.13)."""
         from intake.bundles.export import export_bundle
 
         return export_bundle(
-            self.vault, recipients, output, selection=selection, ids=ids, progress=progress
+            self.vault,
+            recipients,
+            output,
+            selection=selection,
+            ids=ids,
+            progress=progress,
+            forward=forward,
         )
+
+    def forward_recipients(self) -> list[KnownCard]:
+        """The other coordinators this vault can forward to: verified, not revoked."""
+        return [k for k in self.cards.all() if k.card.role == "coordinator" and k.usable]
+
+    def origins(self, testimony_id: str) -> list[Origin]:
+        """Who sent and who wrote each version that bundles brought ("received from
+        coordinator X, originally from volunteer Y"; intake/bundles/forwarding.py)."""
+        from intake.bundles.forwarding import origins
+
+        return origins(self.vault, testimony_id)
 
     # ---- sharing ----------------------------------------------------------------------------
 

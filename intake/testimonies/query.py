@@ -1,52 +1,43 @@
 """Searching testimonies: query words in any script, close spellings, filters, query plans.
 
-A query is split into words; each word matches itself or any of its ASCII transliteration keys
-(intake/names/keys.py) as a prefix in any column of the FTS5 table ``testimony_search`` (written by
-intake/testimonies/index.py); words are ANDed and every term is quoted, so no input is FTS
-syntax. When nothing matches, words are also tried against indexed name keys spelled closely
-(rapidfuzz). Filters: testimony status, interview date range, hometown (a full-text query on
-the ``hometown`` column), victims' ethnicity and status codes. The SQL is chosen by measured
-selectivity (number of full-text hits, number of victims with the filtered code), so that a
-common name or a common code never makes SQLite rank or probe every row: few hits are
-ranked by bm25; many hits are listed newest first from the ``updated`` index.
+A name search runs in tiers (intake/testimonies/name_search.py): every query word as a whole
+word of a name or its ASCII transliteration keys, then as a prefix, then with close spellings
+(rapidfuzz on loose keys; this stage always runs while the result is not full), then all
+words but one. Each tier's full-text hits (FTS5 table ``testimony_search``, written by
+intake/testimonies/index.py) come after the previous tiers' and are ordered by how alike their
+victims' names are to the query (``name_scores``); the best-matching name is kept in
+``TestimonySummary.matched`` for highlighting. A tier with more than RERANK_MAX hits (a common
+name) is listed newest first and ends the search. Filters: testimony status, interview date
+range, hometown (a full-text query on the ``hometown`` column), victims' ethnicity and status
+codes, the coordinator's verification level (``reviews``, intake/review/store.py; sorting by
+it is an option). A query that names an external reference of a victim (``1234``,
+``XJVD:1234``, ``XJVD 1234``; ``victim_references``) finds that testimony first. The SQL is
+chosen by measured selectivity (number of full-text hits, number of victims with the filtered
+code), so that a common name or a common code never makes SQLite rank or probe every row.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Mapping
 from typing import Any
-
-from rapidfuzz import fuzz, process
 
 from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
 from intake.i18n import tr
-from intake.names.keys import (
-    LOOSE_WEIGHT,
-    VOWEL_PENALTY,
-    is_particle,
-    loose_key,
-    name_keys,
-    search_keys,
-    stem,
-    unexplained_vowels,
-)
 from intake.testimonies.errors import InvalidContent
+from intake.testimonies.name_search import (
+    NameVocabulary,
+    close_terms,
+    match_expression,
+    name_scores,
+    name_words,
+    tier_expressions,
+)
 from intake.testimonies.records import TestimonySummary
 
-MAX_QUERY_WORDS = 12  # a search box, not a document: longer queries are cut
-MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matches everything)
 DEFAULT_LIMIT = 500
-MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
-FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
-PENALTY_FROM = 70  # similarity from which a vowel change no transliteration explains counts
 RERANK_MAX = 300  # a tier with at most this many rows is ordered by name similarity
-MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 RANK_MAX = 2000  # more hits than this are listed newest first instead of by bm25 (speed)
 SET_MAX = 5000  # a filter code held by at most this many victims drives the query
-_QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
 _COLUMNS = "i.testimony_id, i.status, i.version_no, i.interview_date, i.victim_names, i.updated"
 _RANKED = (
     "WITH hits AS MATERIALIZED (SELECT rowid AS doc, rank FROM testimony_search"
@@ -70,182 +61,12 @@ _VICTIM_PROBE = {
     "status": "EXISTS (SELECT 1 FROM testimony_victims v WHERE v.testimony_id ="
     " i.testimony_id AND +v.status = ?)",
 }
+_LEVEL_RANK = "coalesce((SELECT r.rank FROM reviews r WHERE r.testimony_id = i.testimony_id), 0)"
+LEVEL_RANKS = {"unverified": 0, "corroborated": 1, "verified": 2}  # as intake/review/store.py
 _VICTIM_COUNT = {
     "ethnicity": "SELECT count(*) FROM testimony_victims WHERE ethnicity = ?",
     "status": "SELECT count(*) FROM testimony_victims WHERE status = ?",
 }
-
-
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _term(term: str) -> str:
-    return _quote(term) + ("*" if len(term) >= MIN_PREFIX else "")
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a search box, NFC and case-folded, without FTS punctuation."""
-    text = unicodedata.normalize("NFC", text)
-    words = [w for w in _QUERY_SEPARATORS.split(text) if any(c.isalnum() for c in w)]
-    return [w.casefold() for w in words[:MAX_QUERY_WORDS]]
-
-
-def _word_terms(word: str) -> set[str]:
-    terms = {word}
-    for key in search_keys(word):
-        terms |= set(key.split())
-    return terms
-
-
-def _prefix_terms(word: str) -> set[str]:
-    """The word's terms and their stems without a patronymic or surname ending (Serikovich,
-    Serikov -> serik), all as prefixes."""
-    terms = _word_terms(word)
-    return terms | {stem(t) for t in terms if t.isascii()}
-
-
-def name_words(text: str) -> list[str]:
-    """The query words that must match: particles (oghli, qizi, uly…) are optional."""
-    words = query_words(text)
-    kept = [w for w in words if not is_particle(w)]
-    return kept or words
-
-
-def match_expression(text: str, extra: Mapping[str, set[str]] | None = None) -> str | None:
-    """FTS5 MATCH text: each word OR its transliteration keys, as prefixes; words ANDed.
-
-    ``extra`` adds whole-word alternatives per query word (close spellings, see
-    ``close_terms``).
-    """
-    groups = [_group(w, True, extra) for w in name_words(text)]
-    return " AND ".join(groups) if groups else None
-
-
-def _group(word: str, prefix: bool, extra: Mapping[str, set[str]] | None = None) -> str:
-    if prefix:
-        terms = [_term(t) for t in sorted(_prefix_terms(word))]
-    else:
-        terms = [_quote(t) for t in sorted(_word_terms(word))]
-    terms += [_quote(t) for t in sorted((extra or {}).get(word, set()))]
-    return "(" + " OR ".join(terms) + ")"
-
-
-def tier_expressions(
-    text: str, extra: Mapping[str, set[str]] | None = None
-) -> list[tuple[str, str]]:
-    """(tier, MATCH text) from the surest to the loosest; each matches all the previous ones
-    match and more: every word whole ("exact"), every word as a prefix ("prefix"), close
-    spellings too ("close"), all words but one ("partial", for queries of two or more)."""
-    words = name_words(text)
-    if not words:
-        return []
-    tiers = [
-        ("exact", " AND ".join(_group(w, False) for w in words)),
-        ("prefix", " AND ".join(_group(w, True) for w in words)),
-    ]
-    if extra:
-        tiers.append(("close", " AND ".join(_group(w, True, extra) for w in words)))
-    if 2 <= len(words) <= MAX_PARTIAL_WORDS:
-        subsets = [
-            "(" + " AND ".join(_group(w, True, extra) for w in words if w is not left) + ")"
-            for left in words
-        ]
-        tiers.append(("partial", " OR ".join(subsets)))
-    return tiers
-
-
-class NameVocabulary:
-    """The distinct words of the ``name_keys`` column by loose key, cached until the next write.
-
-    Held by one TestimonyStore (so it goes away with the store when the vault is locked).
-    """
-
-    def __init__(self) -> None:
-        self._changes = -1
-        self._loose: list[str] = []
-        self._terms: dict[str, list[str]] = {}
-
-    def terms(self, conn: Any) -> list[str]:
-        """Loose keys of the indexed name words (``words_of`` gives the words)."""
-        if self._changes != conn.total_changes:
-            conn.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.testimony_search_terms"
-                " USING fts5vocab(main, testimony_search, col)"
-            )
-            rows = conn.execute(
-                "SELECT term FROM temp.testimony_search_terms WHERE col = 'name_keys'"
-            ).fetchall()
-            by_loose: dict[str, list[str]] = {}
-            for row in rows:
-                term = str(row[0])
-                by_loose.setdefault(loose_key(term), []).append(term)
-            self._terms = by_loose
-            self._loose = list(by_loose)
-            self._changes = conn.total_changes
-        return self._loose
-
-    def words_of(self, loose: str) -> list[str]:
-        return self._terms.get(loose, [])
-
-
-def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, set[str]]:
-    """Per query word, the indexed name-key words spelled closely (Abdurakhim ~ Abdurehim),
-    compared by loose key; keys of three letters too (阿合提 -> akt ~ akyt)."""
-    found: dict[str, set[str]] = {}
-    terms: list[str] | None = None
-    for word in name_words(text):
-        keys = {loose_key(k) for k in _word_terms(word) if k.isascii() and len(k) >= MIN_FUZZY}
-        keys |= {loose_key(stem(k)) for k in _word_terms(word) if k.isascii()}
-        for key in keys - {""}:
-            if len(key) < MIN_FUZZY:
-                continue
-            terms = vocabulary.terms(conn) if terms is None else terms
-            for term, _, _ in process.extract(
-                key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
-            ):
-                # Spellings of one name almost always share their first sound
-                # (kashgar is not ashar); loose keys already merge q/k, x/h, e/i.
-                if term[:1] == key[:1]:
-                    found.setdefault(word, set()).update(vocabulary.words_of(term))
-    return found
-
-
-def _name_scores(text: str, names: list[str]) -> list[tuple[float, int]]:
-    """(similarity 0-100, index of the key's name) of the best key of each of ``names`` to
-    the query: rapidfuzz over every key at once (C, not Python per pair), loose keys counted
-    at LOOSE_WEIGHT, a vowel change no transliteration explains (Gulnar / Gulnur) penalised."""
-    query = name_keys(text)
-    best = [(0.0, n) for n in range(len(names))]
-    if not names:
-        return best
-    owners: list[int] = []
-    exact: list[str] = []
-    loose: list[str] = []
-    loose_owners: list[int] = []
-    for n, name in enumerate(names):
-        keys = name_keys(name)
-        exact.extend(keys.exact)
-        owners.extend([n] * len(keys.exact))
-        loose.extend(keys.loose)
-        loose_owners.extend([n] * len(keys.loose))
-    keyed: list[tuple[float, int, str, str]] = []
-    for weight, queries, choices, owner in (
-        (1.0, query.exact, exact, owners),
-        (LOOSE_WEIGHT, query.loose, loose, loose_owners),
-    ):
-        for key in queries:
-            for choice, score, index in process.extract(
-                key, choices, scorer=fuzz.token_sort_ratio, limit=None
-            ):
-                keyed.append((weight * score, owner[index], key, choice))
-    for score, n, key, choice in keyed:
-        if score > best[n][0]:
-            best[n] = (score, n)
-            if score >= PENALTY_FROM:
-                penalty = 100 * VOWEL_PENALTY * unexplained_vowels(key, choice)
-                best[n] = (score - penalty, n)
-    return best
 
 
 def _bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -269,6 +90,8 @@ def search(
     hometown: str | None = None,
     ethnicity: str | None = None,
     victim_status: str | None = None,
+    level: str | None = None,
+    by_level: bool = False,
     limit: int = DEFAULT_LIMIT,
     vocabulary: NameVocabulary | None = None,
 ) -> list[TestimonySummary]:
@@ -276,18 +99,32 @@ def search(
 
     Ordered by relevance (bm25) when up to RANK_MAX testimonies match the text, else (and for
     filters alone) most recently changed first. When nothing matches, names spelled closely
-    to the query words are tried once.
+    to the query words are tried once. ``level``: only testimonies at that verification level;
+    ``by_level``: verified first, then corroborated, then unverified. Testimonies whose victims
+    carry an external reference named by ``text`` come first.
     """
     home = match_expression(hometown) if hometown else None
     if hometown and home is None:
         return []
-    plain = _plain_filters(status, date_from, date_to)
+    plain = _plain_filters(status, date_from, date_to, level)
     victims = {col: value for col, value in (("ethnicity", ethnicity), ("status", victim_status))}
-    query = _Query(conn, plain, {c: v for c, v in victims.items() if v}, max(1, limit))
+    wanted = {c: v for c, v in victims.items() if v}
+    query = _Query(conn, plain, wanted, max(1, limit), by_level)
     if not name_words(text):
         return [summary(r) for r in query.run(None, home, query.limit)]
     found: list[TestimonySummary] = []
     seen: set[str] = set()
+    referenced = reference_hits(conn, text)
+    if referenced:  # a victim reference named by the query comes first
+        where, args = plain
+        only = (
+            [*where, "i.testimony_id IN (SELECT value FROM json_each(?))"],
+            [*args, json.dumps(referenced)],
+        )
+        refs = _Query(conn, only, wanted, max(1, limit), by_level).run(None, home, query.limit)
+        found.extend(summary(r) for r in refs)
+        seen.update(s.id for s in found)
+    levels: dict[str, int] = {}
     previous: str | None = None
     tiers = tier_expressions(text)
     while tiers and len(found) < query.limit:
@@ -304,9 +141,12 @@ def search(
             found.extend(r for r in newest if r.id not in seen)
             break
         rows = [r for r in query.rows(docs) if str(r[0]) not in seen]
+        levels.update((str(r[0]), int(r[6])) for r in rows if len(r) > 6)
         found.extend(_ranked(text, rows, query.limit - len(found)))
         seen.update(str(r[0]) for r in rows)
         previous = expression
+    if by_level and levels:  # verified first across the tiers, each level in tier order
+        found.sort(key=lambda s: -levels.get(s.id, 0))
     return found[: query.limit]
 
 
@@ -320,7 +160,7 @@ def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
         names.extend(row_names)
         owners.extend([n] * len(row_names))
     best: dict[int, tuple[float, str]] = {}
-    for score, index in _name_scores(text, names):
+    for score, index in name_scores(text, names):
         row_no = owners[index]
         if score > best.get(row_no, (-1.0, ""))[0]:
             best[row_no] = (score, names[index])
@@ -328,12 +168,36 @@ def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
     return [_summary(rows[n], parsed[n], best[n][1] if n in best else None) for n in order]
 
 
+def reference_hits(conn: Any, text: str) -> list[str]:
+    """Ids of testimonies with a victim reference named by ``text``: an entry (``1234``), or a
+    source and entry (``XJVD:1234``, ``XJVD 1234``); case does not matter."""
+    words = text.strip().replace(":", " ").split()
+    if not words or len(words) > 2:
+        return []
+    if len(words) == 1:
+        sql, args = "entry = ? COLLATE NOCASE", [words[0]]
+    else:
+        sql, args = "entry = ? COLLATE NOCASE AND source = ? COLLATE NOCASE", [words[1], words[0]]
+    rows = conn.execute(
+        f"SELECT DISTINCT testimony_id FROM victim_references WHERE {sql}",  # noqa: S608
+        args,
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
 def _plain_filters(
-    status: str | None, date_from: str | None, date_to: str | None
+    status: str | None, date_from: str | None, date_to: str | None, level: str | None = None
 ) -> tuple[list[str], list[object]]:
     """Conditions on the index row itself (never used to drive the query)."""
     where: list[str] = []
     args: list[object] = []
+    if level:
+        if level not in LEVEL_RANKS:
+            raise InvalidContent(
+                problem=tr("the level must be unverified, corroborated or verified.")
+            )
+        where.append(f"{_LEVEL_RANK} = ?")
+        args.append(LEVEL_RANKS[level])
     if status:
         where.append("+i.status = ?")
         args.append(status)
@@ -356,8 +220,10 @@ class _Query:
         plain: tuple[list[str], list[object]],
         victims: dict[str, str],
         limit: int,
+        by_level: bool = False,
     ) -> None:
         self.conn, self.plain, self.victims, self.limit = conn, plain, victims, limit
+        self.by_level = by_level
         self._counts = {
             col: int(conn.execute(_VICTIM_COUNT[col], (value,)).fetchone()[0])
             for col, value in victims.items()
@@ -384,7 +250,8 @@ class _Query:
         for col, value in self.victims.items():
             where.append(_VICTIM_PROBE[col])
             args.append(value)
-        sql = f"SELECT {_COLUMNS} FROM testimony_index i WHERE {' AND '.join(where)}"  # noqa: S608
+        columns = f"{_COLUMNS}, {_LEVEL_RANK}" if self.by_level else _COLUMNS
+        sql = f"SELECT {columns} FROM testimony_index i WHERE {' AND '.join(where)}"  # noqa: S608
         return list(self.conn.execute(sql + " ORDER BY i.updated DESC, i.doc DESC", args))
 
     def run(self, match: str | None, home: str | None, limit: int) -> list[Any]:
@@ -424,6 +291,8 @@ class _Query:
             order = "i.updated DESC"
         if fts:
             args.insert(0, fts)
+        if self.by_level:
+            order = f"{_LEVEL_RANK} DESC, {order}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order}, i.doc DESC LIMIT ?"

@@ -23,7 +23,7 @@ from crypto.keys import signing_public_key
 from crypto.signing import sign
 from intake.cards.identity import fingerprint
 from intake.forms.definitions import FormRef
-from intake.testimonies import index, query
+from intake.testimonies import index, name_search, query
 from intake.testimonies.attachments import drop_orphans
 from intake.testimonies.canonical import VersionRecord, created_now, signing_message
 from intake.testimonies.content import (
@@ -76,7 +76,7 @@ class TestimonyStore:
         self.audit = AuditLog(vault, clock)
         self._own: tuple[bytes, str] | None = None
         self._flags: bool | None = None
-        self._vocabulary = query.NameVocabulary()
+        self._vocabulary = name_search.NameVocabulary()
 
     # ---- helpers ------------------------------------------------------------------------
 
@@ -101,8 +101,10 @@ class TestimonyStore:
         own, own_print = self._own_key()
         if author == own:
             return own_print
-        row = self.vault.conn.execute(
-            "SELECT fingerprint FROM cards WHERE ed25519_public = ?", (author,)
+        row = self.vault.conn.execute(  # enrolled, else known from a forwarded bundle
+            "SELECT fingerprint FROM cards WHERE ed25519_public = ? UNION ALL"
+            " SELECT fingerprint FROM introduced_cards WHERE ed25519_public = ? LIMIT 1",
+            (author, author),
         ).fetchone()
         return str(row[0]) if row else None
 
@@ -447,13 +449,17 @@ class TestimonyStore:
         hometown: str | None = None,
         ethnicity: str | None = None,
         victim_status: str | None = None,
+        level: str | None = None,
+        by_level: bool = False,
         limit: int = query.DEFAULT_LIMIT,
     ) -> Summaries:
         """Search names (any script), places and narrative, with optional filters.
 
         ``status``: 'draft' | 'final'; ``date_from``/``date_to``: fuzzy dates bounding the
         interview date; ``hometown``: any spelling of any hometown level; ``ethnicity`` and
-        ``victim_status``: vocabulary codes of at least one victim.
+        ``victim_status``: vocabulary codes of at least one victim; ``level``: the coordinator's
+        verification level; ``by_level``: verified first. A victim's external reference in
+        ``text`` (``XJVD:1234``) finds its testimony first.
         """
         return query.search(
             self.vault.conn,
@@ -464,6 +470,8 @@ class TestimonyStore:
             hometown=hometown,
             ethnicity=ethnicity,
             victim_status=victim_status,
+            level=level,
+            by_level=by_level,
             limit=limit,
             vocabulary=self._vocabulary,
         )

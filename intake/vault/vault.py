@@ -233,6 +233,18 @@ class Vault:
             self._conns[me] = conn
         return conn
 
+    def open_copy(self, path: Path, layout: tuple[int, str] | None = None) -> db.Connection:
+        """A connection under this vault's data key to another database file: a new one with
+        ``layout``, or (None) an existing one, read-only. For backups (intake/safekeeping/):
+        the key itself never leaves the vault."""
+        with self._conns_guard:
+            if self._data_key is None:
+                raise VaultLocked
+            key = bytes(self._data_key)
+        if layout is None:
+            return db.open_existing(path, key, read_only=True)
+        return db.create_keyed(path, key, layout)
+
     @property
     def bulk_possible(self) -> bool:
         """Whether a ``bulk`` transaction would really write its pages once: only while no

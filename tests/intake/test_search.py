@@ -8,7 +8,7 @@ import pytest
 
 from intake.testimonies import query as testimony_query
 from intake.testimonies.errors import InvalidContent
-from intake.testimonies.query import match_expression
+from intake.testimonies.name_search import match_expression
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.testimony_fixtures import Clock, example_content, one_victim

@@ -3,7 +3,8 @@
 Typing in the search box or changing a filter restarts the query after a short pause; the
 model runs it on a worker thread (ui/coordinator/archive_model.py). Filters: testimony
 status, victims' ethnicity and status (the form's vocabularies), hometown (any spelling),
-interview dates from/to (fuzzy: 2018, 2018-03, 2018-03-05) and the volunteer who sent it.
+interview dates from/to (fuzzy: 2018, 2018-03, 2018-03-05), the volunteer who sent it and the
+coordinator's verification level; the list can be sorted with verified testimonies first.
 Actions on the selection: the record view, the victim view, CSV/JSON sharing and PDF.
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from intake.forms.definitions import builtin_form
 from intake.i18n import ntr, tr
+from intake.review.store import LEVELS, level_label
 from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
 from ui.coordinator.archive_model import ID_ROLE, VICTIMS_COLUMN, ArchiveModel
@@ -42,6 +44,7 @@ class ArchivePage(QWidget):
     open_requested = Signal(str)
     victims_requested = Signal(str)
     share_requested = Signal(list)
+    forward_requested = Signal(list)  # to another coordinator (docs/bundle-format.md §7.13)
     pdf_requested = Signal(str)
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
@@ -87,6 +90,14 @@ class ArchivePage(QWidget):
         grid.addWidget(self.hometown, 2, 0, 1, 2)
         grid.addWidget(self.date_from, 2, 2)
         grid.addWidget(self.date_to, 2, 3)
+        self.level = self._combo(
+            [("", tr("Any verification level"))] + [(lv, level_label(lv)) for lv in LEVELS]
+        )
+        self.sort = self._combo(
+            [("", tr("Newest or best match first")), ("level", tr("Verified first"))]
+        )
+        grid.addWidget(self.level, 3, 0, 1, 2)
+        grid.addWidget(self.sort, 3, 2, 1, 2)
         layout.addLayout(grid)
 
         self.model = ArchiveModel(session)
@@ -98,9 +109,9 @@ class ArchivePage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
+        for column in (0, 1, 2, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self._emit_current(self.open_requested))
         layout.addWidget(self.table, 1)
@@ -116,8 +127,13 @@ class ArchivePage(QWidget):
         self.share_button.clicked.connect(lambda: self.share_requested.emit(self.selected_ids()))
         self.pdf_button = QPushButton(tr("Save PDF…"))
         self.pdf_button.clicked.connect(lambda: self._emit_current(self.pdf_requested))
+        self.forward_button = QPushButton(tr("Forward to another coordinator…"))
+        self.forward_button.clicked.connect(
+            lambda: self.forward_requested.emit(self.selected_ids())
+        )
         for button in (self.open_button, self.victims_button, self.share_button, self.pdf_button):
             row.addWidget(button)
+        row.addWidget(self.forward_button)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -127,7 +143,14 @@ class ArchivePage(QWidget):
         self.timer.timeout.connect(self.run_query)
         for edit in (self.search, self.hometown, self.date_from, self.date_to):
             edit.textChanged.connect(lambda _t: self.timer.start())
-        for combo in (self.status, self.ethnicity, self.victim_status, self.volunteer):
+        for combo in (
+            self.status,
+            self.ethnicity,
+            self.victim_status,
+            self.volunteer,
+            self.level,
+            self.sort,
+        ):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
         self.run_query()
 
@@ -151,6 +174,8 @@ class ArchivePage(QWidget):
             date_from=text(self.date_from),
             date_to=text(self.date_to),
             volunteer=self.volunteer.currentData() or None,
+            level=self.level.currentData() or None,
+            by_level=self.sort.currentData() == "level",
         )
 
     def run_query(self) -> None:

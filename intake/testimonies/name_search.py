@@ -128,6 +128,7 @@ class NameVocabulary:
         self._changes = -1
         self._loose: list[str] = []
         self._terms: dict[str, list[str]] = {}
+        self._vowels: dict[str, list[str]] = {}
 
     def terms(self, conn: Any) -> list[str]:
         """Loose keys of the indexed name words (``words_of`` gives the words)."""
@@ -140,16 +141,30 @@ class NameVocabulary:
                 "SELECT term FROM temp.testimony_search_terms WHERE col = 'name_keys'"
             ).fetchall()
             by_loose: dict[str, list[str]] = {}
+            by_vowels: dict[str, list[str]] = {}
             for row in rows:
                 term = str(row[0])
                 by_loose.setdefault(loose_key(term), []).append(term)
+                by_vowels.setdefault(russian_vowels(loose_key(stem(term))), []).append(term)
             self._terms = by_loose
+            self._vowels = by_vowels
             self._loose = list(by_loose)
             self._changes = conn.total_changes
         return self._loose
 
     def words_of(self, loose: str) -> list[str]:
         return self._terms.get(loose, [])
+
+    def same_but_vowels(self, loose: str) -> list[str]:
+        """Indexed words equal to a loose key once e/i and a are one vowel (``russian_vowels``)."""
+        return self._vowels.get(russian_vowels(loose), [])
+
+
+def russian_vowels(loose: str) -> str:
+    """A loose key with e/i read as a: Russian spellings write the Uyghur ә (e) as а
+    (Мәмәт -> Мамет, Әхмәт -> Ахмат), so Ehmet and Akhmatov meet here (but Gulnar and Gulnur,
+    whose a/u no transliteration explains, do not)."""
+    return loose.replace("i", "a")
 
 
 def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, set[str]]:
@@ -164,6 +179,7 @@ def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, s
             if len(key) < MIN_FUZZY:
                 continue
             terms = vocabulary.terms(conn) if terms is None else terms
+            found.setdefault(word, set()).update(vocabulary.same_but_vowels(key))
             for term, _, _ in process.extract(
                 key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
             ):
@@ -171,7 +187,7 @@ def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, s
                 # (kashgar is not ashar); loose keys already merge q/k, x/h, e/i.
                 if term[:1] == key[:1]:
                     found.setdefault(word, set()).update(vocabulary.words_of(term))
-    return found
+    return {w: terms for w, terms in found.items() if terms}
 
 
 def name_scores(text: str, names: list[str]) -> list[tuple[float, int]]:

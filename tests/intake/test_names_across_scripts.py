@@ -211,3 +211,9 @@ def test_one_word_victims_meet_across_a_year_and_unknown(year_a: str, year_b: st
     b = _f({"names": {"arabic": "تۇرسۇن"}, **({"birth_date": year_b} if year_b else {})})
     pairs, _ = candidate_pairs([a, b])
     assert list(pairs) == [(0, 1)]
+
+
+def test_russian_a_for_the_uyghur_e_is_found(store: TestimonyStore) -> None:
+    # Russian spellings write the Uyghur ә (e) as а: Әхмәт -> Ахмат, so Ehmet is Akhmatov.
+    right = store.create_draft(one_victim({"cyrillic": "Ялкун Ахматов"}))
+    assert _ids(store, "Yalqun Ehmet") == [right]

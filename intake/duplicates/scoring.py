@@ -164,8 +164,10 @@ def _base(word: str) -> str:
 
 
 def _consonants(word: str) -> str:
+    """The consonants of the loose key; a first vowel of any kind counts (Ahmet / Ehmet)."""
     loose = loose_key(word)
-    return loose[:1] + "".join(c for c in loose[1:] if c not in "aeiou")
+    first = "a" if loose[:1] in "aeiou" else loose[:1]
+    return first + "".join(c for c in loose[1:] if c not in "aeiou")
 
 
 def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str], float]:

@@ -35,6 +35,7 @@ MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matc
 MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
 PENALTY_FROM = 70  # similarity from which a vowel change no transliteration explains counts
+PLAIN_WEIGHT = 0.9  # ranking weight of keys compared without endings, e/i as a
 MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 _QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
 
@@ -192,36 +193,43 @@ def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, s
 
 def name_scores(text: str, names: list[str]) -> list[tuple[float, int]]:
     """(similarity 0-100, index of the key's name) of the best key of each of ``names`` to
-    the query: rapidfuzz over every key at once (C, not Python per pair), loose keys counted
-    at LOOSE_WEIGHT, a vowel change no transliteration explains (Gulnar / Gulnur) penalised."""
+    the query: rapidfuzz over every key at once (C, not Python per pair); exact keys count
+    fully, loose keys at LOOSE_WEIGHT, keys without patronymic endings and particles and with
+    e/i read as a (Russian spellings) at PLAIN_WEIGHT; a vowel change no transliteration
+    explains (Gulnar / Gulnur) is penalised."""
     query = name_keys(text)
     best = [(0.0, n) for n in range(len(names))]
     if not names:
         return best
-    owners: list[int] = []
-    exact: list[str] = []
-    loose: list[str] = []
-    loose_owners: list[int] = []
+    groups: list[tuple[list[str], list[int]]] = [([], []), ([], []), ([], [])]
     for n, name in enumerate(names):
         keys = name_keys(name)
-        exact.extend(keys.exact)
-        owners.extend([n] * len(keys.exact))
-        loose.extend(keys.loose)
-        loose_owners.extend([n] * len(keys.loose))
-    keyed: list[tuple[float, int, str, str]] = []
-    for weight, queries, choices, owner in (
-        (1.0, query.exact, exact, owners),
-        (LOOSE_WEIGHT, query.loose, loose, loose_owners),
-    ):
-        for key in queries:
+        for (choices, owners), found in zip(
+            groups, (keys.exact, keys.loose, _plain(keys.exact)), strict=True
+        ):
+            choices.extend(found)
+            owners.extend([n] * len(found))
+    wanted = (query.exact, query.loose, _plain(query.exact))
+    weights = (1.0, LOOSE_WEIGHT, PLAIN_WEIGHT)
+    for weight, mine, (choices, owners) in zip(weights, wanted, groups, strict=True):
+        for key in mine:
             for choice, score, index in process.extract(
                 key, choices, scorer=fuzz.token_sort_ratio, limit=None
             ):
-                keyed.append((weight * score, owner[index], key, choice))
-    for score, n, key, choice in keyed:
-        if score > best[n][0]:
-            best[n] = (score, n)
-            if score >= PENALTY_FROM:
-                penalty = 100 * VOWEL_PENALTY * unexplained_vowels(key, choice)
-                best[n] = (score - penalty, n)
+                n = owners[index]
+                value = weight * score
+                if value <= best[n][0]:
+                    continue
+                if value >= PENALTY_FROM:
+                    value -= 100 * VOWEL_PENALTY * unexplained_vowels(key, choice)
+                if value > best[n][0]:
+                    best[n] = (value, n)
     return best
+
+
+def _plain(keys: frozenset[str]) -> set[str]:
+    """Loose keys without patronymic endings and particles, e/i read as a (Russian)."""
+    return {
+        russian_vowels(loose_key(" ".join(stem(w) for w in key.split() if not is_particle(w))))
+        for key in keys
+    }

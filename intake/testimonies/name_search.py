@@ -35,6 +35,7 @@ MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matc
 MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
 PENALTY_FROM = 70  # similarity from which a vowel change no transliteration explains counts
+ORDER_WEIGHT = 0.15  # share of the order-sensitive ratio in a ranking score
 PLAIN_WEIGHT = 0.9  # ranking weight of keys compared without endings, e/i as a
 MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 _QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
@@ -213,11 +214,16 @@ def name_scores(text: str, names: list[str]) -> list[tuple[float, int]]:
     weights = (1.0, LOOSE_WEIGHT, PLAIN_WEIGHT)
     for weight, mine, (choices, owners) in zip(weights, wanted, groups, strict=True):
         for key in mine:
+            ordered = {
+                i: score
+                for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, limit=None)
+            }
             for choice, score, index in process.extract(
                 key, choices, scorer=fuzz.token_sort_ratio, limit=None
             ):
                 n = owners[index]
-                value = weight * score
+                # word order counts a little: Rozi Hesen is not Hesen Rozi's father
+                value = weight * ((1 - ORDER_WEIGHT) * score + ORDER_WEIGHT * ordered[index])
                 if value <= best[n][0]:
                     continue
                 if value >= PENALTY_FROM:

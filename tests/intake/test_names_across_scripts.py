@@ -217,3 +217,10 @@ def test_russian_a_for_the_uyghur_e_is_found(store: TestimonyStore) -> None:
     # Russian spellings write the Uyghur ә (e) as а: Әхмәт -> Ахмат, so Ehmet is Akhmatov.
     right = store.create_draft(one_victim({"cyrillic": "Ялкун Ахматов"}))
     assert _ids(store, "Yalqun Ehmet") == [right]
+
+
+def test_word_order_breaks_a_tie(store: TestimonyStore) -> None:
+    # Given name, then father's name: Hesen Rozi is not Rozi Hesen (maybe his son).
+    right = store.create_draft(one_victim({"latin": "Hesen Rozi"}))
+    other = store.create_draft(one_victim({"latin": "Rozi Hesen"}))
+    assert _ids(store, "Һәсән Рози") == [right, other]

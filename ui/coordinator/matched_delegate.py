@@ -55,8 +55,9 @@ class MatchedNameDelegate(QStyledItemDelegate):
         context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
         rect = option.rect
         painter.save()
-        painter.translate(rect.topLeft())
-        painter.setClipRect(rect.translated(-rect.topLeft()))
+        top = rect.top() + max(0, (rect.height() - int(doc.size().height())) // 2)  # centred
+        painter.translate(rect.left(), top)
+        painter.setClipRect(0, 0, rect.width(), rect.height())
         doc.documentLayout().draw(painter, context)
         painter.restore()
 

@@ -47,6 +47,7 @@ SET_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "names" /
 COUNTIES = [("قەشقەر", "喀什市"), ("خوتەن", "和田县"), ("غۇلجا", "伊宁县"), ("ئاقسۇ", "阿克苏市")]
 COUNTIES += [("Шонжы", "察布查尔县"), ("Текес", "特克斯县"), ("Тоқсу", "托克逊县")]
 NOT_FOUND = 10_000
+SHOW = 10  # worst failures printed
 
 
 def _content(text: str, variant: str, p: Person) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def report_search(results: list[tuple[str, str, str, str, int]]) -> None:
         f" {sum(r <= 5 for r in every) / len(every):>9.3f}"
     )
     print("worst search failures (rank of the right person):")
-    for qs, ts, query, target, rank in sorted(results, key=lambda r: -r[4])[:10]:
+    for qs, ts, query, target, rank in sorted(results, key=lambda r: -r[4])[:SHOW]:
         shown = "not found" if rank == NOT_FOUND else str(rank)
         print(f"  {query!r} -> {target!r} ({qs} -> {ts}): {shown}")
 

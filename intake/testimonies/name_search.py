@@ -35,7 +35,7 @@ MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matc
 MIN_FUZZY = 3  # loose keys shorter than this have too many close neighbours to be useful
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
 PENALTY_FROM = 70  # similarity from which a vowel change no transliteration explains counts
-ORDER_WEIGHT = 0.15  # share of the order-sensitive ratio in a ranking score
+ORDER_WEIGHT = 0.3  # share of the order-sensitive ratio in a ranking score
 PLAIN_WEIGHT = 0.9  # ranking weight of keys compared without endings, e/i as a
 MAX_PARTIAL_WORDS = 5  # "all words but one" is tried for queries of 2 to 5 words
 _QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
@@ -63,11 +63,16 @@ def _word_terms(word: str) -> set[str]:
     return terms
 
 
+def _stemmed_terms(word: str) -> set[str]:
+    """The word's terms and their stems (Sabirov -> sabir), as whole words."""
+    terms = _word_terms(word)
+    return terms | {stem(t) for t in terms if t.isascii()}
+
+
 def _prefix_terms(word: str) -> set[str]:
     """The word's terms and their stems without a patronymic or surname ending (Serikovich,
     Serikov -> serik), all as prefixes."""
-    terms = _word_terms(word)
-    return terms | {stem(t) for t in terms if t.isascii()}
+    return _stemmed_terms(word)
 
 
 def name_words(text: str) -> list[str]:
@@ -91,7 +96,7 @@ def _group(word: str, prefix: bool, extra: Mapping[str, set[str]] | None = None)
     if prefix:
         terms = [_term(t) for t in sorted(_prefix_terms(word))]
     else:
-        terms = [_quote(t) for t in sorted(_word_terms(word))]
+        terms = [_quote(t) for t in sorted(_stemmed_terms(word))]
     terms += [_quote(t) for t in sorted((extra or {}).get(word, set()))]
     return "(" + " OR ".join(terms) + ")"
 

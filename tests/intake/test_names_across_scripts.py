@@ -224,3 +224,11 @@ def test_word_order_breaks_a_tie(store: TestimonyStore) -> None:
     right = store.create_draft(one_victim({"latin": "Hesen Rozi"}))
     other = store.create_draft(one_victim({"latin": "Rozi Hesen"}))
     assert _ids(store, "Һәсән Рози") == [right, other]
+
+
+def test_a_surname_ending_does_not_drop_the_right_person_a_tier(store: TestimonyStore) -> None:
+    # Сабиров is Sabir's son's surname: the name without -ов is an exact hit, so the right
+    # person is not ranked below Sabir Sawut (his father, maybe), whose words are all exact.
+    right = store.create_draft(one_victim({"cyrillic": "Савут Сабиров"}))
+    other = store.create_draft(one_victim({"latin": "Sabir Sawut"}))
+    assert _ids(store, "Sawut Sabir") == [right, other]

@@ -29,21 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles import seal
 from intake.bundles.export import ExportResult, Selection
-from intake.core.app import AmanatCore
-from intake.errors import AmanatError
-from intake.i18n import N_, ntr, tr
+from intake.i18n import format_size, ntr, tr
 from ui.dialogs import error_text
-from ui.editor.attachments_panel import format_size
+from ui.errors import ExportCancelled
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
-
-
-class ExportCancelled(AmanatError):
-    """The volunteer pressed Cancel during an export."""
-
-    msgid = N_("The export was cancelled. No file was written.")
 
 
 class ExportDialog(QDialog):
@@ -111,7 +102,7 @@ class ExportDialog(QDialog):
         layout.addWidget(where)
 
         self.seal = QCheckBox(tr("Seal what I export on this computer"))
-        self.seal.setChecked(seal.is_on(session.vault))
+        self.seal.setChecked(session.core.seal_is_on())
         layout.addWidget(self.seal)
         explain = QLabel(
             tr(
@@ -175,10 +166,9 @@ class ExportDialog(QDialog):
         recipients, folder = self.chosen_recipients(), Path(self.folder.text())
         if not recipients or not self.folder.text() or self.job is not None:
             return
-        vault, selection = self.session.vault, self.selection()
+        core, selection = self.session.core, self.selection()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []
-        if self.seal.isChecked() != seal.is_on(vault):
-            seal.set_policy(vault, self.seal.isChecked())
+        core.set_seal(self.seal.isChecked())
         self.cancel_requested = False
         session = self.session
 
@@ -189,7 +179,7 @@ class ExportDialog(QDialog):
                 session.check_cancel()
                 progress(done * 100 // total if total else 0)
 
-            return AmanatCore(vault).export_bundle(
+            return core.export_bundle(
                 recipients, folder, selection=selection, ids=ids, progress=step
             )
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from intake.core.safekeeping import backup_due, not_backed_up
 from intake.i18n import LANGUAGES, current_language, ntr, tr
-from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.idle_lock import IdleLock
@@ -123,6 +122,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
         self.backup_action = self._action(tr("&Back up to a USB stick…"), self.backup)
+        self.paper_key_action = self._action(tr("&Print paper key…"), self.print_paper_key)
         self.wipe_action = self._action(tr("&Wipe vault…"), self.wipe, WIPE_SHORTCUT)
         self.wipe_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.addAction(self.wipe_action)  # the chord works on every page, menus closed
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.card_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.paper_key_action)
         file_menu.addAction(self.wipe_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
             self.delete_action,
             self.card_action,
             self.backup_action,
+            self.paper_key_action,
             self.lock_action,
             self.settings_action,
         )
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
             self.lock_action.setEnabled(True)
             self.settings_action.setEnabled(True)
             self.backup_action.setEnabled(True)
+            self.paper_key_action.setEnabled(True)
         self.wipe_action.setEnabled(self.session.vault_exists())
         self.statusBar().showMessage(self.session.describe())
 
@@ -221,7 +224,7 @@ class MainWindow(QMainWindow):
         if not self.session.is_unlocked:
             self.show_unlock()
             return
-        self.idle.set_minutes(autolock_minutes(self.session.vault))
+        self.idle.set_minutes(self.session.core.autolock_minutes())
         if self.session.role == "coordinator":
             from ui.coordinator.workspace import CoordinatorWorkspace
 
@@ -333,6 +336,13 @@ class MainWindow(QMainWindow):
             self.workspace.save()
         dialogs.run_and_destroy(BackupDialog(self.session, self))
         self.check_backup_reminder()
+
+    def print_paper_key(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.key_shares_dialogs import PrintSharesDialog
+
+        dialogs.run_and_destroy(PrintSharesDialog(self.session.path, self))
 
     def check_backup_reminder(self) -> None:
         """Show the status-bar reminder when enough testimonies changed since the last backup."""

@@ -1,17 +1,19 @@
 """The panic wipe in the desktop app: one confirmation, then the vault is crypto-erased.
 
 Reached from the File menu or, on any screen of the window (unlock screen and dialogs
-included), with the chord Ctrl+Alt+Shift+W (``WIPE_SHORTCUT``). It asks once; on yes it locks
-the session (drafts are saved into the vault that is about to go, open dialogs close) and
-erases the vault (intake/safekeeping/wipe.py): the header is overwritten and deleted at once,
-so the data is unreadable even if a background job delays the rest. The window then shows the
-first-run screen, as on a computer that never had a vault.
+included), with the chord Ctrl+Alt+Shift+W (``WIPE_SHORTCUT``: the main window's wipe action
+is an application-wide shortcut). It asks once; on yes it locks the session (drafts are saved
+into the vault that is about to go, open dialogs close) and erases the vault
+(intake/safekeeping/wipe.py): the header is overwritten and deleted at once, so the data is
+unreadable even if a background job delays the rest. The window then shows the first-run
+screen, as on a computer that never had a vault.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from intake.core import safekeeping
@@ -21,14 +23,6 @@ from ui import dialogs
 from ui.session import VaultSession
 
 WIPE_SHORTCUT = "Ctrl+Alt+Shift+W"
-
-
-def install_wipe_shortcut(window: QWidget, trigger: QObject) -> QShortcut:
-    """The chord on ``window``, working from any of its screens and dialogs."""
-    shortcut = QShortcut(QKeySequence(WIPE_SHORTCUT), window)
-    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-    shortcut.activated.connect(trigger)
-    return shortcut
 
 
 def confirm_and_wipe(parent: QWidget | None, session: VaultSession) -> bool:
@@ -52,20 +46,28 @@ def confirm_and_wipe(parent: QWidget | None, session: VaultSession) -> bool:
 
 
 def wipe_now(parent: QWidget | None, session: VaultSession) -> bool:
+    """Lock, then erase. While a background job delays the lock, the header is erased at
+    once (nothing can be decrypted from then on) and the rest is removed again when the lock
+    has happened, once: files a closing connection may have left are deleted then."""
     if session.is_unlocked:
         session.lock()
+    delayed = session.is_unlocked
     try:
-        report = safekeeping.wipe_vault(session.path)
+        safekeeping.wipe_vault(session.path)
     except (AmanatError, OSError) as exc:
         dialogs.show_error(parent, exc)
         return False
-    if report.left:  # a job still held a file: the header is gone; tidy up after the lock
-        session.locked.connect(lambda: _tidy(session))
+    if delayed:
+        folder = session.path  # not a later vault made at the same place
+        session.locked.connect(lambda: _tidy(folder), Qt.ConnectionType.SingleShotConnection)
     return True
 
 
-def _tidy(session: VaultSession) -> None:
+def _tidy(folder: Path) -> None:
+    """Remove what is left of a wiped vault, never a vault (a header means one was made)."""
+    if (folder / "vault.json").exists():
+        return
     try:
-        safekeeping.wipe_vault(session.path)
+        safekeeping.wipe_vault(folder)
     except (AmanatError, OSError):
         return

@@ -12,20 +12,19 @@ as soon as the job ends, so the database is never closed under a running job.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 
 from intake.core.app import AmanatCore
-from intake.errors import AmanatError, VaultLocked
-from intake.i18n import N_, tr
-from intake.vault import Vault, is_vault
+from intake.core.vaults import is_vault
+from intake.i18n import tr
+from intake.vault.errors import VaultLocked
+from ui.errors import OperationCancelled
 
-
-class OperationCancelled(AmanatError):
-    """A background job stopped because the vault is being locked."""
-
-    msgid = N_("The operation was stopped because the vault was locked.")
+if TYPE_CHECKING:
+    from intake.vault import Vault
 
 
 class VaultSession(QObject):
@@ -120,10 +119,6 @@ class VaultSession(QObject):
         if not self._jobs and self._lock_pending:
             self._lock_pending = False
             self.lock(by_idle=self.locked_by_idle)
-
-    @property
-    def busy(self) -> bool:
-        return self._jobs > 0
 
     def describe(self) -> str:
         """A short, content-free description of the session for the status bar."""

@@ -1,5 +1,5 @@
-"""Settings of the open vault, kept in the vault: the auto-lock time (intake.vault.app_settings)
-and after how many changed testimonies to remind about a backup (intake.core.safekeeping)."""
+"""Settings of the open vault, kept in the vault: the auto-lock time and after how many changed
+testimonies to remind about a backup (both through the core: intake.core)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,7 @@ from PySide6.QtWidgets import (
 
 from intake.core.safekeeping import MAX_REMIND_EVERY, remind_every, set_remind_every
 from intake.i18n import tr
-from intake.vault.app_settings import (
-    MAX_AUTOLOCK_MINUTES,
-    MIN_AUTOLOCK_MINUTES,
-    autolock_minutes,
-    set_autolock_minutes,
-)
+from intake.vault.app_settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES
 from ui.session import VaultSession
 
 
@@ -37,7 +32,7 @@ class SettingsDialog(QDialog):
         self.minutes_box = QSpinBox()
         self.minutes_box.setRange(MIN_AUTOLOCK_MINUTES, MAX_AUTOLOCK_MINUTES)
         self.minutes_box.setSuffix(" " + tr("min"))
-        self.minutes_box.setValue(autolock_minutes(session.vault))
+        self.minutes_box.setValue(session.core.autolock_minutes())
         form.addRow(tr("Lock automatically after"), self.minutes_box)
         layout.addLayout(form)
         hint = QLabel(
@@ -65,7 +60,7 @@ class SettingsDialog(QDialog):
         self.minutes = self.minutes_box.value()
 
     def save(self) -> None:
-        set_autolock_minutes(self.session.vault, self.minutes_box.value())
+        self.session.core.set_autolock_minutes(self.minutes_box.value())
         set_remind_every(self.session.vault, self.remind_box.value())
         self.minutes = self.minutes_box.value()
         self.accept()

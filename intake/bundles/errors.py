@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from intake.errors import AmanatError
+from intake.errors import AmanatError, StorageFull
 from intake.i18n import N_
 from intake.testimonies.errors import ImportRejected
 
@@ -253,3 +253,44 @@ class AuthorRevoked(ImportRejected):
         "{fingerprint}) is revoked in this vault. Nothing of it was stored."
     )
     exit_code = 10
+
+
+class NotInQuarantine(AmanatError):
+    msgid = N_("This bundle is no longer waiting in the quarantine.")
+    exit_code = 8
+
+
+class FingerprintNotCompared(AmanatError):
+    msgid = N_(
+        "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
+    )
+    exit_code = 10
+
+
+class QuarantineBundleTooLarge(AmanatError):
+    msgid = N_(
+        "This bundle from an unknown sender is too large to wait in the quarantine ({size} MB; "
+        "the limit is {limit} MB). Nothing was kept. Enroll the sender's card first, then "
+        "import the bundle."
+    )
+    exit_code = 10
+
+
+class QuarantineFull(AmanatError):
+    msgid = N_(
+        "The quarantine is full: bundles from unknown senders already take {used} MB (the limit "
+        "is {limit} MB). Nothing was kept. Enroll or discard the waiting bundles first."
+    )
+    exit_code = 10
+
+
+class BundleChanged(BundleError):
+    code = "changed"
+    msgid = N_("This bundle file changed while it was being read. Nothing was kept. Copy it again.")
+
+
+class NotEnoughSpace(StorageFull):
+    msgid = N_(
+        "There is not enough free disk space for this: about {needed} are needed and {free}"
+        " are free. Nothing was changed; free some space and try again."
+    )

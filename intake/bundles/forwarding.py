@@ -14,7 +14,7 @@ originally from volunteer Y").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +25,8 @@ from intake.bundles.manifest import Manifest
 from intake.cards.identity import fingerprint as own_fingerprint
 from intake.cards.registry import CardRegistry
 from intake.i18n import tr
-from intake.testimonies.canonical import NotCanonical, VersionRecord
+from intake.testimonies.canonical import VersionRecord
+from intake.testimonies.errors import NotCanonical
 from intake.vault import Vault
 
 ForwardSelection = Literal["ids", "all-final"]
@@ -216,9 +217,10 @@ class Origin:
     def forwarded(self) -> bool:
         return self.sender.fingerprint != self.author.fingerprint
 
-    def line(self, lang: str | None = None) -> str:
-        """ "Version 2: received from coordinator X, originally from volunteer Y" (§7.13)."""
-        author = _named(self.author, lang)
+    def line(self, lang: str | None = None, mark: Callable[[str], str] = str) -> str:
+        """'Version 2: received from coordinator X, originally from volunteer Y' (§7.13);
+        ``mark`` wraps each fingerprint (the GUI keeps it left to right in Uyghur text)."""
+        author = _named(self.author, lang, mark)
         if not self.forwarded:
             return tr(
                 "Version {version}: received from {author}",
@@ -230,12 +232,12 @@ class Origin:
             "Version {version}: received from coordinator {sender}, originally from {author}",
             lang=lang,
             version=self.version_no,
-            sender=_named(self.sender, lang),
+            sender=_named(self.sender, lang, mark),
             author=author,
         )
 
 
-def _named(who: Party, lang: str | None) -> str:
+def _named(who: Party, lang: str | None, mark: Callable[[str], str]) -> str:
     if who.how == "unknown":
         return tr("an unknown key", lang=lang)
     if who.how == "via":
@@ -244,11 +246,14 @@ def _named(who: Party, lang: str | None) -> str:
             "here)",
             lang=lang,
             name=who.name,
-            fingerprint=who.fingerprint,
+            fingerprint=mark(who.fingerprint),
             via=who.via,
         )
     return tr(
-        "{name} (fingerprint {fingerprint})", lang=lang, name=who.name, fingerprint=who.fingerprint
+        "{name} (fingerprint {fingerprint})",
+        lang=lang,
+        name=who.name,
+        fingerprint=mark(who.fingerprint),
     )
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crypto.bufread import BinaryReader
+from crypto.keys import signing_public_key
 from crypto.signing import verify as verify_signature
 from intake.bundles import record_checks
 from intake.bundles.bundle_report import BundleReport as BundleReport
@@ -46,8 +47,8 @@ from intake.bundles.space import import_needs, require_space
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
-from intake.testimonies.canonical import NotCanonical, VersionRecord, created_now, signing_message
-from intake.testimonies.errors import ImportRejected, NotTheAuthor
+from intake.testimonies.canonical import VersionRecord, created_now, signing_message
+from intake.testimonies.errors import ImportRejected, NotCanonical, NotTheAuthor
 from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
 from intake.testimonies.exchange import CheckedVersion, check_version, store_version
 from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type
@@ -58,7 +59,8 @@ from intake.vault.audit import AuditLog
 
 
 def check_record(number: int, entry: RecordEntry, data: bytes, author: bytes) -> VersionRecord:
-    """§7.7: canonical, the entry's id and version, final, by the sender, signature valid."""
+    """§7.7: canonical, the entry's id and version, final, by ``author`` (the sender, or in a
+    forwarded bundle the author the record names, §7.13), its signature valid."""
     try:
         record = VersionRecord.parse(data)
     except NotCanonical as exc:
@@ -128,6 +130,7 @@ class _StoringSink(_CheckingSink):
         super().__init__(ForwardedAuthors(manifest, vault))
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
         self.used: set[bytes] = set()  # authors of the versions stored or already held
+        self.by_others: set[tuple[str, int]] = set()  # forwarded versions of other authors
         self.bundle_report = report
         self.refused: set[tuple[str, int]] = set()  # (id, version) of records refused alone
         self.store = TestimonyStore(vault)
@@ -189,6 +192,8 @@ class _StoringSink(_CheckingSink):
             raise RecordInvalid(number=number, reason=exc.message()) from None
         self.outcomes[outcome] += 1
         self.used.add(author)
+        if author != self.author:
+            self.by_others.add((entry.id, entry.version))
         self.conn.execute(
             "INSERT INTO record_provenance (testimony_id, version_no, hash, bundle_id,"
             " sender_fingerprint, imported_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -277,7 +282,12 @@ class _StoringSink(_CheckingSink):
                     (entry.id, ref.sha256, ref.name, self.now),
                 )
                 if cur.rowcount:
-                    audit.append(self.conn, "attach", entry.id, {"sha256": ref.sha256})
+                    details = {"sha256": ref.sha256}
+                    if (entry.id, entry.version) in self.by_others:  # only the forwarder signed
+                        details.update(
+                            forwarded_by=self.sender_fingerprint, bundle=self.manifest.bundle
+                        )
+                    audit.append(self.conn, "attach", entry.id, details)
         if self.refused:  # an attachment only a refused record named was not kept
             self.attachments_new = max(0, self.attachments_new - drop_orphans(self.conn))
         else:
@@ -389,7 +399,8 @@ def _store(
             if checker is not None:
                 checker.close()
         sink.link_attachments(audit)
-        remember_introduced(conn, manifest, sink.used, manifest.bundle, now)
+        own = signing_public_key(vault.identity.signing_seed)  # never its own card
+        remember_introduced(conn, manifest, sink.used - {own}, manifest.bundle, now)
         audit.append(
             conn,
             "import",

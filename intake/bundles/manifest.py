@@ -32,7 +32,8 @@ from intake.bundles.errors import (
 )
 from intake.bundles.tarstream import BLOCK, END_OF_ARCHIVE, Expected, member_span
 from intake.i18n import tr
-from intake.testimonies.canonical import MAX_RECORD_BYTES, NotCanonical, canonical_bytes
+from intake.testimonies.canonical import MAX_RECORD_BYTES, canonical_bytes
+from intake.testimonies.errors import NotCanonical
 
 BUNDLE_FORMAT = "amanat-bundle/1"  # other values are refused: a future format is never half-read
 MANIFEST_NAME = "manifest.json"  # first member: sizes and hashes are known before any data

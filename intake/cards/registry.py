@@ -17,25 +17,10 @@ from datetime import UTC, datetime
 from crypto import card as cardfmt
 from crypto.errors import CardError
 from crypto.keys import signing_public_key, x25519_public_key
-from intake.errors import AmanatError
-from intake.i18n import N_, tr
+from intake.cards.errors import CardNotAllowed, CardNotFound, InvalidCard
+from intake.i18n import tr
 from intake.vault import Vault
 from intake.vault.audit import AuditLog
-
-
-class InvalidCard(AmanatError):
-    msgid = N_("This card is damaged or was changed, and cannot be used ({reason}).")
-    exit_code = 9
-
-
-class CardNotAllowed(AmanatError):
-    msgid = N_("This card cannot be added here: {reason}")
-    exit_code = 10
-
-
-class CardNotFound(AmanatError):
-    msgid = N_("No card with fingerprint {fingerprint} is known in this vault.")
-    exit_code = 8
 
 
 @dataclass(frozen=True)

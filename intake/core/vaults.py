@@ -1,4 +1,5 @@
-"""Use cases before a vault is open: where it lives, creating it, unlocking it, the demo.
+"""Use cases before a vault is open: where it lives, creating it, unlocking it, rescuing a
+damaged one, the demo.
 
 Key derivation costs are chosen here and nowhere else. A new vault calibrates Argon2id on this
 machine (about 0.5 to 1 s, crypto/kdf.py) unless the caller passes ``kdf``: tests pass a cheap
@@ -10,6 +11,7 @@ this module to build its parser (docs/performance.md, "Start-up").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from crypto.kdf import Argon2Params
     from intake.demo import Demo
     from intake.vault import Vault
+    from intake.vault.rescue import RescueReport
 
 
 def default_vault_dir() -> Path:
@@ -24,6 +27,13 @@ def default_vault_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("Amanat", appauthor=False)) / "vault"
+
+
+def is_vault(folder: Path) -> bool:
+    """True when ``folder`` holds a vault (its header file is there)."""
+    from intake.vault import is_vault as has_header
+
+    return has_header(folder)
 
 
 def create_vault(
@@ -42,6 +52,20 @@ def unlock_vault(folder: Path, passphrase: str) -> Vault:
     return Vault.open(folder, passphrase)
 
 
+def rescue_vault(
+    source: Path,
+    target: Path,
+    passphrase: str,
+    progress: Callable[[int], None] | None = None,
+) -> RescueReport:
+    """Copy what can be read of the damaged vault in ``source`` into a new vault in
+    ``target`` (the damaged vault is not changed; intake/vault/rescue.py); ``progress``
+    gets a percentage."""
+    from intake.vault.rescue import rescue_vault as rescue
+
+    return rescue(source, target, passphrase, progress)
+
+
 def check_new_passphrase(passphrase: str, name: str = "") -> None:
     """Refuse a weak passphrase for a new vault or a passphrase change (zxcvbn's advice)."""
     from intake.errors import InvalidInput
@@ -57,6 +81,14 @@ def check_new_passphrase(passphrase: str, name: str = "") -> None:
                 advice=advice,
             )
         )
+
+
+def demo_passphrase_for(vault_path: Path) -> str | None:
+    """The demo passphrase if ``vault_path`` is one of the demo vaults (shown on the unlock
+    screen), else None."""
+    from intake.demo import demo_passphrase_for as passphrase_for
+
+    return passphrase_for(vault_path)
 
 
 def create_demo(folder: Path) -> Demo:

@@ -23,7 +23,8 @@ from typing import Any
 
 from intake.content_caches import remember
 from intake.forms.definitions import HOMETOWN_LEVELS, HOMETOWN_NAMES, NAME_SCRIPTS
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.forms.prc_id import is_valid_prc_id, normalize_prc_id, parse_prc_id
 from intake.names.keys import is_particle, loose_key, name_keys
 from intake.names.scripts import scripts_in

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from intake.errors import StorageFull, VaultExists
+from intake.errors import StorageFull
 from intake.i18n import tr
 from intake.safekeeping.errors import (
     BackupDamaged,
@@ -30,6 +30,7 @@ from intake.safekeeping.errors import (
     NotABackup,
 )
 from intake.vault import Vault, db, header
+from intake.vault.errors import VaultExists, VaultReadOnly
 from intake.vault.migrations import all_migrations
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
@@ -67,12 +68,17 @@ def backup_vault_folder(
     """Back up the vault in ``folder`` with ``passphrase``, whether or not another process has
     it open: the copy takes no vault lock and never writes the vault's database."""
     if not (folder / header.HEADER_NAME).is_file():
-        from intake.errors import VaultNotFound
+        from intake.vault.errors import VaultNotFound
 
         raise VaultNotFound(path=str(folder))
     hdr = header.read_header(folder)
     data_key = header.unwrap(hdr, passphrase)
-    conn = db.connect_snapshot(folder, data_key)
+    if os.access(folder, os.W_OK):
+        conn = db.connect_snapshot(folder, data_key)
+    else:  # a write-protected stick: nothing writes it; read vault.db as it is, create nothing
+        if db.has_pending_log(folder):
+            raise VaultReadOnly
+        conn = db.open_existing(folder / db.DB_NAME, data_key, read_only=True)
 
     def open_copy(path: Path, layout: tuple[int, str] | None) -> db.Connection:
         if layout is None:

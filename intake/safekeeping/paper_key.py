@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from shamir_mnemonic import MnemonicError, Share, combine_mnemonics, generate_mnemonics
 from shamir_mnemonic.wordlist import WORD_INDEX_MAP, WORDLIST
 
-from intake.errors import VaultDamaged, VaultNotFound
 from intake.safekeeping.errors import (
     ShareCountInvalid,
     ShareDuplicate,
@@ -33,6 +32,7 @@ from intake.safekeeping.errors import (
     SharesWrongVault,
 )
 from intake.vault import db, header
+from intake.vault.errors import VaultDamaged, VaultNotFound
 from intake.vault.lock import VaultLock
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 MIN_SHARES, MAX_SHARES = 2, 16  # SLIP-39 allows at most 16 members in a group
 MIN_THRESHOLD = 2  # one share alone must never open the vault
 MIN_SHARE_WORDS = 20  # SLIP-39's shortest share (128-bit secret)
+MAX_SCAN_PIXELS = 50_000_000  # a 50-megapixel photo; more is refused before decoding
 PREFIX_LEN = 4  # every SLIP-39 word is unique in its first four letters
 _SEPARATORS = re.compile(r"[\s,;.]+")
 
@@ -154,10 +155,13 @@ def share_from_image(path: Path) -> str:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+            if not 0 < width * height <= MAX_SCAN_PIXELS:  # no decompression bomb
+                raise ShareImageUnreadable(path=str(path))
             image.load()
             found = zxingcpp.read_barcodes(image)
-    except (OSError, UnidentifiedImageError, ValueError):
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         raise ShareImageUnreadable(path=str(path)) from None
     for barcode in found:
         text = normalize_share(str(barcode.text))

@@ -39,8 +39,9 @@ INSTRUCTIONS = (
         " who lives or keeps it in a different place."
     ),
     N_(
-        "To restore: on a computer with Amanat, run \u201camanat restore key\u201d, type the"
-        " words or show the QR code, then choose a new passphrase."
+        "To restore: in Amanat, choose \u201cForgot the passphrase? Use key shares\u2026\u201d"
+        " on the unlock screen (or run \u201camanat restore key\u201d), type the words or add"
+        " a photo of the QR code, then choose a new passphrase."
     ),
     N_(
         "If a share is lost or may have been seen by someone else, print a new set and"

@@ -18,8 +18,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.errors import VaultNotFound
 from intake.vault import db, header
+from intake.vault.errors import VaultNotFound
 from intake.vault.lock import LOCK_NAME
 
 HEADER_FILES = (header.HEADER_NAME, header.HEADER_NAME + ".tmp")

@@ -29,19 +29,20 @@ from intake.forms.definitions import FormDefinition
 from intake.forms.validation import validate_content
 from intake.i18n import tr
 from intake.testimonies import index
-from intake.testimonies.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
+from intake.testimonies.canonical import VersionRecord, sha256_hex, signing_message
 from intake.testimonies.content import DRAFT_BLOCKING, form_for, intact_record_bytes
 from intake.testimonies.errors import (
     BadSignature,
     ImportRejected,
+    NotCanonical,
     NotFinal,
     NotTheAuthor,
     PreviousVersionMissing,
+    UnknownForm,
     VersionConflict,
     VersionDamaged,
 )
 from intake.testimonies.index import IndexValues
-from intake.testimonies.json_input import UnknownForm
 from intake.testimonies.ownership import owner_of
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.forms.definitions import FormDefinition, SectionDef
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.names.keys import search_keys, stem
 from intake.testimonies.records import Status
 

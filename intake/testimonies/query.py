@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.i18n import tr
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.name_search import (

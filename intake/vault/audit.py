@@ -22,14 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from intake.i18n import tr
-from intake.testimonies.canonical import (
-    NotCanonical,
-    canonical_bytes,
-    created_now,
-    parse_canonical,
-    sha256_hex,
-)
-from intake.testimonies.errors import AuditEntryInvalid
+from intake.testimonies.canonical import canonical_bytes, created_now, parse_canonical, sha256_hex
+from intake.testimonies.errors import AuditEntryInvalid, NotCanonical
 from intake.vault import Vault
 
 ENTRY_CONTEXT = b"amanat audit entry v1\n"  # domain separation from record and file hashes

@@ -18,13 +18,8 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from intake.errors import (
-    StorageFull,
-    UnsupportedFormat,
-    VaultBusy,
-    VaultDamaged,
-    VaultReadOnly,
-)
+from intake.errors import StorageFull, UnsupportedFormat
+from intake.vault.errors import VaultBusy, VaultDamaged, VaultReadOnly
 from intake.vault.migrations import all_migrations
 
 DB_NAME = "vault.db"

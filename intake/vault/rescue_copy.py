@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from intake.errors import (
-    AmanatError,
-    UnsupportedFormat,
-    VaultDamaged,
-)
+from intake.errors import AmanatError, UnsupportedFormat
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault, db
 from intake.vault.audit import AuditLog
+from intake.vault.errors import VaultDamaged
 from intake.vault.migrations import latest_version
 from intake.vault.rescue_report import LostAttachment, RescueReport, seq_ranges
 from intake.vault.salvage import SalvageReader, quoted

@@ -25,9 +25,10 @@ from pathlib import Path
 from crypto.kdf import Argon2Params
 from crypto.keys import generate_signing_key, generate_x25519_key
 from intake import content_caches
-from intake.errors import (
-    InvalidInput,
-    StorageFull,
+from intake.errors import InvalidInput, StorageFull
+from intake.i18n import tr
+from intake.vault import db, header
+from intake.vault.errors import (
     VaultBusy,
     VaultDamaged,
     VaultExists,
@@ -36,8 +37,6 @@ from intake.errors import (
     VaultNotFound,
     VaultReadOnly,
 )
-from intake.i18n import tr
-from intake.vault import db, header
 from intake.vault.lock import VaultLock
 
 ROLES = ("volunteer", "coordinator")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from intake.errors import VaultDamaged, VaultExists, WrongPassphrase
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db, header
 from intake.vault.audit import AuditLog
+from intake.vault.errors import VaultDamaged, VaultExists, WrongPassphrase
 from intake.vault.rescue import RescueReport, rescue_vault
 from intake.vault.salvage import SalvageReader
 from tests.conftest import FAST_KDF, PASSPHRASE

@@ -23,6 +23,7 @@ from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
 from tests.ui.test_coordinator import coordinator_shell, import_and_wait, workspace_of
 from ui import dialogs
 from ui.coordinator.forward_dialog import ForwardDialog
+from ui.coordinator.record_view import RecordDialog
 from ui.shell import AppShell
 
 __all__ = ["coordinator_shell"]  # the fixture, used by name below
@@ -31,6 +32,7 @@ __all__ = ["coordinator_shell"]  # the fixture, used by name below
 def test_forward_entry_writes_a_bundle_the_second_coordinator_imports(
     qtbot: QtBot,
     coordinator_shell: AppShell,
+    make_shell: Any,
     make_vault: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -79,6 +81,17 @@ def test_forward_entry_writes_a_bundle_the_second_coordinator_imports(
     (arrival,) = origins(b, tid)
     assert arrival.line("en").startswith("Version 1: received from coordinator Dana")
     assert "originally from Айгүл" in arrival.line("en")
+
+    # the second coordinator's record view says who sent it and who wrote it
+    shell_b = make_shell(b.path)
+    shell_b.session.attach(b)
+    view = RecordDialog(shell_b.session, tid)
+    text = view.origins.text()
+    assert "received from coordinator Dana" in text and "originally from Айгүл" in text
+    assert "\u2066" in text  # fingerprints kept left to right (Uyghur layout)
+    author_cell = view.signatures.item(0, 1)
+    assert author_cell is not None and author_cell.text() == "Айгүл"  # not "unknown author"
+    view.close()
 
 
 def test_forward_dialog_without_a_verified_coordinator_says_what_to_do(

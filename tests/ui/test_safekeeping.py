@@ -3,11 +3,13 @@ chord from any screen) and locking on sleep or screen lock."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -49,6 +51,28 @@ def test_backup_dialog_writes_a_backup_with_progress(
     assert values[-1] == 100
     assert check_backup(backup, PASSPHRASE)[1] == 1
     assert not_backed_up(session.vault) == 0  # the time of the backup was kept
+
+
+def test_locking_stops_a_running_backup_and_leaves_nothing(
+    qtbot: QtBot, volunteer_shell: AppShell, tmp_path: Path
+) -> None:
+    import io
+
+    from intake.testimonies.attachments import AttachmentStore
+
+    session = volunteer_shell.session
+    tid = TestimonyStore(session.vault).create_draft(one_victim({"latin": "Big File"}))
+    AttachmentStore(session.vault).add(tid, io.BytesIO(os.urandom(4 << 20)), "video.mp4")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = BackupDialog(session)
+    dialog.set_folder(usb)
+    dialog.start()
+    session.lock()  # the lock waits for the job, which stops at its next step
+    qtbot.waitUntil(lambda: not session.is_unlocked, timeout=20_000)
+    assert dialog.result_info is None
+    assert "locked" in dialog.message.text()
+    assert list(usb.iterdir()) == []
 
 
 def test_backup_into_the_vault_is_refused_in_the_dialog(
@@ -95,6 +119,21 @@ def test_wipe_asks_once_then_erases(volunteer_shell: AppShell, recorder: DialogR
     assert not bool(session.is_unlocked)
     assert window.first_run is not None  # as on a computer that never had a vault
     assert not window.wipe_action.isEnabled()
+
+
+def test_wipe_while_a_job_runs_erases_the_key_at_once(
+    volunteer_shell: AppShell, recorder: DialogRecorder
+) -> None:
+    window, session = volunteer_shell.window, volunteer_shell.session
+    folder = session.path
+    session.job_started()  # a background job (an import, say) still uses the vault
+    window.wipe_action.trigger()
+    assert not (folder / "vault.json").exists()  # the key is gone now
+    assert bool(session.is_unlocked)  # the lock waits for the job
+    session.job_finished()
+    assert not bool(session.is_unlocked)
+    assert not folder.exists() or not any(folder.iterdir())
+    assert window.first_run is not None
 
 
 def test_wipe_chord_works_on_the_unlock_screen(
@@ -180,3 +219,108 @@ def test_lock_on_screen_lock_and_sleep_signals(
     subprocess.run([*send, *([argument] if argument else [])], check=True)
     qtbot.waitUntil(lambda: not session.is_unlocked, timeout=5_000)
     assert shutil.which("dbus-daemon")
+
+
+# ---- the paper key in the app -----------------------------------------------------------------
+
+
+def test_print_paper_key_asks_the_passphrase_again(
+    qtbot: QtBot, volunteer_shell: AppShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import key_shares_dialogs
+    from ui.key_shares_dialogs import PrintSharesDialog
+
+    pdf = tmp_path / "key.pdf"
+    monkeypatch.setattr(key_shares_dialogs, "choose_pdf_path", lambda _parent: pdf)
+    window = volunteer_shell.window
+    assert window.paper_key_action.isEnabled()
+    dialog = PrintSharesDialog(volunteer_shell.session.path)
+    dialog.passphrase.setText("not the passphrase")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert "Wrong passphrase" in dialog.message.text()
+    assert not pdf.exists()
+    dialog.shares.setValue(5)
+    dialog.threshold.setValue(3)
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert dialog.written == pdf, dialog.message.text()
+    assert dialog.passphrase.text() == ""  # not kept in the widget
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert text.count("Vault ID:") == 5
+    assert "3 of 5" in text
+
+
+def test_open_with_key_shares_from_the_unlock_screen(
+    qtbot: QtBot, make_vault: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qrcode
+
+    from intake.safekeeping.paper_key import key_shares
+    from intake.vault import Vault
+    from ui import key_shares_dialogs
+    from ui.key_shares_dialogs import RestoreSharesDialog
+
+    vault = make_vault(name="Aigul Test", folder="forgotten")
+    folder = vault.path
+    vault.close()
+    shares = key_shares(folder, PASSPHRASE, 2, 3)
+    photo = tmp_path / "share.png"
+    qrcode.make(shares[2]).save(photo)
+    monkeypatch.setattr(key_shares_dialogs, "choose_share_image", lambda _parent: photo)
+    new = "seven quiet rivers under an old bridge"
+
+    dialog = RestoreSharesDialog(folder)
+    dialog.words.setPlainText(shares[0].upper())
+    dialog.add_image()
+    assert dialog.shares() == [shares[0].upper(), shares[2]]
+    dialog.new_passphrase.setText(new)
+    dialog.repeat.setText(new + "x")
+    dialog.restore()
+    assert "differ" in dialog.message.text()
+    dialog.words.setPlainText(shares[0] + "\n" + shares[0])
+    dialog.repeat.setText(new)
+    dialog.restore()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert "repeats a share" in dialog.message.text()
+    dialog.words.setPlainText(shares[0] + "\n" + shares[2])
+    dialog.restore()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert dialog.restored, dialog.message.text()
+    assert dialog.words.toPlainText() == ""  # forgotten when the dialog closed
+    Vault.open(folder, new).close()
+
+
+def test_unlock_screen_offers_key_shares(
+    volunteer_shell: AppShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import dialogs
+    from ui.key_shares_dialogs import RestoreSharesDialog
+
+    shown: list[object] = []
+
+    def accept(dialog: object) -> int:
+        shown.append(dialog)
+        return int(RestoreSharesDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(dialogs, "run_and_destroy", accept)
+    volunteer_shell.session.lock()
+    page = volunteer_shell.window.unlock_page
+    assert page is not None
+    assert not page.shares_button.isHidden()
+    page.shares_button.click()
+    assert isinstance(shown[0], RestoreSharesDialog)
+    assert "new passphrase" in page.notice.text()
+
+
+def test_settings_dialog_keeps_the_backup_reminder(volunteer_shell: AppShell) -> None:
+    from intake.core.safekeeping import remind_every
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(volunteer_shell.session)
+    assert dialog.remind_box.value() == 5  # the default
+    dialog.remind_box.setValue(0)
+    assert dialog.remind_box.text() == "never"
+    dialog.save()
+    assert remind_every(volunteer_shell.session.vault) == 0

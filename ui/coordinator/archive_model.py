@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.i18n import tr
+from intake.i18n import format_timestamp, tr
 from intake.review.store import DEFAULT_LEVEL, level_label
-from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
+from intake.testimonies.archive import ArchiveQuery, Page
 from intake.testimonies.store import TestimonySummary
 from ui.coordinator.common import ltr, start_job
 from ui.session import VaultSession
@@ -41,7 +41,6 @@ class ArchiveModel(QAbstractTableModel):
     def __init__(self, session: VaultSession) -> None:
         super().__init__()
         self.session = session
-        self.store = session.core.testimonies
         self.query = ArchiveQuery()
         self._rows: list[TestimonySummary] = []
         self._levels: dict[str, str] = {}
@@ -66,12 +65,12 @@ class ArchiveModel(QAbstractTableModel):
         self.set_query(self.query)
 
     def _fetch(self, count: int) -> None:
-        generation, query, store = self._generation, self.query, self.store
+        generation, query, core = self._generation, self.query, self.session.core
         self.loading = True
         self._pending = True
 
         def job(_progress: Progress) -> tuple[int, Page]:
-            return generation, fetch_page(store, query, count)
+            return generation, core.archive_page(query, count)
 
         start_job(self.session, job, self._arrived, self._failed)
 
@@ -146,7 +145,7 @@ class ArchiveModel(QAbstractTableModel):
             return ltr(row.interview_date or "")
         if column == 3:
             return " · ".join(row.victim_names)
-        return ltr(row.updated.replace("T", " ")[:16])
+        return format_timestamp(row.updated)
 
     def summary(self, row: int) -> TestimonySummary:
         return self._rows[row]

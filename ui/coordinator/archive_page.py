@@ -185,6 +185,8 @@ class ArchivePage(QWidget):
             self.model.set_query(self.current_query())
 
     def _loaded(self) -> None:
+        for column in (0, 1, 2, 4):  # the header sized them before any row had arrived
+            self.table.resizeColumnToContents(column)
         shown = self.model.rowCount()
         more = self.model.canFetchMore()
         self.count_label.setText(

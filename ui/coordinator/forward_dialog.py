@@ -42,6 +42,7 @@ class ForwardDialog(QDialog):
         self.ids = ids
         self.result_: ExportResult | None = None
         self.setWindowTitle(tr("Forward to another coordinator"))
+        self.setMinimumWidth(600)  # the help text wraps into a few lines, never cut
         layout = QVBoxLayout(self)
         layout.addWidget(
             help_label(

@@ -1,7 +1,7 @@
 """The coordinator's import screen: choose or drop bundles, one report per bundle, quarantine.
 
 Bundles are received one after another on a worker thread by the core (AmanatCore.receive_bundles,
-intake/core/app.py; each through intake.bundles.quarantine.receive_bundle:
+intake/core/app.py, which uses intake.bundles.quarantine.receive_bundle for each:
 imported when the sender is enrolled, kept in the vault's quarantine when not, refused with a
 plain reason when tampered, foreign or revoked — then nothing changed). Each bundle gets a
 report: sender name and fingerprint, signature, records new / updated / unchanged, problems,
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles import quarantine
 from intake.bundles.importer import BundleReport
+from intake.bundles.quarantine import WaitingBundle
 from intake.core.app import Received
-from intake.i18n import ntr, tr
+from intake.i18n import format_timestamp, ntr, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, start_job, title_label
 from ui.session import VaultSession
@@ -206,9 +206,7 @@ class ImportPage(QWidget):
 
     def reload_quarantine(self) -> None:
         self.waiting.clear()
-        self._waiting: list[quarantine.WaitingBundle] = quarantine.waiting_bundles(
-            self.session.vault
-        )
+        self._waiting: list[WaitingBundle] = self.session.core.waiting_bundles()
         for item in self._waiting:
             self.waiting.addItem(
                 ntr(
@@ -217,14 +215,14 @@ class ImportPage(QWidget):
                     item.records,
                     name=item.sender_name,
                     sequence=item.sequence,
-                    when=ltr(item.received_at.replace("T", " ")[:16]),
+                    when=format_timestamp(item.received_at),
                 )
             )
         if self._waiting:
             self.waiting.setCurrentRow(0)
         self._waiting_selected(self.waiting.currentRow())
 
-    def selected_waiting(self) -> quarantine.WaitingBundle | None:
+    def selected_waiting(self) -> WaitingBundle | None:
         row = self.waiting.currentRow()
         return self._waiting[row] if 0 <= row < len(self._waiting) else None
 
@@ -259,7 +257,7 @@ class ImportPage(QWidget):
         if item is None or not self.compared.isChecked():
             return
         try:
-            quarantine.enroll_sender(self.session.vault, item.bundle_id, fingerprint_compared=True)
+            self.session.core.enroll_quarantined_sender(item.bundle_id, fingerprint_compared=True)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return
@@ -290,7 +288,7 @@ class ImportPage(QWidget):
         ):
             return
         try:
-            quarantine.discard(self.session.vault, item.bundle_id)
+            self.session.core.discard_quarantined(item.bundle_id)
         except Exception as exc:
             dialogs.show_error(self, exc)
         self.reload_quarantine()

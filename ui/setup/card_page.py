@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import MAX_CARD_SIZE, Card
-from intake.cards.registry import InvalidCard, parse
+from intake.cards.errors import InvalidCard
+from intake.cards.registry import parse
 from intake.i18n import tr
 from ui.dialogs import error_text
 from ui.fonts import monospace_font

@@ -7,6 +7,7 @@ check each test names."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -20,7 +21,7 @@ from intake.bundles.export import export_bundle
 from intake.bundles.forwarding import origins
 from intake.bundles.importer import import_bundle, verify_bundle
 from intake.bundles.manifest import AttachmentRef, parse_manifest
-from intake.bundles.quarantine import receive_bundle
+from intake.bundles.quarantine import import_quarantined, receive_bundle
 from intake.cards.registry import CardRegistry, own_card
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.canonical import VersionRecord, canonical_bytes
@@ -241,7 +242,11 @@ def test_a_forward_from_an_unknown_coordinator_waits_in_the_quarantine(
     with pytest.raises(errors.SenderNotVerified):
         import_bundle(world.b, out.path)
     CardRegistry(world.b).mark_verified(world.fp(x))
-    assert import_bundle(world.b, out.path).outcomes == {"new": 1, "updated": 1}
+    # the copy kept in the quarantine imports, checked again completely
+    report = import_quarantined(world.b, receipt.report.bundle_id)
+    assert report.outcomes == {"new": 1, "updated": 1}
+    assert report.authors == (world.fp(world.v),)
+    assert import_bundle(world.b, out.path).already_imported
 
 
 def test_a_volunteer_cannot_forward(world: World, make_vault: VaultFactory) -> None:
@@ -315,6 +320,16 @@ def test_cli_export_forward_and_import(world: World) -> None:
     as_json = json.loads(amanat("import", "--vault", b_folder, out, "--json").stdout)
     assert as_json[0]["already_imported"] is True
     assert as_json[0]["forwarded_authors"] == [world.fp(world.v)]
+    shown = amanat("testimony", "show", "--vault", b_folder, world.tid).stdout
+    assert "received from coordinator Coordinator Almaty" in shown
+    assert "originally from Айгүл Сейітова" in shown
+    shown_json = json.loads(
+        amanat("testimony", "show", "--vault", b_folder, world.tid, "--json").stdout
+    )
+    assert [(r["version"], r["forwarded"]) for r in shown_json["received"]] == [
+        (1, True),
+        (2, True),
+    ]
 
 
 # ---- the manifest's author cards ---------------------------------------------------------------
@@ -382,3 +397,41 @@ def test_verify_lists_what_an_import_would_refuse_and_changes_nothing(world: Wor
     assert report.problem is None
     assert [r.code for r in report.refused] == ["author-revoked", "author-revoked"]
     assert logical_dump(world.b) == before
+
+
+def test_an_attachment_a_forwarder_adds_is_audited_as_the_forwarders(world: World) -> None:
+    """Attachment references are signed by the bundle's sender only (the testimony format
+    signs the version record, not its attachments; SECURITY.md, "A forwarding coordinator").
+    An extra file A links to V's testimony is kept, and the audit trail names A as the one who
+    linked it; the file name of a file already linked does not change."""
+    import_bundle(world.b, world.forward())
+    v1 = world.held(world.a, 1)
+    held = AttachmentStore(world.b).list(world.tid)[0].sha256
+    extra = b"\xff\xd8\xff\xe0 a file only the forwarder vouches for"
+    extra_sha = hashlib.sha256(extra).hexdigest()
+    refs = [[AttachmentRef(extra_sha, "added.jpg"), AttachmentRef(held, "renamed.jpg")]]
+    bundle = forwarded_bundle(world, [(v1[0], v1[1])], refs=refs, attachments=[extra, V_PHOTO])
+    report = import_bundle(world.b, world.send(bundle))
+    assert report.outcomes == {"unchanged": 1}
+    names = {i.sha256: i.filename for i in AttachmentStore(world.b).list(world.tid)}
+    assert names == {held: "photo 0.jpg", extra_sha: "added.jpg"}
+    linked = [e for e in AuditLog(world.b).entries(world.tid) if e.action == "attach"]
+    by_a = [e for e in linked if e.details.get("sha256") == extra_sha]
+    assert [e.details["forwarded_by"] for e in by_a] == [world.fp(world.a)]
+    assert by_a[0].details["bundle"] == report.bundle_id
+
+
+def test_the_receivers_own_testimony_forwarded_back_is_unchanged(world: World) -> None:
+    """B sent one of its own testimonies to A; A forwards everything to B: B's own version
+    comes back unchanged, and B's own card is not kept as a forwarded card."""
+    from tests.intake.bundles.vaults import add_final
+
+    own = add_final(world.b)
+    out = export_bundle(world.b, [world.fp(world.a)], world.path("b-to-a"), selection="all-final")
+    import_bundle(world.a, out.path)
+    report = import_bundle(world.b, world.forward())
+    assert sorted(report.authors) == sorted([world.fp(world.v), world.fp(world.b)])
+    assert report.outcomes == {"new": 1, "updated": 1, "unchanged": 1}
+    assert TestimonyStore(world.b).verify_version(own, 1)
+    rows = world.b.conn.execute("SELECT fingerprint FROM introduced_cards").fetchall()
+    assert [r[0] for r in rows] == [world.fp(world.v)]

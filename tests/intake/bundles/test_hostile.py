@@ -398,7 +398,7 @@ def test_not_enough_disk_space_is_refused_before_any_write(
     # The free-space probe is replaced (a fake); test_disk_space.py uses a real small disk.
     import shutil
 
-    from intake.bundles.space import NotEnoughSpace
+    from intake.bundles.errors import NotEnoughSpace
 
     usage = shutil.disk_usage(world.folder)
     monkeypatch.setattr(

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from intake.errors import VaultExists, WrongPassphrase
 from intake.safekeeping.backup import (
     PART_SUFFIX,
     backup_open_vault,
@@ -29,6 +28,7 @@ from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from intake.vault.db import DB_NAME
+from intake.vault.errors import VaultExists, WrongPassphrase
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO
 from tests.intake.testimony_fixtures import one_victim
 
@@ -210,3 +210,26 @@ def test_restore_refuses_a_broken_audit_chain(tmp_path: Path) -> None:
     with pytest.raises(BackupDamaged, match="audit"):
         restore_backup(backup, tmp_path / "r", PASSPHRASE)
     assert not (tmp_path / "r").exists()
+
+
+def test_backup_from_a_write_protected_stick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the vault's folder cannot be written (simulated: the tests run as any user, and
+    root may write everywhere), the copy reads vault.db as it is and creates nothing there."""
+    from intake.vault.errors import VaultReadOnly
+
+    vault, tid = filled_vault(tmp_path / "v")
+    vault.close()
+    before = sorted(p.name for p in (tmp_path / "v").iterdir())
+    monkeypatch.setattr("intake.safekeeping.backup.os.access", lambda _path, _mode: False)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = backup_vault_folder(tmp_path / "v", PASSPHRASE, usb)
+    assert sorted(p.name for p in (tmp_path / "v").iterdir()) == before
+    restored = restore_backup(result.path, tmp_path / "r", PASSPHRASE)
+    with Vault.open(restored.path, PASSPHRASE) as copy:
+        assert read_attachment(copy, tid) == ATTACHMENT
+    (tmp_path / "v" / "vault.db-wal").write_bytes(b"x" * 100)  # unmerged changes
+    with pytest.raises(VaultReadOnly):
+        backup_vault_folder(tmp_path / "v", PASSPHRASE, usb)

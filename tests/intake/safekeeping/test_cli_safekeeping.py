@@ -112,3 +112,39 @@ def test_backup_needs_a_target(tmp_path: Path, missing: str) -> None:
     r = amanat("backup", "--vault", str(tmp_path / "v"))
     assert r.returncode == 2
     assert missing in r.stderr
+
+
+def wipe_at_a_terminal(folder: Path, typed: str) -> subprocess.CompletedProcess[str]:
+    """``amanat wipe`` with a terminal as its input, answering the prompt with ``typed``."""
+    import os
+    import sys
+
+    main, terminal = os.openpty()
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "AMANAT_PASSPHRASE"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "intake.cli.main", "wipe", "--vault", str(folder)],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        os.write(main, typed.encode() + b"\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def test_wipe_asks_for_the_word_at_a_terminal(tmp_path: Path) -> None:
+    make_vault(tmp_path / "v")
+    r = wipe_at_a_terminal(tmp_path / "v", "wipe please")
+    assert r.returncode == 2, r.stderr
+    assert "Type WIPE" in r.stdout
+    assert "Nothing was wiped" in r.stderr
+    assert (tmp_path / "v" / "vault.json").exists()
+    r = wipe_at_a_terminal(tmp_path / "v", "WIPE")
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "v").exists()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import shamir_mnemonic
 
-from intake.errors import VaultInUse, WrongPassphrase
 from intake.safekeeping.errors import (
     ShareCountInvalid,
     ShareDuplicate,
@@ -27,6 +26,7 @@ from intake.safekeeping.paper_key import (
 )
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
+from intake.vault.errors import VaultInUse, WrongPassphrase
 from intake.vault.header import HEADER_NAME
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO
 from tests.intake.testimony_fixtures import one_victim
@@ -161,3 +161,50 @@ def test_mixed_sets_are_caught_before_combining(monkeypatch: pytest.MonkeyPatch)
     mine, other = split_data_key(bytes(32), 2, 3), split_data_key(bytes(32), 2, 3)
     with pytest.raises(SharesMixed):
         recover_data_key([mine[0], other[1]])
+
+
+def png_header_only(path: Path, width: int, height: int) -> None:
+    """A small PNG file whose header claims ``width`` x ``height`` pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_share_images_that_are_not_shares_or_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image, ImageFile
+
+    from intake.safekeeping.errors import ShareImageUnreadable
+    from intake.safekeeping.paper_key import share_from_image
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (200, 200), 255).save(blank)
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    for path in (blank, text, tmp_path / "missing.png"):
+        with pytest.raises(ShareImageUnreadable):
+            share_from_image(path)
+
+    # decompression bombs: refused from the header, before any pixel is decoded
+    def never_decode(self: object) -> None:
+        raise AssertionError("decoded a bomb")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", never_decode)
+    for side in (9_000, 100_000):  # 81 megapixels (PIL only warns), 10 gigapixels
+        bomb = tmp_path / f"bomb{side}.png"
+        png_header_only(bomb, side, side)
+        with pytest.raises(ShareImageUnreadable):
+            share_from_image(bomb)

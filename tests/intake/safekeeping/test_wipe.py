@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from crypto.kdf import derive_key
-from intake.errors import VaultDamaged, VaultNotFound
 from intake.safekeeping.wipe import wipe_vault
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db, header
+from intake.vault.errors import VaultDamaged, VaultNotFound
 from intake.vault.rescue import rescue_vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.testimony_fixtures import one_victim

@@ -172,6 +172,8 @@ UI_MAY_IMPORT: dict[str, set[str]] = {
     "intake.testimonies.store": {"Testimony", "TestimonySummary", "VersionInfo"},
     "intake.testimonies.attachments": {"AttachmentInfo"},
     "intake.duplicates.finder": {"Candidate"},
+    # why a candidate pair was proposed, in words (a pure function of the candidate, no vault)
+    "intake.duplicates.explain": {"explain"},
     "intake.bundles.importer": {"BundleReport"},
     "intake.bundles.quarantine": {"WaitingBundle"},
     "intake.bundles.export": {"ExportResult", "Selection"},

@@ -19,7 +19,7 @@ from typing import Any
 from intake.forms.definitions import FormDefinition, SectionDef
 from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import parse_fuzzy_date
-from intake.names.keys import search_keys
+from intake.names.keys import search_keys, stem
 from intake.testimonies.records import Status
 
 NAME_ORDER = ("latin", "cyrillic", "arabic", "chinese")  # which spelling the list shows first
@@ -64,6 +64,14 @@ def _strings(value: object, out: list[str] | None = None) -> list[str]:
     return found
 
 
+def name_index_keys(value: dict[str, Any]) -> set[str]:
+    """A name's search keys, and each key word without a patronymic or surname ending
+    (Сабиров -> sabir, Серікұлы -> serik), so a name without it is an exact hit."""
+    keys = search_keys(value)
+    stems = {stem(w) for key in keys for w in key.split()}
+    return keys | (stems - {w for key in keys for w in key.split()})
+
+
 def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
     """The searchable strings of a testimony's content, by column."""
     out = _Extract([], set(), [], [], [])
@@ -76,7 +84,7 @@ def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
             if fdef.type == "names":
                 _strings(value, out.names)
                 if isinstance(value, dict):
-                    out.name_keys |= search_keys(value)
+                    out.name_keys |= name_index_keys(value)
             elif fdef.type == "hometown":
                 places = _strings(value)
                 out.hometown.extend(places)

@@ -91,3 +91,4 @@ class TestimonySummary:
     updated: str
     exported: bool = False  # every final version has left in a bundle (schema 4)
     sealed: bool = False  # some version's content was removed after export
+    matched: str | None = None  # the victim name a name search matched best (to highlight)

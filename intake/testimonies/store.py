@@ -23,7 +23,7 @@ from crypto.keys import signing_public_key
 from crypto.signing import sign
 from intake.cards.identity import fingerprint
 from intake.forms.definitions import FormRef
-from intake.testimonies import index, query
+from intake.testimonies import index, name_search, query
 from intake.testimonies.attachments import drop_orphans
 from intake.testimonies.canonical import VersionRecord, created_now, signing_message
 from intake.testimonies.content import (
@@ -76,7 +76,7 @@ class TestimonyStore:
         self.audit = AuditLog(vault, clock)
         self._own: tuple[bytes, str] | None = None
         self._flags: bool | None = None
-        self._vocabulary = query.NameVocabulary()
+        self._vocabulary = name_search.NameVocabulary()
 
     # ---- helpers ------------------------------------------------------------------------
 

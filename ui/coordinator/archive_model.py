@@ -6,7 +6,8 @@ true while the last page was full; ``fetchMore`` (called by the view as the user
 for twice as many rows in the background and appends the new ones, so 100,000 testimonies never
 load at once and the GUI thread never waits for SQLite. A newer query makes older answers stale:
 each answer carries its generation and late ones are dropped. ``clear`` drops every row
-(locking).
+(locking). For a name search, ``MATCH_ROLE`` of the victims column gives the victim name that
+matched best; ``ui.coordinator.matched_delegate`` shows it in bold.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ui.workers import Progress
 
 PAGE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 2  # victims column: the name a search matched best
+VICTIMS_COLUMN = 2
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -127,6 +130,10 @@ class ArchiveModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == ID_ROLE:
             return row.id
+        if role == MATCH_ROLE:
+            return row.matched if index.column() == VICTIMS_COLUMN else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == VICTIMS_COLUMN:
+            return tr("Matched: {name}", name=row.matched) if row.matched else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()

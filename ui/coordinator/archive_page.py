@@ -30,8 +30,9 @@ from intake.i18n import ntr, tr
 from intake.review.store import LEVELS, level_label
 from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
-from ui.coordinator.archive_model import ID_ROLE, ArchiveModel
+from ui.coordinator.archive_model import ID_ROLE, VICTIMS_COLUMN, ArchiveModel
 from ui.coordinator.common import title_label
+from ui.coordinator.matched_delegate import MatchedNameDelegate
 from ui.session import VaultSession
 
 SEARCH_PAUSE_MS = 250  # wait for a pause in typing before searching
@@ -104,6 +105,7 @@ class ArchivePage(QWidget):
         self.model.failed.connect(lambda exc: dialogs.show_error(self, exc))
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(VICTIMS_COLUMN, MatchedNameDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()

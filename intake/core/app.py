@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from intake.testimonies.archive import ArchiveQuery, Page
     from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.store import TestimonyStore
+    from intake.tlog.log import TransparencyLog
     from intake.vault import Vault
     from intake.vault.audit import AuditLog
 
@@ -122,6 +123,13 @@ class AmanatCore:
         from intake.review.store import ReviewStore
 
         return ReviewStore(self.vault)
+
+    @property
+    def log(self) -> TransparencyLog:
+        """The transparency log: checkpoints, its key, proofs (docs/transparency-log.md)."""
+        from intake.tlog.log import TransparencyLog
+
+        return TransparencyLog(self.vault)
 
     @property
     def audit(self) -> AuditLog:

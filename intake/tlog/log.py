@@ -242,7 +242,9 @@ class TransparencyLog:
                 raise BadTreeSize(size=current)
             reader = subtree_reader(conn)
             path = merkle.consistency_proof(old, new, reader)
-            row = conn.execute("SELECT note FROM tlog_checkpoints WHERE size = ?", (new,)).fetchone()
+            row = conn.execute(
+                "SELECT note FROM tlog_checkpoints WHERE size = ?", (new,)
+            ).fetchone()
             return ConsistencyProof(
                 old, new, root(conn, old), root(conn, new), tuple(path), row[0] if row else None
             )

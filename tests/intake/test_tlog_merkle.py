@@ -127,7 +127,9 @@ def test_a_changed_consistency_proof_is_refused() -> None:
         forged = [*LEAVES[: m - 1], merkle.leaf_hash(b"rewritten"), *LEAVES[m:n]]
         forged_proof = merkle.consistency_proof(m, n, merkle.subtree_of(forged))
         forged_root = merkle.root_of(forged)
-        assert merkle.verify_consistency(m, n, merkle.root_of(forged[:m]), forged_root, forged_proof)
+        assert merkle.verify_consistency(
+            m, n, merkle.root_of(forged[:m]), forged_root, forged_proof
+        )
         assert not merkle.verify_consistency(m, n, old_root, forged_root, forged_proof)
         for i in range(len(good)):
             bent = list(good)

@@ -74,7 +74,7 @@ def verifier_for(name: str, public: bytes) -> Verifier:
 
 def parse_verifier_key(text: str) -> Verifier:
     """Read ``name+keyid+base64``; the key ID must be the one the name and key give."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # the base64 key may hold "+"; a name never does
     if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise BadVerifierKey
     name, hex_id, encoded = parts

@@ -197,3 +197,26 @@ def test_cli_log_commands(tmp_path: Path) -> None:
     assert amanat("log", "prove", "no-such-id", *where).returncode == 8
     assert amanat("log", "prove", f"{ids[0]}@x", *where).returncode == 2
     assert amanat("log", "consistency", "2", "9", *where).returncode == 8
+
+
+def test_a_rescued_vault_keeps_its_log_and_key(tmp_path: Path) -> None:
+    from intake.vault.rescue import rescue_vault
+
+    folder = tmp_path / "v"
+    with Vault.create(folder, PASSPHRASE, "coordinator", "Coordinator", FAST_KDF) as vault:
+        finalized(vault, _content(1), _content(2), _content(3))
+        log = TransparencyLog(vault)
+        before = log.checkpoint()
+        key = log.verifier()
+    report = rescue_vault(folder, tmp_path / "rescued", PASSPHRASE)
+    assert report.complete and not report.lost_rows
+    with Vault.open(tmp_path / "rescued", PASSPHRASE) as rescued:
+        log = TransparencyLog(rescued)
+        assert log.verifier() == key
+        assert log.checkpoint() == before
+        finalized(rescued, _content(4))
+        assert log.verify() == 4
+        after = open_checkpoint(log.checkpoint(), key)
+        old = open_checkpoint(before, key)
+        proof = log.consistency(3, 4)
+        assert merkle.verify_consistency(3, 4, old.root, after.root, proof.proof)

@@ -138,3 +138,10 @@ def test_a_changed_checkpoint_is_refused() -> None:
     ):
         with pytest.raises(MalformedCheckpoint):
             note.open_checkpoint(note.sign_note(text, "example.org/log", seed), verifier)
+
+
+def test_a_verifier_key_whose_base64_holds_a_plus_round_trips() -> None:
+    public = bytes([0xFB] * 32)  # base64(0x01 || 0xfb…) is full of "+"
+    verifier = note.verifier_for("example.org/log", public)
+    assert "+" in verifier.text().split("+", 2)[2]
+    assert note.parse_verifier_key(verifier.text()) == verifier

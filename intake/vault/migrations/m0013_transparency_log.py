@@ -37,7 +37,7 @@ STATEMENTS = (
         idx INTEGER NOT NULL CHECK (idx >= 0),
         hash BLOB NOT NULL CHECK (length(hash) = 32),
         PRIMARY KEY (level, idx)
-    ) WITHOUT ROWID
+    )
     """,
     """
     CREATE TABLE tlog_key (
@@ -61,8 +61,7 @@ STATEMENTS = (
         backfilled INTEGER NOT NULL CHECK (backfilled IN (0, 1))
     )
     """,
-    "INSERT INTO tlog_state (id, backfilled) VALUES (1, 0)",
-)
+)  # no tlog_state row yet: "not backfilled"; a rescue copies the old vault's row without clash
 
 
 def upgrade(conn: Any) -> None:

@@ -145,3 +145,15 @@ def test_equal_and_empty_sizes() -> None:
     assert not merkle.verify_consistency(6, 5, root, root, [])
     with pytest.raises(ValueError, match="outside"):
         merkle.inclusion_proof(5, 5, merkle.subtree_of(LEAVES[:5]))
+
+
+def test_a_proof_for_a_smaller_tree_is_refused_under_a_larger_size() -> None:
+    # the RFC's final "sn == 0" checks: without them these short proofs would pass
+    root2, root4 = mth(DATA[:2]), mth(DATA[:4])
+    assert not merkle.verify_inclusion(0, 3, LEAVES[0], path(0, DATA[:2]), root2)
+    assert not merkle.verify_consistency(2, 5, root2, root4, proof(2, DATA[:4]))
+    for n in range(2, 33):
+        for m in range(n):
+            assert not merkle.verify_inclusion(
+                m, 2 * n, LEAVES[m], path(m, DATA[:n]), mth(DATA[:n])
+            )

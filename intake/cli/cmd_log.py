@@ -5,6 +5,7 @@
     amanat log prove ID[@VERSION]     inclusion proof of a final version to the latest checkpoint
     amanat log consistency OLD NEW    consistency proof between two tree sizes
     amanat log verify                 recompute the whole log against the stored versions
+    amanat log check PROOF.json --key NAME+KEYID+KEY    check a proof without a vault
 
 Merkle hashes (leaf, proof, roots) are printed in base64 as in checkpoints; version hashes and
 keys in hex as everywhere else in Amanat. See docs/transparency-log.md.
@@ -14,10 +15,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+from pathlib import Path
 from typing import Any
 
 from intake.cli.common import add_vault_argument, open_core, out, print_json
 from intake.i18n import ntr, tr
+
+MAX_PROOF_FILE = 1 << 20  # a proof is a few kilobytes
 
 
 def _b64(data: bytes) -> str:
@@ -39,6 +43,12 @@ def register(sub: Any) -> None:
     verify = actions.add_parser(
         "verify", help=tr("check the whole log against the stored versions")
     )
+    check = actions.add_parser(
+        "check", help=tr("check a proof from 'amanat log prove --json' without a vault")
+    )
+    check.add_argument("proof", type=Path, metavar="PROOF.json")
+    check.add_argument("--key", required=True, metavar="NAME+KEYID+KEY")
+    check.set_defaults(func=cmd_check)
     for parser, func in (
         (checkpoint, cmd_checkpoint),
         (key, cmd_key),
@@ -159,6 +169,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "The log is intact: {n} entry, every final version logged once.",
             "The log is intact: {n} entries, every final version logged once.",
             count,
+        )
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from intake.errors import InvalidInput
+    from intake.tlog.errors import ProofRefused
+    from intake.tlog.note import parse_verifier_key
+    from intake.tlog.proofs import check_inclusion
+
+    verifier = parse_verifier_key(args.key)
+    try:
+        with open(args.proof, "rb") as f:
+            raw = f.read(MAX_PROOF_FILE)
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=args.proof)) from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ProofRefused from None
+    if not isinstance(data, dict):
+        raise ProofRefused
+    checked = check_inclusion(data, verifier)
+    out(
+        tr(
+            "Proof checked: version {hash} by author key {key} is entry {index} of the log"
+            " {origin} at size {size}.",
+            hash=checked.version_hash,
+            key=checked.author,
+            index=checked.index,
+            origin=checked.checkpoint.origin,
+            size=checked.checkpoint.size,
         )
     )
     return 0

@@ -364,8 +364,16 @@ def cmd_statement(args: argparse.Namespace) -> int:
 
     statement = parse(_read_bytes(args.file))
     with open_core(args) as core:
-        known = core.key_statements.accept(statement)
+        known = core.key_statements.receive(statement)
         successor = core.cards.get(statement.successor) if statement.successor else None
+    if known is None:
+        out(
+            tr(
+                "This statement is about one of this vault's earlier keys. It is kept, and "
+                "your card file ('amanat card export') now carries it to others."
+            )
+        )
+        return 0
     out(tr("{name} is revoked.", name=known.card.name))
     if successor is not None:
         out(

@@ -36,7 +36,7 @@ def own_statements(vault: Vault) -> tuple[stmt.Statement, ...]:
     """The statements this vault holds about its own retired keys, oldest first (§8.6)."""
     retired = {bytes(r[0]) for r in vault.conn.execute("SELECT signing_public FROM retired_keys")}
     out: list[stmt.Statement] = []
-    for (data,) in vault.conn.execute("SELECT statement FROM key_statements ORDER BY added, hash"):
+    for (data,) in vault.conn.execute("SELECT statement FROM key_statements ORDER BY added, rowid"):
         statement = stmt.parse_statement(bytes(data))
         if statement.subject_key in retired:
             out.append(statement)

@@ -6,6 +6,7 @@ and never fails the card. Real vaults on both sides; each hostile test names its
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,88 @@ def test_cli_rotate_export_and_import_carry_the_revocation(tmp_path: Path) -> No
     second = create_closed_vault(tmp_path / "second", "coordinator", "Second")
     r = amanat("card", "import", "--vault", second, "--verified", tmp_path / "bad.card")
     assert r.returncode == 0 and "was not accepted" in r.stderr and "signature" in r.stderr
+
+
+# ---- a coordinator's succession, carried by the volunteer's new card -------------------------
+
+
+class Circle:
+    """A volunteer known to two coordinators, A and B; B trusts A (verified coordinator card).
+    The volunteer rotates; A compares the new card in person and states the succession."""
+
+    def __init__(self, make_vault: VaultFactory) -> None:
+        self.vol = make_vault("Aigul", "volunteer", folder="vol")
+        self.a = make_vault("Coordinator A", "coordinator", folder="a")
+        self.b = make_vault("Coordinator B", "coordinator", folder="b")
+        for x, y in ((self.vol, self.a), (self.vol, self.b), (self.a, self.b)):
+            _enroll(x, y)
+        self.old = own_card(self.vol)
+        KeyStatements(self.vol).rotate(SEIZED_TEXT)
+        self.new = own_card(self.vol)
+        import_card_file(self.a, card_file_bytes(self.vol), verified=True)
+        self.succession = KeyStatements(self.a).succeed(
+            self.old.fingerprint, self.new.fingerprint, SEIZED_TEXT
+        )
+
+
+def test_a_second_coordinator_learns_the_succession_from_the_new_card_file(
+    make_vault: VaultFactory,
+) -> None:
+    from intake.testimonies.ownership import successors
+
+    c = Circle(make_vault)
+    assert KeyStatements(c.vol).receive(c.succession) is None  # kept, changes nothing here
+    assert [s.kind for s in own_statements(c.vol)] == ["revoke", "succeed"]
+    result = import_card_file(c.b, card_file_bytes(c.vol), verified=True)
+    assert result.statements_applied == 2 and result.statements_refused == ()
+    assert successors(c.b.conn, c.old.ed25519_public) == [c.new.ed25519_public]
+    assert CardRegistry(c.b).require(c.old.fingerprint).revoked_effective == SEIZED_TEXT
+
+
+def test_an_unverified_new_card_gets_no_succession_from_its_own_file(
+    make_vault: VaultFactory,
+) -> None:
+    """Whether the card is verified is for the person to decide: imported unverified, its
+    file's succession is refused (8.3) and only the revocation applies."""
+    from intake.testimonies.ownership import successors
+
+    c = Circle(make_vault)
+    KeyStatements(c.vol).receive(c.succession)
+    result = import_card_file(c.b, card_file_bytes(c.vol), verified=False)
+    assert result.statements_applied == 1
+    [problem] = result.statements_refused
+    assert isinstance(problem, StatementNotAllowed) and "not verified" in problem.message("en")
+    assert successors(c.b.conn, c.old.ed25519_public) == []
+
+
+def test_a_vault_keeps_no_succession_of_its_old_key_that_the_rules_refuse(
+    make_vault: VaultFactory,
+) -> None:
+    """Signed by an unknown coordinator, by the old key itself, or naming someone else's key:
+    refused when received, so it never rides in the card file."""
+    c = Circle(make_vault)
+    stranger = make_vault("Stranger", "coordinator", folder="stranger")
+    base = stmt.Statement(
+        kind="succeed",
+        subject=c.old.fingerprint,
+        subject_key=c.old.ed25519_public,
+        effective=SEIZED_TEXT,
+        issuer=bytes(32),
+        created=SEIZED_TEXT,
+        successor=c.new.fingerprint,
+    )
+    old_seed = c.vol.conn.execute("SELECT signing_seed FROM retired_keys").fetchone()[0]
+    cases = [
+        (stmt.sign_statement(base, stranger.identity.signing_seed), "verified coordinator"),
+        (stmt.sign_statement(base, bytes(old_seed)), "own successor"),
+        (
+            stmt.sign_statement(
+                replace(base, successor=own_card(stranger).fingerprint), c.a.identity.signing_seed
+            ),
+            "not one of this vault's keys",
+        ),
+    ]
+    for forged, reason in cases:
+        with pytest.raises(StatementNotAllowed, match=reason):
+            KeyStatements(c.vol).receive(forged)
+    assert [s.kind for s in own_statements(c.vol)] == ["revoke"]

@@ -29,7 +29,8 @@ from intake.cards.cardfile import MAX_CARD_FILE, report_lines
 from intake.cards.cardfile import read_card_file as parse_card_file
 from intake.cards.errors import InvalidCard
 from intake.i18n import tr
-from ui.dialogs import error_text, show_info
+from ui import dialogs
+from ui.dialogs import error_text
 from ui.fonts import monospace_font
 from ui.session import VaultSession
 
@@ -170,7 +171,7 @@ class CardPage(QWidget):
             return
         lines = report_lines(result)  # key statements the card file carried (§8.6)
         if lines:
-            show_info(self, tr("Key statements"), "\n\n".join(lines))
+            dialogs.show_info(self, tr("Key statements"), "\n\n".join(lines))
         self.card = None
         self.details.setVisible(False)
         self.added.emit()

@@ -20,7 +20,7 @@ from intake.cli.common import (
     print_json,
 )
 from intake.errors import InvalidInput
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 
 MAX_CARD_FILE = 64 * 1024  # a card file with statements (cards/cardfile.py) and a statement
 
@@ -232,11 +232,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    card = _read_card_file(args.file)
+    from intake.cards.cardfile import read_card_file
+
+    parsed = read_card_file(_read_bytes(args.file))
     if args.json:
-        print_json(_describe(card))
-    else:
-        _print_card(card)
+        print_json(_describe(parsed.card))
+        return 0
+    _print_card(parsed.card)
+    carried = len(parsed.statements) + len(parsed.damaged)
+    if carried:  # applied only by 'card import' (bundle-format §8.6)
+        out(
+            ntr(
+                "The file also carries {n} key statement about earlier keys.",
+                "The file also carries {n} key statements about earlier keys.",
+                carried,
+            )
+        )
     return 0
 
 

@@ -183,6 +183,8 @@ def test_cli_rotate_export_and_import_carry_the_revocation(tmp_path: Path) -> No
     assert (tmp_path / "again.card").read_bytes() == (tmp_path / "new.card").read_bytes()
     assert (tmp_path / "new.card").read_bytes().count(b"\n") == 2
     new_fp = fingerprint_of(tmp_path / "new.card")  # `card show` reads a file with statements
+    shown = amanat("card", "show", tmp_path / "new.card").stdout
+    assert "carries 1 key statement" in shown
 
     r = amanat("card", "import", "--vault", coord, "--verified", tmp_path / "new.card")
     assert "1 key statement" in r.stdout and r.stderr == ""

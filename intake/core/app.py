@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from intake.bundles.importer import BundleReport
     from intake.bundles.quarantine import Receipt, WaitingBundle
     from intake.bundles.seal import SealStatus
+    from intake.cards.cardfile import CardImport
     from intake.cards.registry import CardRegistry, KnownCard
     from intake.cards.statements import KeyStatements
     from intake.core.drop import DropUseCases
@@ -111,6 +112,18 @@ class AmanatCore:
         from intake.cards.statements import KeyStatements
 
         return KeyStatements(self.vault)
+
+    def own_card_file(self) -> bytes:
+        """This vault's card file, with the statements about its earlier keys (§4.4)."""
+        from intake.cards.cardfile import card_file_bytes
+
+        return card_file_bytes(self.vault)
+
+    def import_card_file(self, data: bytes, *, verified: bool) -> CardImport:
+        """Store a card from a card file, then apply the statements it carries (§8.6)."""
+        from intake.cards.cardfile import import_card_file
+
+        return import_card_file(self.vault, data, verified=verified)
 
     @property
     def duplicates(self) -> DuplicateFinder:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from crypto import card as cardfmt
-from intake.cards.registry import KnownCard, parse
+from intake.cards.cardfile import MAX_CARD_FILE, read_card_file, report_lines
+from intake.cards.registry import KnownCard
 from intake.i18n import format_number, format_timestamp, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
@@ -185,17 +186,22 @@ class VolunteersPage(QWidget):
     def enroll_file(self, path: Path) -> bool:
         """Read a card file and enroll it once the fingerprint comparison was confirmed."""
         try:
-            card = parse(path.read_bytes())
+            with open(path, "rb") as f:
+                data = f.read(MAX_CARD_FILE + 1)  # a larger file is refused, not read
+            card = read_card_file(data).card
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False
         if not self.ask_comparison(card):
             return False
         try:
-            self.session.core.cards.add(card, verified=True)
+            result = self.session.core.import_card_file(data, verified=True)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False
+        lines = report_lines(result)  # key statements the card file carried (§8.6)
+        if lines:
+            dialogs.show_info(self, tr("Key statements"), "\n\n".join(lines))
         self.reload()
         return True
 

@@ -1,7 +1,7 @@
 """Adding a coordinator's card, with the explicit fingerprint comparison step.
 
 Used as first-run step 3 and from the File menu. The card file is parsed and its
-self-signature checked by intake.cards.registry; the page shows the name, role and fingerprint and
+self-signature checked by intake.cards.cardfile; the page shows the name, role and fingerprint and
 stores the card as *verified* only after the volunteer ticks "I compared this fingerprint with
 the coordinator (in person or by phone)". Exports go only to verified cards, so this one click
 is what stands between a forged card and a testimony sent to the wrong person.
@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crypto.card import MAX_CARD_SIZE, Card
+from crypto.card import Card
+from intake.cards.cardfile import MAX_CARD_FILE, report_lines
+from intake.cards.cardfile import read_card_file as parse_card_file
 from intake.cards.errors import InvalidCard
-from intake.cards.registry import parse
 from intake.i18n import tr
+from ui import dialogs
 from ui.dialogs import error_text
 from ui.fonts import monospace_font
 from ui.session import VaultSession
@@ -38,9 +40,9 @@ def role_label(role: str) -> str:
 
 
 def read_card_file(path: Path) -> bytes:
-    """At most one byte more than a card may have (so a huge file is refused, not read)."""
+    """At most one byte more than a card file may have (so a huge file is refused, not read)."""
     with open(path, "rb") as f:
-        return f.read(MAX_CARD_SIZE + 1)
+        return f.read(MAX_CARD_FILE + 1)
 
 
 class CardPage(QWidget):
@@ -55,6 +57,7 @@ class CardPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.card: Card | None = None
+        self.data = b""  # the card file as read: imported with the statements it carries
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         title = QLabel(tr("Add your coordinator's card"))
@@ -132,15 +135,16 @@ class CardPage(QWidget):
     def load(self, data: bytes) -> None:
         """Show the card in ``data`` (or why it cannot be used)."""
         self.card = None
+        self.data = b""
         self.compared.setChecked(False)
         try:
-            card = parse(data)
+            card = parse_card_file(data).card
         except InvalidCard as exc:
             self.details.setVisible(False)
             self.show_problem(exc.message())
             self._refresh()
             return
-        self.card = card
+        self.card, self.data = card, data
         self.name.setText(card.name)
         self.role.setText(role_label(card.role))
         self.fingerprint.setText(card.fingerprint)
@@ -161,10 +165,13 @@ class CardPage(QWidget):
         if self.card is None or not self.compared.isChecked():
             return
         try:
-            self.session.core.cards.add(self.card, verified=True)
+            result = self.session.core.import_card_file(self.data, verified=True)
         except Exception as exc:  # typed errors shown as their message
             self.show_problem(error_text(exc))
             return
+        lines = report_lines(result)  # key statements the card file carried (§8.6)
+        if lines:
+            dialogs.show_info(self, tr("Key statements"), "\n\n".join(lines))
         self.card = None
         self.details.setVisible(False)
         self.added.emit()

@@ -145,6 +145,14 @@ def signed_checkpoint(conn: Any, now: str) -> str:
     row = conn.execute("SELECT note FROM tlog_checkpoints WHERE size = ?", (tree_size,)).fetchone()
     if row is not None:
         return str(row[0])
+    # tlog-checkpoint: never sign a tree that does not extend the last one signed. Old and new
+    # root come from the same stored hashes, so the old root recomputed is that check.
+    last = conn.execute(
+        "SELECT size, root FROM tlog_checkpoints WHERE size < ? ORDER BY size DESC LIMIT 1",
+        (tree_size,),
+    ).fetchone()
+    if last is not None and root(conn, int(last[0])) != bytes(last[1]):
+        raise LogDamaged(index=int(last[0]))
     seed = log_key(conn, now)
     head = root(conn, tree_size)
     note = sign_checkpoint(Checkpoint(origin_for(signing_public_key(seed)), tree_size, head), seed)

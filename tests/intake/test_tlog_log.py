@@ -220,3 +220,16 @@ def test_a_rescued_vault_keeps_its_log_and_key(tmp_path: Path) -> None:
         old = open_checkpoint(before, key)
         proof = log.consistency(3, 4)
         assert merkle.verify_consistency(3, 4, old.root, after.root, proof.proof)
+
+
+def test_no_checkpoint_is_signed_over_a_changed_history(vault: Vault) -> None:
+    finalized(vault, _content(1), _content(2), _content(3))
+    log = TransparencyLog(vault)
+    log.checkpoint()
+    with vault.transaction() as conn:  # a leaf of the signed tree is changed behind the log
+        conn.execute("DROP TRIGGER tlog_leaves_no_update")
+        conn.execute("UPDATE tlog_leaves SET leaf_hash = zeroblob(32) WHERE idx = 2")
+    finalized(vault, _content(4))
+    with pytest.raises(LogDamaged):
+        log.checkpoint()
+    assert vault.conn.execute("SELECT count(*) FROM tlog_checkpoints").fetchone()[0] == 1

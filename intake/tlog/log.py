@@ -10,7 +10,8 @@ O(log² n) stored hashes whatever the log's size.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from intake.tlog import merkle
 from intake.tlog.errors import BadTreeSize, LogDamaged, LogVerificationFailed, NotInLog
 from intake.tlog.note import Checkpoint, Verifier, open_checkpoint, sign_checkpoint, verifier_for
 from intake.vault import Vault
+from intake.vault.errors import VaultReadOnly
 
 LEAF_CONTEXT = b"amanat tlog leaf v1\n"  # 20 bytes: these 84 bytes are a leaf of this log
 ORIGIN_PREFIX = "amanat.log/"
@@ -57,12 +59,14 @@ def record_version(conn: Any, version_hash: str, author: bytes, now: str) -> int
     return _append_once(conn, version_hash, author, now)
 
 
-def ensure_backfilled(conn: Any, now: str) -> int:
+def ensure_backfilled(conn: Any, now: str, *, writable: bool = True) -> int:
     """Log the final versions stored before the log existed, in the documented order
     (finalized time, testimony id, version number); how many were appended."""
     state = conn.execute("SELECT backfilled FROM tlog_state WHERE id = 1").fetchone()
     if state is not None and int(state[0]) == 1:
         return 0
+    if not writable:
+        raise VaultReadOnly
     rows = conn.execute(
         "SELECT hash, author FROM testimony_versions WHERE status = 'final'"
         " ORDER BY finalized, testimony_id, version_no"
@@ -125,11 +129,13 @@ def root(conn: Any, tree_size: int) -> bytes:
     return merkle.empty_root() if tree_size == 0 else subtree_reader(conn)(0, tree_size)
 
 
-def log_key(conn: Any, now: str) -> bytes:
+def log_key(conn: Any, now: str, *, writable: bool = True) -> bytes:
     """The log's Ed25519 seed, made at random the first time the log signs."""
     row = conn.execute("SELECT seed FROM tlog_key WHERE id = 1").fetchone()
     if row is not None:
         return bytes(row[0])
+    if not writable:
+        raise VaultReadOnly
     seed = generate_signing_key()
     conn.execute(
         "INSERT INTO tlog_key (id, seed, public, created) VALUES (1, ?, ?, ?)",
@@ -138,13 +144,15 @@ def log_key(conn: Any, now: str) -> bytes:
     return seed
 
 
-def signed_checkpoint(conn: Any, now: str) -> str:
+def signed_checkpoint(conn: Any, now: str, *, writable: bool = True) -> str:
     """The signed checkpoint of the log's current size (signed once per size, then kept)."""
-    ensure_backfilled(conn, now)
+    ensure_backfilled(conn, now, writable=writable)
     tree_size = size(conn)
     row = conn.execute("SELECT note FROM tlog_checkpoints WHERE size = ?", (tree_size,)).fetchone()
     if row is not None:
         return str(row[0])
+    if not writable:
+        raise VaultReadOnly
     # tlog-checkpoint: never sign a tree that does not extend the last one signed. Old and new
     # root come from the same stored hashes, so the old root recomputed is that check.
     last = conn.execute(
@@ -196,26 +204,40 @@ class TransparencyLog:
         self.vault = vault
         self._clock = clock
 
+    @contextmanager
+    def _session(self) -> Iterator[Any]:
+        """A transaction; on a read-only vault its plain connection (what the log would still
+        have to write then raises VaultReadOnly: backfill, first key, a new checkpoint)."""
+        if self.vault.read_only:
+            yield self.vault.conn
+        else:
+            with self.vault.transaction() as conn:
+                yield conn
+
+    @property
+    def _writable(self) -> bool:
+        return not self.vault.read_only
+
     def checkpoint(self) -> str:
-        with self.vault.transaction() as conn:
-            return signed_checkpoint(conn, self._clock())
+        with self._session() as conn:
+            return signed_checkpoint(conn, self._clock(), writable=self._writable)
 
     def verifier(self) -> Verifier:
-        with self.vault.transaction() as conn:
-            seed = log_key(conn, self._clock())
+        with self._session() as conn:
+            seed = log_key(conn, self._clock(), writable=self._writable)
         public = signing_public_key(seed)
         return verifier_for(origin_for(public), public)
 
     def size(self) -> int:
-        with self.vault.transaction() as conn:
-            ensure_backfilled(conn, self._clock())
+        with self._session() as conn:
+            ensure_backfilled(conn, self._clock(), writable=self._writable)
             return size(conn)
 
     def prove(self, testimony_id: str, version: int | None = None) -> InclusionProof:
         """The inclusion proof of a final version (the newest final one when ``version`` is
         None) to the latest checkpoint; NotInLog if it is not logged."""
-        with self.vault.transaction() as conn:
-            note = signed_checkpoint(conn, self._clock())
+        with self._session() as conn:
+            note = signed_checkpoint(conn, self._clock(), writable=self._writable)
             query = (
                 "SELECT v.version_no, v.hash, l.idx, l.author, l.leaf_hash"
                 " FROM testimony_versions v JOIN tlog_leaves l ON l.version_hash = v.hash"
@@ -243,8 +265,8 @@ class TransparencyLog:
         )
 
     def consistency(self, old: int, new: int) -> ConsistencyProof:
-        with self.vault.transaction() as conn:
-            ensure_backfilled(conn, self._clock())
+        with self._session() as conn:
+            ensure_backfilled(conn, self._clock(), writable=self._writable)
             current = size(conn)
             if not 0 <= old <= new <= current:
                 raise BadTreeSize(size=current)
@@ -260,8 +282,8 @@ class TransparencyLog:
     def verify(self) -> int:
         """Recompute the whole log: every final version logged once with the right leaf, every
         stored node, every kept checkpoint; the number of leaves. LogDamaged on a mismatch."""
-        with self.vault.transaction() as conn:
-            ensure_backfilled(conn, self._clock())
+        with self._session() as conn:
+            ensure_backfilled(conn, self._clock(), writable=self._writable)
             return verify_stored(conn)
 
 

@@ -233,3 +233,37 @@ def test_no_checkpoint_is_signed_over_a_changed_history(vault: Vault) -> None:
     with pytest.raises(LogDamaged):
         log.checkpoint()
     assert vault.conn.execute("SELECT count(*) FROM tlog_checkpoints").fetchone()[0] == 1
+
+
+def test_a_read_only_vault_proves_what_was_signed_and_refuses_the_rest(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``read_only`` is what a vault on a write-protected medium gets (test_read_only_vault.py
+    mounts one); here it is set on a writable vault so that any write would be seen."""
+    from intake.vault.errors import VaultReadOnly
+
+    ids = finalized(vault, _content(1), _content(2))
+    log = TransparencyLog(vault)
+    monkeypatch.setattr(vault, "read_only", True)
+    with pytest.raises(VaultReadOnly):
+        log.checkpoint()  # nothing signed yet: signing would write
+    monkeypatch.setattr(vault, "read_only", False)
+    signed = log.checkpoint()
+    finalized(vault, _content(3))
+    log.checkpoint()
+    rows = vault.conn.execute("SELECT count(*) FROM tlog_checkpoints").fetchone()[0]
+    monkeypatch.setattr(vault, "read_only", True)
+    assert log.prove(ids[0]).size == 3
+    assert log.verify() == 3
+    assert merkle.verify_consistency(
+        2,
+        3,
+        open_checkpoint(signed, log.verifier()).root,
+        root_of_log(log),
+        log.consistency(2, 3).proof,
+    )
+    assert vault.conn.execute("SELECT count(*) FROM tlog_checkpoints").fetchone()[0] == rows
+
+
+def root_of_log(log: TransparencyLog) -> bytes:
+    return open_checkpoint(log.checkpoint(), log.verifier()).root

@@ -24,21 +24,24 @@ trap 'rm -rf "$WORK"' EXIT
 export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
 export XDG_CACHE_HOME="$WORK/home/.cache" XDG_STATE_HOME="$WORK/home/.local/state"
 mkdir -p "$HOME"
-export PATH="/usr/bin:/bin:/usr/local/bin"  # no .venv: the frozen build must not need it
-unset PYTHONPATH VIRTUAL_ENV
+# no virtual environment on the way: the frozen build must not need one
+PATH=$(printf %s "$PATH" | tr ':' '\n' | grep -v '\.venv' | paste -sd: -)
+unset PYTHONPATH VIRTUAL_ENV PYTHONHOME
+PY=$(command -v python3 || command -v python) || { echo "smoke: needs python3 to read JSON" >&2; exit 2; }
 export AMANAT_PASSPHRASE="smoke test passphrase with enough words 7391"
 VOL="$WORK/volunteer" COORD="$WORK/coordinator"
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+now() { "$PY" -c 'import time; print(time.time())'; }
+json() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 step "version (cold start)"
-start=$(date +%s.%N)
+start=$(now)
 "$AMANAT" --version | tee "$OUT/version.txt"
-end=$(date +%s.%N)
+end=$(now)
 grep -q "(frozen" "$OUT/version.txt" || fail "--version does not say frozen"
-python3 -c "print(f'cold start of amanat --version: {$end - $start:.2f} s')" | tee "$OUT/timing.txt"
+"$PY" -c "print(f'cold start of amanat --version: {$end - $start:.2f} s')" | tee "$OUT/timing.txt"
 
 step "init"
 "$AMANAT" init --vault "$VOL" --role volunteer --name "Smoke Volunteer"
@@ -68,7 +71,7 @@ N=$("$AMANAT" testimony list --vault "$COORD" --json | json 'len(d)')
 step "pdf blank --lang ug,zh"
 "$AMANAT" pdf blank --lang ug,zh -o "$OUT/blank-ug-zh.pdf"
 pdftotext "$OUT/blank-ug-zh.pdf" "$OUT/blank-ug-zh.txt"
-python3 - "$OUT/blank-ug-zh.txt" <<'PY' || fail "the blank form lacks Uyghur or Chinese text"
+"$PY" - "$OUT/blank-ug-zh.txt" <<'PY' || fail "the blank form lacks Uyghur or Chinese text"
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
 uyghur = re.search("[\u0626\u06d0\u06c7\u06c6\u06c8\u06d5]", text)  # letters only Uyghur uses

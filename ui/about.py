@@ -59,6 +59,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         title = QLabel(f"Amanat {app_version()}")
         title.setObjectName("pageTitle")
+        self.title = title
         layout.addWidget(title)
         about = QLabel(
             tr(

@@ -46,10 +46,23 @@ def create_vault(
 
 
 def unlock_vault(folder: Path, passphrase: str) -> Vault:
-    """The vault in ``folder``, unlocked (typed errors: wrong passphrase, in use, damaged)."""
+    """The vault in ``folder``, unlocked (typed errors: wrong passphrase, in use, damaged).
+
+    A search index written by older name rules is rebuilt here, once (a one-time cost of
+    about a second per few thousand testimonies; docs/vault-format.md, "Search index")."""
+    from intake.testimonies.index import index_is_stale
     from intake.vault import Vault
 
-    return Vault.open(folder, passphrase)
+    vault = Vault.open(folder, passphrase)
+    try:
+        if index_is_stale(vault):
+            from intake.testimonies.store import TestimonyStore
+
+            TestimonyStore(vault).refresh_index()
+    except BaseException:
+        vault.close()
+        raise
+    return vault
 
 
 def rescue_vault(

@@ -27,6 +27,16 @@ PLACE_FIELDS = frozenset({("interview", "place"), ("victims", "detention_place")
 NARRATIVE_SECTIONS = frozenset({"narrative"})
 INTERVIEW_DATE = ("interview", "date")
 VICTIMS = "victims"
+# which rules wrote the index: raise it whenever search keys change, so that vaults indexed
+# with older rules are reindexed once when they are unlocked (TestimonyStore.refresh_index)
+INDEX_RULES = 2  # 2: the name rules of issue 19 (sound classes, Uyghur Cyrillic, Chinese)
+INDEX_RULES_SETTING = "search.index_rules"
+
+
+def index_is_stale(vault: Any) -> bool:
+    """Whether the vault's search index was written by older rules (and can be rewritten:
+    a vault opened read-only keeps its index as it is)."""
+    return not vault.read_only and vault.get_setting(INDEX_RULES_SETTING) != str(INDEX_RULES)
 
 
 @dataclass

@@ -208,6 +208,15 @@ class TestimonyStore:
                 self.reindex(conn, testimony_id)
         return len(ids)
 
+    def refresh_index(self) -> bool:
+        """Reindex every testimony once when the index was written by older search rules
+        (``INDEX_RULES``); True when it did. A vault opened read-only is left as it is."""
+        if not index.index_is_stale(self.vault):
+            return False
+        self.rebuild_index()
+        self.vault.set_setting(index.INDEX_RULES_SETTING, str(index.INDEX_RULES))
+        return True
+
     # ---- drafts -------------------------------------------------------------------------
 
     def create_draft(self, content: dict[str, Any], form_ref: FormRef | None = None) -> str:

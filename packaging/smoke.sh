@@ -7,7 +7,7 @@
 # then starts `amanat-gui` under Xvfb for 10 s (no error output, a screenshot).
 #   packaging/smoke.sh [DIST]     DIST defaults to dist/amanat
 # Needs: pdftotext (poppler-utils), python3 (reads JSON), and on Linux Xvfb, xwd (x11-apps) and
-# xwdtopnm/pnmtopng (netpbm) for the screenshot (skipped with AMANAT_SMOKE_NO_GUI=1, e.g. on a runner without a display).
+# xwdtopnm/pnmtopng (netpbm) for the screenshot (AMANAT_SMOKE_NO_GUI=1 skips the GUI step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST=$(cd "${1:-dist/amanat}" && pwd)
@@ -79,6 +79,15 @@ chinese = re.search("[\u4e00-\u9fff]", text)
 print(f"Uyghur letters: {bool(uyghur)}, Chinese characters: {bool(chinese)}")
 sys.exit(0 if uyghur and chinese else 1)
 PY
+
+if [ "${AMANAT_SMOKE_LARGE:-0}" = 1 ]; then
+  step "a large bundle: record-checking helpers (fork server) from the frozen executable"
+  mkdir "$WORK/large"
+  PASS=$(.venv/bin/python packaging/large_bundle.py "$WORK/large")
+  AMANAT_PASSPHRASE="$PASS" "$AMANAT" import --vault "$WORK/large/c" "$WORK/large/b.age" |
+    tee "$OUT/large-import.txt"
+  grep -q "imported 2,010 testimony versions" "$OUT/large-import.txt" || fail "large import"
+fi
 
 if [ "${AMANAT_SMOKE_NO_GUI:-0}" = 1 ]; then
   step "amanat-gui skipped (AMANAT_SMOKE_NO_GUI=1)"

@@ -37,8 +37,10 @@ import io
 import re
 from datetime import datetime, tzinfo
 from functools import cache
-from importlib import resources as importlib_resources
+from pathlib import Path
 from typing import Any
+
+from intake.install.resources import resource
 
 LANGUAGES: dict[str, str] = {
     "en": "English",
@@ -86,11 +88,9 @@ def isolate_numbers(text: str) -> str:
     return _NUMBER_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
 
 
-def catalog_path(code: str) -> Any:
-    """Where the ``.po`` catalog of ``code`` lives (an importlib resource)."""
-    return importlib_resources.files("resources").joinpath(
-        "i18n", code, "LC_MESSAGES", f"{DOMAIN}.po"
-    )
+def catalog_path(code: str) -> Path:
+    """Where the ``.po`` catalog of ``code`` lives (a shipped file, intake/install/resources.py)."""
+    return resource("i18n", code, "LC_MESSAGES", f"{DOMAIN}.po")
 
 
 @cache

@@ -239,7 +239,12 @@ UI_MAY_IMPORT: dict[str, set[str]] = {
     "intake.review.store": {"LEVELS", "DEFAULT_LEVEL", "level_label"},
     "intake.review.view": {"review_section"},
     "intake.vault.app_settings": {"MIN_AUTOLOCK_MINUTES", "MAX_AUTOLOCK_MINUTES"},  # limits
-    "intake.process_safety": {"harden_process"},  # at start-up, before any vault: no core file
+    "intake.process_safety": {"harden_process"},
+    # the installed program (no vault): shipped files, the command line of the other program
+    # (``amanat demo`` from the first-run page), the version and build for About
+    "intake.install.resources": {"resource"},
+    "intake.install.programs": {"program_command"},
+    "intake.install.build": {"build_info"},  # at start-up, before any vault: no core file
 }
 # for annotations only (under ``if TYPE_CHECKING:``): the session holds the open vault to
 # build ``AmanatCore`` from it

@@ -7,9 +7,6 @@ wheel, which links both statically, does not include them.
 
 from __future__ import annotations
 
-from importlib import metadata
-from importlib import resources as importlib_resources
-
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
@@ -25,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import tr
+from intake.install.build import build_info
+from intake.install.resources import resource
 from ui.fonts import monospace_font
 
 # (component, licence name, package, file)
@@ -42,14 +41,12 @@ COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def licence_text(folder: str, name: str) -> str:
-    return importlib_resources.files("resources").joinpath(folder, name).read_text("utf-8")
+    return resource(folder, name).read_text("utf-8")
 
 
 def app_version() -> str:
-    try:
-        return metadata.version("amanat")
-    except metadata.PackageNotFoundError:
-        return "0"
+    """The version and build (``0.1.0 (frozen, commit 1a2b3c4d5e6f)``)."""
+    return build_info().describe()
 
 
 class AboutDialog(QDialog):
@@ -62,6 +59,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         title = QLabel(f"Amanat {app_version()}")
         title.setObjectName("pageTitle")
+        self.title = title
         layout.addWidget(title)
         about = QLabel(
             tr(

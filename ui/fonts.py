@@ -9,9 +9,9 @@ picks the bundled face for each script before any system font.
 
 from __future__ import annotations
 
-from importlib import resources as importlib_resources
-
 from PySide6.QtGui import QFont, QFontDatabase
+
+from intake.install.resources import resource
 
 FONT_FILES = (
     "NotoSans-Regular.ttf",
@@ -30,7 +30,7 @@ def register_bundled_fonts() -> list[str]:
     """Load the bundled fonts once per process; returns the family names Qt registered."""
     if _registered:
         return list(_registered)
-    folder = importlib_resources.files("resources").joinpath("fonts")
+    folder = resource("fonts")
     for name in FONT_FILES:
         font_id = QFontDatabase.addApplicationFontFromData(folder.joinpath(name).read_bytes())
         if font_id >= 0:

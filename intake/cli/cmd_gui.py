@@ -1,7 +1,8 @@
 """``amanat gui`` and ``amanat demo``: start the desktop app as a program of its own.
 
 intake/ never imports ui/ (tests/test_architecture.py), so these commands do not import the
-GUI: they replace this process with ``python -m ui.main`` (``os.execve``: same process id,
+GUI: they replace this process with ``python -m ui.main``, or frozen with the sibling
+``amanat-gui`` executable (intake/install/programs.py) (``os.execve``: same process id,
 same hardening, nothing of the CLI left in memory; on Windows, where exec starts a new process
 anyway, the GUI runs as a child and its exit status is passed on). The passphrase variables
 are not passed on: the desktop app asks on screen. ``amanat demo`` creates the demo vaults
@@ -20,9 +21,8 @@ from typing import Any
 
 from intake.cli.common import out
 from intake.i18n import tr
+from intake.install.programs import program_command
 from intake.process_safety import SECRET_ENVIRONMENT
-
-GUI_MODULE = "ui.main"  # the desktop app's entry point, run as ``python -m ui.main``
 
 
 def register(sub: Any) -> None:
@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
 
 def gui_command(vault: Path | None, lang: str | None) -> list[str]:
     """The command line that starts the desktop app."""
-    argv = [sys.executable, "-m", GUI_MODULE]
+    argv = program_command("gui")
     if vault is not None:
         argv += ["--vault", str(vault)]
     if lang is not None:
@@ -64,7 +64,7 @@ def start_gui(vault: Path | None, lang: str | None) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":
-        os.execve(sys.executable, argv, env)  # noqa: S606 - fixed argv, our own interpreter
+        os.execve(argv[0], argv, env)  # noqa: S606 - fixed argv, our own interpreter or sibling
     return subprocess.call(argv, env=env)
 
 

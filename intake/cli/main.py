@@ -64,13 +64,10 @@ class _PrintVersion(argparse.Action):
 
 
 def version() -> str:
-    """The version of the installed ``amanat`` package ("unknown" when run from a bare tree)."""
-    from importlib import metadata
+    """The version and build: ``0.1.0 (source, commit 1a2b3c4d5e6f)`` (intake/install/build.py)."""
+    from intake.install.build import build_info
 
-    try:
-        return metadata.version("amanat")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return build_info().describe()
 
 
 def _help_order(name: str) -> tuple[int, str]:

@@ -16,12 +16,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources as importlib_resources
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from intake.forms.errors import FormDefinitionError
 from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
+from intake.install.resources import resource
 
 FieldType = Literal[
     "text",
@@ -422,7 +422,7 @@ def builtin_form(
     name = BUILTIN_FORMS.get((form_id, version))
     if name is None:
         raise _fail(f"no built-in form {form_id} version {version}")
-    data = importlib_resources.files("resources").joinpath("forms", name).read_bytes()
+    data = resource("forms", name).read_bytes()
     form = load_form(data)
     if form.ref != FormRef(form_id, version):
         raise _fail(f"{name} does not contain {form_id} version {version}")

@@ -17,13 +17,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache, lru_cache
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, ClassVar
 
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+from intake.install.resources import resource
 
 
 class Script(Enum):
@@ -268,7 +269,7 @@ def _face_for(fonts: FontSet, char: str, script: Script, bold: bool) -> FontFace
 
 def fonts_dir() -> Path:
     """The folder holding the bundled font files."""
-    return Path(str(importlib_resources.files("resources").joinpath("fonts")))
+    return resource("fonts")
 
 
 def _load(file: FontFile, folder: Path) -> FontFace:

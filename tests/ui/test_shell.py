@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from intake.i18n import current_language, tr
+from tests.conftest import REPO
 from ui.about import COMPONENTS, AboutDialog
 from ui.fonts import register_bundled_fonts
 from ui.preferences import ALLOWED_KEYS, Preferences
@@ -80,6 +84,20 @@ def test_about_box_shows_the_licences(qapp: QApplication) -> None:
         row = next(i for i, n in enumerate(names) if needle in n)
         dialog.components.setCurrentRow(row)
         assert text in dialog.text.toPlainText()
+
+
+def test_about_box_shows_the_version_and_build(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "(source" in AboutDialog().title.text()
+    # a frozen layout: the shipped files copied under _MEIPASS, with the build file
+    shutil.copytree(REPO / "resources", tmp_path / "resources")
+    (tmp_path / "resources" / "build.json").write_text(
+        '{"version": "1.2.3", "commit": "0123456789ab", "built": "2026-12-03"}', "utf-8"
+    )
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert AboutDialog().title.text() == "Amanat 1.2.3 (frozen, commit 0123456789ab)"
 
 
 def test_export_is_a_disabled_hook_until_bundles_exist(volunteer_shell: Any) -> None:

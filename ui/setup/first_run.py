@@ -8,12 +8,11 @@ cards in their own screens). ``finished`` means the vault is open and the main s
 
 from __future__ import annotations
 
-import sys
-
 from PySide6.QtCore import QProcess, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from intake.i18n import current_language
+from intake.install.programs import program_command
 from ui.session import VaultSession
 from ui.setup.card_page import CardPage
 from ui.setup.create_vault_page import CreateVaultPage
@@ -80,8 +79,9 @@ def start_demo() -> None:
     """Start ``amanat demo`` (fictional vaults in a new temporary folder) as its own process
     (the command line, intake/cli/cmd_gui.py, which then starts the desktop app on them)
     and close this window: the real vault location stays untouched until the user creates it."""
+    command = program_command("cli")
     started, _pid = QProcess.startDetached(
-        sys.executable, ["-m", "intake.cli.main", "demo", "--lang", current_language()]
+        command[0], [*command[1:], "demo", "--lang", current_language()]
     )
     if started:
         QApplication.closeAllWindows()

@@ -21,9 +21,6 @@ from intake.cli.common import (
 from intake.errors import InvalidInput
 from intake.i18n import tr
 
-MAX_CARD_FILE = 64 * 1024
-
-
 def register(sub: Any) -> None:
     card = sub.add_parser("card", help=tr("exchange and manage identity cards"))
     csub = card.add_subparsers(dest="card_command", metavar="ACTION", required=True)
@@ -35,7 +32,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     p = csub.add_parser("show", help=tr("show a card file's name, role and fingerprint"))
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help=tr("a .card or .json file, or a PNG/JPEG of its QR")
+    )
     p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
     p.set_defaults(func=cmd_show)
 
@@ -44,7 +43,9 @@ def register(sub: Any) -> None:
         help=tr("add a card: a coordinator (volunteer vault) or enroll a volunteer (coordinator)"),
     )
     add_vault_argument(p)
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help=tr("a .card or .json file, or a PNG/JPEG of its QR")
+    )
     p.add_argument(
         "--verified",
         action="store_true",
@@ -97,14 +98,10 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 def _read_card_file(path: Path) -> cardfmt.Card:
-    from intake.cards.registry import parse
+    """A card file (.card, .json) or a PNG/JPEG picture of its QR code."""
+    from intake.cards.card_files import read_card_file
 
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_CARD_FILE)
-    except OSError:
-        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
-    return parse(data)
+    return read_card_file(path)
 
 
 def _describe(card: cardfmt.Card) -> dict[str, str]:
@@ -125,18 +122,12 @@ def _print_card(card: cardfmt.Card) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from crypto import card as cardfmt
-    from intake.cards.qr import card_qr_png
-    from intake.cards.registry import own_card
-
-    with open_vault_from_args(args) as v:
-        card = own_card(v)
-    data = cardfmt.serialize_card(card)
-    _write_new(args.output, data)
-    if args.qr:
-        _write_new(args.qr, card_qr_png(data))
+    with open_core(args) as core:
+        mine = core.save_my_card(args.output, args.qr)
     out(tr("Card written to {path}", path=args.output))
-    out(tr("Fingerprint") + f": {card.fingerprint}")
+    if args.qr:
+        out(tr("QR code written to {path}", path=args.qr))
+    out(tr("Fingerprint") + f": {mine.fingerprint}")
     return 0
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
     from intake.bundles.quarantine import Receipt
+    from intake.cards.card_files import MyCard
     from intake.cards.registry import CardRegistry
     from intake.duplicates.finder import DuplicateFinder
     from intake.sharing.export import Format, ShareOptions, ShareReport
@@ -76,6 +77,32 @@ class AmanatCore:
         from intake.vault.audit import AuditLog
 
         return AuditLog(self.vault)
+
+    # ---- this vault's own card -------------------------------------------------------------
+
+    def my_card(self) -> MyCard:
+        """This vault's public card, its file's bytes and its QR code (a PNG, in memory)."""
+        from crypto.card import serialize_card
+        from intake.cards.card_files import MyCard
+        from intake.cards.qr import card_qr_png
+        from intake.cards.registry import own_card
+
+        card = own_card(self.vault)
+        data = serialize_card(card)
+        return MyCard(card, data, card_qr_png(data))
+
+    def save_my_card(
+        self, card_path: Path | None, qr_path: Path | None = None, *, overwrite: bool = False
+    ) -> MyCard:
+        """Write this vault's card file and/or its QR code as a PNG (atomically, public)."""
+        from intake.cards.card_files import save_public_file
+
+        mine = self.my_card()
+        if card_path is not None:
+            save_public_file(card_path, mine.data, overwrite=overwrite)
+        if qr_path is not None:
+            save_public_file(qr_path, mine.qr_png, overwrite=overwrite)
+        return mine
 
     # ---- bundles ----------------------------------------------------------------------------
 

@@ -12,14 +12,23 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from intake.i18n import LANGUAGES, current_language, tr
 from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
+from ui.coordinator.common import ltr
+from ui.fonts import monospace_font
 from ui.idle_lock import IdleLock
 from ui.preferences import Preferences
 from ui.session import VaultSession
@@ -92,6 +101,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self.own_fingerprint = QLabel()  # always visible: people are asked to read it aloud
+        self.own_fingerprint.setObjectName("statusFingerprint")
+        self.own_fingerprint.setFont(monospace_font(11))
+        self.own_fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.own_fingerprint)
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
         self.new_action = self._action(tr("&New testimony"), self.new_testimony, "Ctrl+N")
@@ -99,6 +113,7 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(tr("&Delete draft…"), self.delete_draft)
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
+        self.my_card_action = self._action(tr("&My card…"), self.show_my_card)
         self.lock_action = self._action(tr("&Lock"), self.lock, "Ctrl+L")
         self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q")
         for action in (self.new_action, self.open_action, self.delete_action):
@@ -106,6 +121,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.card_action)
+        file_menu.addAction(self.my_card_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
@@ -150,7 +166,16 @@ class MainWindow(QMainWindow):
         if self.coordinator is not None and self.session.is_unlocked:
             self.lock_action.setEnabled(True)
             self.settings_action.setEnabled(True)
+        open_vault = self.session.is_unlocked and (
+            self.workspace is not None or self.coordinator is not None
+        )
+        self.my_card_action.setEnabled(open_vault)
         self.statusBar().showMessage(self.session.describe())
+        self.own_fingerprint.setText(
+            tr("Your fingerprint: {fingerprint}", fingerprint=ltr(self.session.fingerprint()))
+            if open_vault
+            else ""
+        )
 
     # ---- pages ----------------------------------------------------------------------------
 
@@ -280,6 +305,13 @@ class MainWindow(QMainWindow):
             dialogs.show_info(
                 self, tr("Coordinator added"), tr("The coordinator's card was added.")
             )
+
+    def show_my_card(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.my_card_dialog import MyCardDialog
+
+        dialogs.run_and_destroy(MyCardDialog(self.session, self))
 
     def lock(self) -> None:
         self.session.lock()

@@ -125,6 +125,12 @@ class VaultSession(QObject):
     def busy(self) -> bool:
         return self._jobs > 0
 
+    def fingerprint(self) -> str:
+        """This vault's own fingerprint (public: people read it aloud to compare cards)."""
+        from intake.cards.identity import fingerprint
+
+        return fingerprint(self.vault.identity)
+
     def describe(self) -> str:
         """A short, content-free description of the session for the status bar."""
         if not self.is_unlocked:

@@ -21,6 +21,7 @@ from intake.cli.common import (
 from intake.errors import InvalidInput
 from intake.i18n import tr
 
+
 def register(sub: Any) -> None:
     card = sub.add_parser("card", help=tr("exchange and manage identity cards"))
     csub = card.add_subparsers(dest="card_command", metavar="ACTION", required=True)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from crypto import card as cardfmt
 from intake.bundles import history
-from intake.cards.registry import KnownCard, parse
+from intake.cards.card_files import read_card_file
+from intake.cards.registry import KnownCard
 from intake.core.app import AmanatCore
 from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
 from ui.session import VaultSession
+from ui.setup.card_page import choose_card_path
 
 
 class EnrollDialog(QDialog):
@@ -83,7 +84,7 @@ class VolunteersPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(tr("Volunteers")))
         row = QHBoxLayout()
-        self.enroll_button = QPushButton(tr("Enroll from card file…"))
+        self.enroll_button = QPushButton(tr("Enroll from card file or QR picture…"))
         self.enroll_button.clicked.connect(self.choose_card)
         self.revoke_button = QPushButton(tr("Revoke…"))
         self.revoke_button.clicked.connect(self.revoke)
@@ -180,14 +181,15 @@ class VolunteersPage(QWidget):
         self.bundles.resizeColumnsToContents()
 
     def choose_card(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, tr("Choose a volunteer's card"))
-        if name:
-            self.enroll_file(Path(name))
+        path = choose_card_path(self, tr("Choose a volunteer's card"))
+        if path is not None:
+            self.enroll_file(path)
 
     def enroll_file(self, path: Path) -> bool:
-        """Read a card file and enroll it once the fingerprint comparison was confirmed."""
+        """Read a card file (or a picture of its QR code) and enroll it once the fingerprint
+        comparison was confirmed."""
         try:
-            card = parse(path.read_bytes())
+            card = read_card_file(path)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False

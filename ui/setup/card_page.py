@@ -9,6 +9,7 @@ is what stands between a forged card and a testimony sent to the wrong person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crypto.card import MAX_CARD_SIZE, Card
-from intake.cards.registry import InvalidCard, parse
+from crypto.card import Card
+from intake.cards.card_files import CARD_FILE_PATTERNS, card_from_bytes, read_card_file
+from intake.errors import AmanatError
 from intake.i18n import tr
 from ui.dialogs import error_text
 from ui.fonts import monospace_font
@@ -36,10 +38,16 @@ def role_label(role: str) -> str:
     return tr("Coordinator") if role == "coordinator" else tr("Volunteer")
 
 
-def read_card_file(path: Path) -> bytes:
-    """At most one byte more than a card may have (so a huge file is refused, not read)."""
-    with open(path, "rb") as f:
-        return f.read(MAX_CARD_SIZE + 1)
+def choose_card_path(parent: QWidget, title: str) -> Path | None:
+    """Ask for a card file or a picture of its QR code (a module function, so tests can answer
+    it)."""
+    name, _f = QFileDialog.getOpenFileName(
+        parent,
+        title,
+        "",
+        tr("Amanat cards and QR pictures ({patterns});;All files (*)", patterns=CARD_FILE_PATTERNS),
+    )
+    return Path(name) if name else None
 
 
 class CardPage(QWidget):
@@ -61,14 +69,15 @@ class CardPage(QWidget):
         layout.addWidget(title)
         intro = QLabel(
             tr(
-                "Your coordinator gives you a card file (on a USB stick, by message or as a "
-                "QR code). Testimonies can only be exported to coordinators whose card you "
+                "Your coordinator gives you a card file (on a USB stick, by message) or shows "
+                "you its QR code: choose the file, or a photo or screenshot of the QR code. "
+                "Testimonies can only be exported to coordinators whose card you "
                 "added and whose fingerprint you compared."
             )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        choose = QPushButton(tr("Choose a card file…"))
+        choose = QPushButton(tr("Choose a card file or QR picture…"))
         choose.clicked.connect(self.choose_file)
         layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeading)
 
@@ -119,22 +128,24 @@ class CardPage(QWidget):
         self._refresh()
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, tr("Choose a card file"), "", tr("Amanat cards (*.card *.json);;All files (*)")
-        )
-        if name:
-            try:
-                self.load(read_card_file(Path(name)))
-            except OSError as exc:
-                self.show_problem(error_text(exc))
+        path = choose_card_path(self, tr("Choose a card file"))
+        if path is not None:
+            self.load_file(path)
+
+    def load_file(self, path: Path) -> None:
+        """Show the card in ``path``: a card file or a PNG/JPEG picture of its QR code."""
+        self._show_card(lambda: read_card_file(path))
 
     def load(self, data: bytes) -> None:
         """Show the card in ``data`` (or why it cannot be used)."""
+        self._show_card(lambda: card_from_bytes(data))
+
+    def _show_card(self, read: Callable[[], Card]) -> None:
         self.card = None
         self.compared.setChecked(False)
         try:
-            card = parse(data)
-        except InvalidCard as exc:
+            card = read()
+        except AmanatError as exc:
             self.details.setVisible(False)
             self.show_problem(exc.message())
             self._refresh()

@@ -49,7 +49,12 @@ def open_shell(make_shell: Any, folder: Path, lang: str = "en") -> AppShell:
 def shown_dialog(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> MyCardDialog:
     """Trigger File › My card… and return the dialog it would have shown."""
     seen: list[QDialog] = []
-    monkeypatch.setattr(dialogs, "run_and_destroy", lambda d: seen.append(d) or 0)
+
+    def record(dialog: QDialog) -> int:
+        seen.append(dialog)
+        return 0
+
+    monkeypatch.setattr(dialogs, "run_and_destroy", record)
     assert window.my_card_action.isEnabled()
     window.my_card_action.trigger()
     assert len(seen) == 1 and isinstance(seen[0], MyCardDialog)
@@ -177,7 +182,12 @@ def test_coordinator_enrolls_a_volunteer_from_the_qr_png(
     assert coordinator is not None
     page = coordinator.volunteers_page
     compared: list[str] = []
-    monkeypatch.setattr(page, "ask_comparison", lambda card: compared.append(card.name) or True)
+
+    def ask(card: Any) -> bool:
+        compared.append(card.name)
+        return True
+
+    monkeypatch.setattr(page, "ask_comparison", ask)
     assert page.enroll_file(png)
     assert compared == ["Berik"]
     assert page.table.rowCount() == 1

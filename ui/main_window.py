@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import LANGUAGES, current_language, tr
+from intake.vault import Vault
 from intake.vault.app_settings import autolock_minutes
 from ui import dialogs
 from ui.about import AboutDialog
@@ -202,6 +203,7 @@ class MainWindow(QMainWindow):
         flow = FirstRunFlow(self.session, step)
         flow.language_chosen.connect(self._language)
         flow.finished.connect(self.show_workspace)
+        flow.demo_requested.connect(self.open_demo)
         self._show(flow)
 
     def show_unlock(self) -> None:
@@ -224,6 +226,22 @@ class MainWindow(QMainWindow):
 
             workspace = Workspace(self.session)
             self._show(workspace, workspace=workspace)
+
+    def open_demo(self) -> None:
+        """Build the demo vaults with progress, then open the role the person chose."""
+        from ui.setup.demo_dialog import DemoDialog
+
+        dialog = DemoDialog(self)
+        dialog.opened.connect(self._demo_opened)
+        dialogs.run_and_destroy(dialog)
+
+    def _demo_opened(self, vault: Vault) -> None:
+        if self.session.is_unlocked:  # cannot happen from the first screen; never mix vaults
+            vault.close()
+            return
+        self.session.switch_to(vault.path)
+        self.session.attach(vault)
+        self.show_workspace()
 
     @property
     def first_run_step(self) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.core.vaults import unlock_vault
-from intake.demo import demo_passphrase_for
+from intake.demo import demo_passphrase_for, other_demo_vault
 from intake.errors import VaultDamaged
 from intake.i18n import tr
 from intake.vault import Vault
@@ -100,6 +100,10 @@ class UnlockPage(QWidget):
         self.rescue_button.setVisible(False)  # offered only when the database is damaged
         self.rescue_button.clicked.connect(self.rescue)
         layout.addWidget(self.rescue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.switch_demo_button = QPushButton()  # only on a demo vault: try the other role
+        self.switch_demo_button.setVisible(False)
+        self.switch_demo_button.clicked.connect(self.switch_demo)
+        layout.addWidget(self.switch_demo_button, 0, Qt.AlignmentFlag.AlignLeft)
         centred = QHBoxLayout()  # stretches, not an alignment: an aligned widget gets its size
         centred.addStretch(1)  # hint, not the height its wrapped labels need (text was cut off)
         centred.addWidget(box)
@@ -127,8 +131,26 @@ class UnlockPage(QWidget):
                     passphrase="\u2066" + demo.replace(" ", "\u00a0") + "\u2069",
                 )
             )
+        other = other_demo_vault(self.session.path)
+        self.switch_demo_button.setVisible(other is not None)
+        if other is not None:
+            self.switch_demo_button.setText(
+                tr("Open the demo coordinator instead")
+                if other[0] == "coordinator"
+                else tr("Open the demo volunteer instead")
+            )
         # wrapped text set after layout: reserve its full height so no line is clipped
         self.notice.setMinimumHeight(self.notice.heightForWidth(self.NOTICE_WIDTH))
+
+    def switch_demo(self) -> None:
+        """Work on the other demo vault (volunteer ↔ coordinator); only while locked."""
+        other = other_demo_vault(self.session.path)
+        if other is None or self.job is not None or self.session.is_unlocked:
+            return
+        self.session.switch_to(other[1])
+        self.message.setText("")
+        self.refresh_notice()
+        self.focus_passphrase()
 
     def focus_passphrase(self) -> None:
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)

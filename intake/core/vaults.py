@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from crypto.kdf import Argon2Params
-    from intake.demo import Demo
+    from intake.demo import Demo, DemoProgress
     from intake.vault import Vault
 
 
@@ -59,8 +59,16 @@ def check_new_passphrase(passphrase: str, name: str = "") -> None:
         )
 
 
-def create_demo(folder: Path) -> Demo:
-    """The demo vaults (fictional testimonies, shared passphrase shown on screen) in ``folder``.
+def new_demo_folder() -> Path:
+    """A new, empty folder for the demo vaults (a temporary one: never the real vault's)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="amanat-demo-"))
+
+
+def create_demo(folder: Path, progress: DemoProgress | None = None) -> Demo:
+    """The demo vaults (fictional testimonies, shared passphrase shown on screen) in ``folder``:
+    a volunteer's, and a coordinator's that already received the volunteer's final testimonies.
 
     They are made with the minimum Argon2id cost, a low fixed cost on purpose: the demo
     passphrase is shown on screen and written beside the demo vaults, so a higher cost would
@@ -68,4 +76,6 @@ def create_demo(folder: Path) -> Demo:
     from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
     from intake.demo import create_demo as make
 
-    return make(folder, Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS))
+    return make(
+        folder, Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS), progress
+    )

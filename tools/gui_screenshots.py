@@ -30,13 +30,14 @@ SCREENS = (
     "list",
     "editor",
     "victims",
+    "consent",
     "attachments",
     "history",
     "export",
     "mycard",
     "about",
 )
-EDITOR_TABS = {"editor": 0, "victims": 2, "attachments": 5, "history": 6}
+EDITOR_TABS = {"editor": 0, "victims": 2, "consent": 4, "attachments": 5, "history": 6}
 
 
 def seed(folder: Path) -> None:

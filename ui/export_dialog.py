@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -64,6 +65,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle(tr("Export to coordinator"))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        # the dialog grows with the result text instead of squeezing the choices above it
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
         people = QGroupBox(tr("Coordinators"))
         people_layout = QVBoxLayout(people)
@@ -100,10 +103,10 @@ class ExportDialog(QDialog):
 
         where = QGroupBox(tr("Destination folder"))
         where_layout = QHBoxLayout(where)
-        self.folder = QLineEdit()
-        self.folder.setReadOnly(True)
+        self.folder = QLineEdit()  # typed or chosen; must name an existing folder
         self.folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path
-        self.folder.setPlaceholderText(tr("For example a USB stick"))
+        self.folder.setPlaceholderText(tr("Type a folder or choose one, e.g. a USB stick"))
+        self.folder.textChanged.connect(lambda _t: self._refresh())
         choose = QPushButton(tr("Choose folder…"))
         choose.clicked.connect(self.choose_folder)
         where_layout.addWidget(self.folder, 1)
@@ -165,15 +168,25 @@ class ExportDialog(QDialog):
         self.folder.setText(str(folder))
         self._refresh()
 
+    def destination(self) -> Path | None:
+        """The folder typed or chosen (``~`` expanded), or None while the box is empty."""
+        text = self.folder.text().strip()
+        return Path(text).expanduser() if text else None
+
     def _refresh(self) -> None:
-        ready = bool(self.chosen_recipients() and self.folder.text()) and self.job is None
+        ready = bool(self.chosen_recipients() and self.destination()) and self.job is None
         self.export_button.setEnabled(ready and self.result_info is None)
 
     # ---- export ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        recipients, folder = self.chosen_recipients(), Path(self.folder.text())
-        if not recipients or not self.folder.text() or self.job is not None:
+        recipients, folder = self.chosen_recipients(), self.destination()
+        if not recipients or folder is None or self.job is not None:
+            return
+        if not folder.is_dir():  # a typo must not become a file name beside the folder
+            self.message.setText(
+                tr("The folder {path} does not exist. Check it or choose one.", path=folder)
+            )
             return
         vault, selection = self.session.vault, self.selection()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []

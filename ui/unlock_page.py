@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -154,6 +155,18 @@ class UnlockPage(QWidget):
 
     def focus_passphrase(self) -> None:
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The passphrase field has the focus whenever this screen appears (at start-up too,
+        where the window is shown after the page was built), so typing goes straight in."""
+        super().showEvent(event)
+        if self.job is None:
+            self.focus_passphrase()
+            QTimer.singleShot(0, self._focus_if_shown)
+
+    def _focus_if_shown(self) -> None:
+        if self.isVisible() and self.job is None:
+            self.focus_passphrase()
 
     def unlock(self) -> None:
         passphrase = self.passphrase.text()

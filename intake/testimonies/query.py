@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
 from intake.i18n import tr
 from intake.names.keys import loose_key, search_keys
+from intake.names.scripts import spelling_for_language
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.records import TestimonySummary
 
@@ -267,14 +268,24 @@ class _Query:
         return list(self.conn.execute(sql, (*args, self.limit)).fetchall())
 
 
+def _spellings(item: object) -> dict[str, str]:
+    """One victim's entry of the index: spellings by script, or (rows written before the
+    spellings were kept) the one name shown."""
+    if isinstance(item, dict):
+        return {str(k): v for k, v in item.items() if isinstance(v, str) and v}
+    return {"shown": str(item)} if item else {}
+
+
 def summary(row: Any) -> TestimonySummary:
+    spellings = [_spellings(item) for item in json.loads(str(row[4]))]
     return TestimonySummary(
         id=str(row[0]),
         status=row[1],
         version_no=int(row[2]),
         interview_date=row[3],
-        victim_names=[str(n) for n in json.loads(str(row[4]))],
+        victim_names=[spelling_for_language(s, "en") for s in spellings],
         updated=str(row[5]),
+        victim_spellings=spellings,
     )
 
 

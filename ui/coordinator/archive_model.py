@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.i18n import tr
+from intake.i18n import current_language, tr
 from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
 from intake.testimonies.store import TestimonySummary
 from ui.coordinator.common import ltr, start_job
@@ -125,7 +125,7 @@ class ArchiveModel(QAbstractTableModel):
         if column == 1:
             return ltr(row.interview_date or "")
         if column == 2:
-            return " · ".join(row.victim_names)
+            return " · ".join(row.victim_names_in(current_language()))
         return ltr(row.updated.replace("T", " ")[:16])
 
     def summary(self, row: int) -> TestimonySummary:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -65,8 +64,6 @@ class ExportDialog(QDialog):
         self.setWindowTitle(tr("Export to coordinator"))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
-        # the dialog grows with the result text instead of squeezing the choices above it
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
         people = QGroupBox(tr("Coordinators"))
         people_layout = QVBoxLayout(people)
@@ -149,6 +146,22 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         self._refresh()
 
+    def say(self, text: str) -> None:
+        """Show ``text`` under the choices. The dialog grows to the height everything needs
+        at its width (wrapped lines included), so the choices above are never squeezed."""
+        self.message.setText(text)
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
+
     # ---- choices --------------------------------------------------------------------------
 
     def chosen_recipients(self) -> list[str]:
@@ -184,7 +197,7 @@ class ExportDialog(QDialog):
         if not recipients or folder is None or self.job is not None:
             return
         if not folder.is_dir():  # a typo must not become a file name beside the folder
-            self.message.setText(
+            self.say(
                 tr("The folder {path} does not exist. Check it or choose one.", path=folder)
             )
             return
@@ -206,7 +219,7 @@ class ExportDialog(QDialog):
                 recipients, folder, selection=selection, ids=ids, progress=step
             )
 
-        self.message.setText(tr("Writing the bundle…"))
+        self.say(tr("Writing the bundle…"))
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.session.job_started()
@@ -216,7 +229,7 @@ class ExportDialog(QDialog):
     def cancel(self) -> None:
         if self.job is not None:
             self.cancel_requested = True
-            self.message.setText(tr("Stopping…"))
+            self.say(tr("Stopping…"))
         else:
             self.reject()
 
@@ -242,11 +255,11 @@ class ExportDialog(QDialog):
         ]
         if result.sealed:
             lines.append(tr("The exported testimonies are now sealed on this computer."))
-        self.message.setText("\n".join(lines))
+        self.say("\n".join(lines))
         self.cancel_button.setText(tr("Close"))
         self._refresh()
 
     def _failed(self, exc: Exception) -> None:
         self._over()
-        self.message.setText(error_text(exc))
+        self.say(error_text(exc))
         self._refresh()

@@ -197,9 +197,7 @@ class ExportDialog(QDialog):
         if not recipients or folder is None or self.job is not None:
             return
         if not folder.is_dir():  # a typo must not become a file name beside the folder
-            self.say(
-                tr("The folder {path} does not exist. Check it or choose one.", path=folder)
-            )
+            self.say(tr("The folder {path} does not exist. Check it or choose one.", path=folder))
             return
         vault, selection = self.session.vault, self.selection()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []

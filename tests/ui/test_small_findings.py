@@ -26,6 +26,7 @@ from tests.conftest import PASSPHRASE, REPO, create_closed_vault
 from tests.ui.conftest import DialogRecorder, leave, type_text
 from ui import dialogs
 from ui.coordinator import share_dialog
+from ui.editor.field_widgets import LineField, ListField
 from ui.export_dialog import ExportDialog
 from ui.shell import AppShell
 from ui.workspace.testimony_model import COLUMNS
@@ -131,9 +132,7 @@ def test_save_pdf_defaults_to_the_shareable_version_and_says_where(
     monkeypatch.setattr(dialogs, "confirm", questions.confirm)
     monkeypatch.setattr(dialogs, "show_info", questions.show_info)
     target = tmp_path / "out.pdf"
-    monkeypatch.setattr(
-        share_dialog.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     printed: list[bool] = []
     real_save = share_dialog.save_pdf
 
@@ -231,6 +230,7 @@ def test_a_prc_id_problem_does_not_move_the_fields_below(
     settle(qtbot)
     fields = editor.field_editors()
     prc, date = fields["/victims/0/prc_id"], fields["/victims/0/birth_date"]
+    assert isinstance(prc, LineField) and isinstance(date, LineField)
     below = [
         fields["/victims/0/hometown"],
         fields["/victims/0/prc_id"],
@@ -261,6 +261,7 @@ def test_consent_tab_keeps_the_partner_hint_under_its_box(
     settle(qtbot)
     fields = editor.field_editors()
     partners = fields["/consent/share_with"]
+    assert isinstance(partners, ListField)
     hint = partners.help_label
     assert 0 <= top_of(hint) - (top_of(partners.edit) + partners.edit.height()) <= 12
     assert hint.height() <= hint.heightForWidth(hint.width()) + 4  # not stretched: no text

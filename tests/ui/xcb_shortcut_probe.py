@@ -28,7 +28,7 @@ def record(dialog: QDialog) -> int:
 
 
 def main() -> None:
-    dialogs.run_and_destroy = record  # type: ignore[assignment]
+    dialogs.run_and_destroy = record
     app = create_application()
     folder = Path(sys.argv[1])
     shell = build_shell(folder, "en", Preferences(Path(sys.argv[2])))

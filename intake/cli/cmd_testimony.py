@@ -74,6 +74,8 @@ def register(sub: Any) -> None:
     p.add_argument("--hometown", metavar="PLACE")
     p.add_argument("--ethnicity", metavar="CODE")
     p.add_argument("--victim-status", metavar="CODE")
+    p.add_argument("--level", choices=("unverified", "corroborated", "verified"))
+    p.add_argument("--by-level", action="store_true", help=tr("verified first, then corroborated"))
     p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
     p.set_defaults(func=cmd_search)
 
@@ -94,8 +96,10 @@ def _print_problems(problems: list[Problem]) -> None:
         err(f"  {kind}: {problem.message}")
 
 
-def _summary_json(s: TestimonySummary) -> dict[str, Any]:
+def _summary_json(s: TestimonySummary, level: str | None) -> dict[str, Any]:
+    extra = {} if level is None else {"level": level}
     return {
+        **extra,
         "id": s.id,
         "status": s.status,
         "version": s.version_no,
@@ -105,16 +109,29 @@ def _summary_json(s: TestimonySummary) -> dict[str, Any]:
     }
 
 
-def _print_summaries(items: list[TestimonySummary], as_json: bool, empty: str) -> None:
+def _print_summaries(
+    items: list[TestimonySummary],
+    as_json: bool,
+    empty: str,
+    levels: dict[str, str] | None = None,
+) -> None:
     if as_json:
-        print_json([_summary_json(s) for s in items])
+        print_json([_summary_json(s, levels.get(s.id) if levels else None) for s in items])
         return
     if not items:
         out(empty)
     for s in items:
         status = tr("final") if s.status == "final" else tr("draft")
         names = ", ".join(n for n in s.victim_names if n) or "-"
-        out(f"{s.id}  {status:<6}  v{s.version_no:<3}  {s.interview_date or '-':<10}  {names}")
+        level = ""
+        if levels is not None:
+            from intake.review.store import level_label
+
+            level = f"  {level_label(levels.get(s.id, 'unverified'))}"
+        out(
+            f"{s.id}  {status:<6}  v{s.version_no:<3}  {s.interview_date or '-':<10}"
+            f"{level}  {names}"
+        )
 
 
 def _version_json(info: VersionInfo, intact: bool | None) -> dict[str, Any]:
@@ -136,40 +153,19 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
     return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
 
 
-def _value_text(form: FormDefinition, vocabulary: str | None, value: object) -> str:
-    from intake.forms.definitions import PART_IDS
+def _print_content(
+    form: FormDefinition, content: dict[str, Any], review: tuple[Any, Any] | None = None
+) -> None:
+    from intake.review.view import review_section
+    from intake.testimonies.render import content_lines, render_content
 
-    if isinstance(value, bool):
-        return tr("yes") if value else tr("no")
-    if isinstance(value, str):
-        return form.choice_label(vocabulary, value) if vocabulary else value
-    if isinstance(value, list):
-        return ", ".join(_value_text(form, vocabulary, v) for v in value)
-    if isinstance(value, dict):
-        parts = []
-        order = {part: i for i, part in enumerate(PART_IDS)}
-        for key, part in sorted(value.items(), key=lambda kv: order.get(str(kv[0]), 99)):
-            text = _value_text(form, None, part)
-            parts.append(f"{form.part_label(str(key))}: {text}")
-        return "; ".join(parts)
-    return str(value)
-
-
-def _print_content(form: FormDefinition, content: dict[str, Any]) -> None:
-    for section in form.sections:
-        value = content.get(section.id)
-        entries = value if isinstance(value, list) else [value]
-        for number, entry in enumerate(entries, 1):
-            if not isinstance(entry, dict) or not entry:
-                continue
-            title = section.label_in()
-            if section.repeatable:
-                title = tr("{item} {number}", item=section.item_label_in(), number=number)
-            out(f"== {title}")
-            for fdef in section.fields:
-                if fdef.id in entry:
-                    text = _value_text(form, fdef.vocabulary, entry[fdef.id])
-                    out(f"{fdef.label_in()}: {text}")
+    sections = render_content(form, content)
+    if review is not None and (review[0] is not None or review[1]):
+        victims = content.get("victims")
+        count = len(victims) if isinstance(victims, list) else 0
+        sections.append(review_section(form, review[0], review[1], count))
+    for line in content_lines(sections):
+        out(line)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -222,8 +218,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             hometown=args.hometown,
             ethnicity=args.ethnicity,
             victim_status=args.victim_status,
+            level=args.level,
+            by_level=args.by_level,
         )
-    _print_summaries(items, args.json, tr("Nothing found."))
+        levels = core.reviews.levels(s.id for s in items)
+    _print_summaries(items, args.json, tr("Nothing found."), levels)
     return 0
 
 
@@ -241,6 +240,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
         history = [(info, _intact(store, info)) for info in store.versions(args.id)]
         attachments = core.attachments.list(args.id)
+        review = (core.reviews.get(args.id), core.reviews.references(args.id))
     intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
     if args.json:
         print_json(
@@ -264,11 +264,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         out(tr("Signature") + f": {verdict}")
     if t.prev_hash:
         out(tr("Previous version hash") + f": {t.prev_hash}")
-    _print_content(form_for(t.form_ref), t.content)
+    _print_content(form_for(t.form_ref), t.content, review)
     if attachments:
         out("== " + tr("Attachments"))
+        from intake.testimonies.render import size_text
+
         for a in attachments:
-            out(f"{a.filename}  {a.media_type}  {a.size}  sha256:{a.sha256}")
+            out(f"{a.filename}  {a.media_type}  {size_text(a.size)}  sha256:{a.sha256}")
     return 0 if intact is not False else AUDIT_BROKEN_EXIT
 
 

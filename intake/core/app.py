@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from intake.cards.card_files import MyCard
     from intake.cards.registry import CardRegistry
     from intake.duplicates.finder import DuplicateFinder
+    from intake.review.store import ReviewStore
     from intake.sharing.export import Format, ShareOptions, ShareReport
     from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.store import TestimonyStore
@@ -29,6 +30,34 @@ if TYPE_CHECKING:
     from intake.vault.audit import AuditLog
 
 Progress = Callable[[int, int], None]  # (done, total) of the current item
+VIEW_MAX_BYTES = 40 << 20  # an attachment shown inside the app is read whole into memory
+# A decoded image takes 4 bytes a pixel: 50 million pixels are 200 MB. A small file can claim
+# far more (a "decompression bomb"), so the size in its header is checked before decoding.
+VIEW_MAX_PIXELS = 50_000_000
+
+
+def check_image_size(width: int, height: int) -> None:
+    """Refuse to decode an image whose header gives no size or more than VIEW_MAX_PIXELS."""
+    from intake.testimonies.errors import ImageTooLarge, ImageUnreadable
+
+    if width <= 0 or height <= 0:
+        raise ImageUnreadable()
+    if width * height > VIEW_MAX_PIXELS:
+        raise ImageTooLarge(width=width, height=height, limit=VIEW_MAX_PIXELS // 1_000_000)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """One attached file as the record view lists it; ``version``: the newest version of the
+    testimony when the file was added here (imported or attached), None if none was older."""
+
+    testimony_id: str
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    added: str
+    version: int | None
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,12 @@ class AmanatCore:
         return DuplicateFinder(self.vault)
 
     @property
+    def reviews(self) -> ReviewStore:
+        from intake.review.store import ReviewStore
+
+        return ReviewStore(self.vault)
+
+    @property
     def audit(self) -> AuditLog:
         from intake.vault.audit import AuditLog
 
@@ -103,6 +138,53 @@ class AmanatCore:
         if qr_path is not None:
             save_public_file(qr_path, mine.qr_png, overwrite=overwrite)
         return mine
+
+    # ---- attachments ----------------------------------------------------------------------
+
+    def attachment_rows(self, testimony_id: str) -> list[AttachmentRow]:
+        """The testimony's files with the version each arrived with (for the record view)."""
+        versions = [(v.version_no, v.created) for v in self.testimonies.versions(testimony_id)]
+        rows = []
+        for a in self.attachments.list(testimony_id):
+            older = [n for n, created in versions if created <= a.added]
+            version = max(older) if older else None
+            rows.append(
+                AttachmentRow(
+                    testimony_id, a.sha256, a.size, a.media_type, a.filename, a.added, version
+                )
+            )
+        return rows
+
+    def read_attachment(self, sha256: str, max_bytes: int = VIEW_MAX_BYTES) -> bytes:
+        """A stored file whole, in memory, to show it inside the app (an image); checked
+        against its SHA-256. Refuses a file larger than ``max_bytes`` before reading it."""
+        from intake.testimonies.errors import FileTooLargeToShow
+
+        with self.attachments.open(sha256) as reader:
+            size = reader.size
+            if size > max_bytes:
+                raise FileTooLargeToShow(limit_mib=max_bytes >> 20)
+            return reader.read()
+
+    def save_attachment(self, sha256: str, path: Path) -> int:
+        """Write a stored file to ``path`` (the person chose it, after a warning that the copy
+        is not encrypted): owner-only, atomic, checked against its SHA-256 as it streams; a
+        damaged file leaves nothing behind. Returns the byte count."""
+        from intake.bundles import files
+
+        part = files.open_part(path, private=True, overwrite=True)
+        written = 0
+        try:
+            with self.attachments.open(sha256) as reader:
+                while chunk := reader.read(1 << 20):
+                    part.write(chunk)
+                    written += len(chunk)
+            files.flush(part, path)
+            files.publish(path)
+        except BaseException:
+            files.discard(part, path)
+            raise
+        return written
 
     # ---- bundles ----------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 ``render_testimony`` prints a ``TestimonyView`` (testimony_view.py) with the form definition it
 was written with, in one language: every section and field with its label, names in all their
-scripts, attachments with size and SHA-256, the version history and, when known, the bundles
+scripts, the coordinator's review (verification level, external references; in a coordinator's
+vault), attachments with size and SHA-256, the version history and, when known, the bundles
 the record was received in. Every page carries an integrity footer (record hash, author
 fingerprint, signature status, bundle provenance, page N of M) and a QR code of the record hash,
 so a printed page can be checked against the record in a vault. ``redacted=True`` prints a copy
@@ -19,11 +20,13 @@ from reportlab.pdfgen.canvas import Canvas
 from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, N_, is_rtl, ntr, tr
 from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
-from intake.pdf.filled_fields import ValuePart, row_blocks, value_parts
+from intake.pdf.filled_fields import row_blocks, value_parts, withheld_part
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
 from intake.pdf.testimony_view import TestimonyView
+from intake.review.view import review_section
 from intake.sharing.redaction import NameScrubber, redact
+from intake.testimonies.render import ValuePart, item_heading
 
 FOOTER_SIZE = 6.8
 # The record QR is upper case so that it fits QR's alphanumeric mode (5.5 bits a character):
@@ -126,7 +129,7 @@ def _section_blocks(
         blocks += row_blocks(text, "", [ValuePart("—", muted=True)], width)
     for n, entry in enumerate(entries, start=1):
         if section.repeatable:
-            item = f"{section.item_label_in(lang)} {n}"
+            item = item_heading(section, n, len(entries), lang)
             blocks.append(heading_block(text, [(lang, item)], width, 10.5))
         for fdef in section.fields:
             parts = value_parts(form, fdef, entry.get(fdef.id), lang)
@@ -155,6 +158,25 @@ def _attachment_blocks(
             ValuePart(att.sha256, "SHA-256"),
         ]
         blocks += row_blocks(text, tr("Attachment {n}", lang=lang, n=n), parts, width)
+    return blocks
+
+
+def _review_blocks(
+    text: FormText, form: FormDefinition, view: TestimonyView, redacted: bool, width: float
+) -> list[Block]:
+    """The coordinator's review; a redacted copy leaves out the free-text note and sources."""
+    lang = text.langs[0]
+    if view.review is None:
+        return []
+    victims = view.content.get("victims")
+    count = len(victims) if isinstance(victims, list) else 0
+    section = review_section(form, view.review.review, view.review.references, count, lang)
+    blocks = [heading_block(text, [(lang, section.label)], width, 12.0)]
+    for shown in section.groups[0].fields:
+        parts = list(shown.parts)
+        if redacted and shown.key in ("review/note", "review/sources"):
+            parts = [withheld_part(lang)]
+        blocks += row_blocks(text, shown.label, parts, width)
     return blocks
 
 
@@ -235,6 +257,7 @@ def testimony_blocks(
     blocks = _summary_blocks(text, view, redacted, width)
     for section in form.sections:
         blocks += _section_blocks(text, form, section, content.get(section.id), width)
+    blocks += _review_blocks(text, form, view, redacted, width)
     blocks += _attachment_blocks(text, view, scrub, width)
     blocks += _version_blocks(text, view, width)
     blocks += _provenance_blocks(text, view, width)

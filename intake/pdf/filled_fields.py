@@ -1,9 +1,8 @@
 """The printed shape of each filled-in field: label in one column, the value in the other.
 
-``value_parts`` turns one stored value into what a reader sees, by field type: the vocabulary
-label of a choice in the chosen language, "Yes"/"No", a date range as words, one line per
-script for a name (Latin, Cyrillic, Arabic script, Chinese, then aliases), local and Chinese
-names per level of a hometown, one line per list item. Each value paragraph takes its direction
+``value_parts`` turns one stored value into what a reader sees, with the same value naming as
+the record view and ``amanat testimony show`` (intake/testimonies/render.py), plus "withheld"
+for what a redacted copy leaves out. Each value paragraph takes its direction
 from its own text, so a Uyghur name is right to left on an English page. ``row_blocks`` lays
 a label and its parts out as page blocks: long values (the narrative) become one block per
 line so they flow over pages; the label stays with the first line.
@@ -12,18 +11,18 @@ line so they flow over pages; the label stays with the first line.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intake.forms.definitions import HOMETOWN_LEVELS, NAME_SCRIPTS, FieldDef, FormDefinition
-from intake.forms.fuzzy_dates import DateFormatError, parse_date_range
+from intake.forms.definitions import FieldDef, FormDefinition
 from intake.i18n import is_rtl, tr
 from intake.pdf.bidi_levels import BaseDirection
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import Block, Frame
 from intake.pdf.text import Line, draw, layout, text_height
 from intake.sharing.redaction import Withheld
+from intake.testimonies import render
+from intake.testimonies.render import ValuePart
 
 LABEL_SIZE = 8.5
 VALUE_SIZE = 9.5
@@ -33,90 +32,18 @@ PART_SHARE = 0.22  # of the value column, when a value has named parts
 GAP = 10.0
 ROW_PAD = 4.0
 RULE_GREY = (0.8, 0.8, 0.8)
-EMPTY = "—"
-
-
-@dataclass(frozen=True)
-class ValuePart:
-    """One piece of a printed value: an optional part label ("Cyrillic") and the text."""
-
-    text: str
-    label: str | None = None
-    muted: bool = False  # grey: "not given", "withheld"
 
 
 def withheld_part(lang: str) -> ValuePart:
     return ValuePart(tr("Withheld in this redacted copy", lang=lang), muted=True)
 
 
-def _date_range(value: str, lang: str) -> str:
-    try:
-        span = parse_date_range(value)
-    except DateFormatError:
-        return value
-    if span.start and span.end:
-        return tr("{start} to {end}", lang=lang, start=str(span.start), end=str(span.end))
-    if span.start:
-        return tr("since {start}", lang=lang, start=str(span.start))
-    return tr("until {end}", lang=lang, end=str(span.end))
-
-
-def _choice(form: FormDefinition, fdef: FieldDef, code: object, lang: str) -> str:
-    return form.choice_label(fdef.vocabulary or "", str(code), lang)
-
-
-def _names(form: FormDefinition, value: Mapping[str, Any], lang: str) -> list[ValuePart]:
-    parts = [
-        ValuePart(value[script], form.part_label(script, lang))
-        for script in NAME_SCRIPTS
-        if isinstance(value.get(script), str) and value[script].strip()
-    ]
-    aliases = [a for a in value.get("aliases") or [] if isinstance(a, str) and a.strip()]
-    if aliases:
-        parts.append(ValuePart("\n".join(aliases), form.part_label("aliases", lang)))
-    return parts
-
-
-def _hometown(form: FormDefinition, value: Mapping[str, Any], lang: str) -> list[ValuePart]:
-    parts: list[ValuePart] = []
-    for level in HOMETOWN_LEVELS:
-        names = value.get(level)
-        if not isinstance(names, Mapping):
-            continue
-        spelled = [names[k] for k in ("local", "zh") if isinstance(names.get(k), str)]
-        spelled = [s for s in spelled if s.strip()]
-        if spelled:
-            parts.append(ValuePart("\n".join(spelled), form.part_label(level, lang)))
-    return parts
-
-
 def value_parts(form: FormDefinition, fdef: FieldDef, value: Any, lang: str) -> list[ValuePart]:
-    """What the reader sees for ``value`` of ``fdef``, labels in ``lang``."""
+    """What the reader sees for ``value`` of ``fdef`` (intake/testimonies/render.py), or
+    "withheld" for a value a redacted copy leaves out."""
     if isinstance(value, Withheld):
         return [withheld_part(lang)]
-    parts: list[ValuePart] = []
-    kind = fdef.type
-    if value is None or value == "" or value == [] or value == {}:
-        parts = []
-    elif kind == "boolean" and isinstance(value, bool):
-        parts = [ValuePart(tr("Yes", lang=lang) if value else tr("No", lang=lang))]
-    elif kind == "choice":
-        parts = [ValuePart(_choice(form, fdef, value, lang))]
-    elif kind == "multichoice" and isinstance(value, list):
-        parts = [ValuePart(", ".join(_choice(form, fdef, v, lang) for v in value))]
-    elif kind == "date_range" and isinstance(value, str):
-        parts = [ValuePart(_date_range(value, lang))]
-    elif kind == "names" and isinstance(value, Mapping):
-        parts = _names(form, value, lang)
-    elif kind == "hometown" and isinstance(value, Mapping):
-        parts = _hometown(form, value, lang)
-    elif kind == "list" and isinstance(value, list):
-        parts = [ValuePart("\n".join(f"• {item}" for item in value if str(item).strip()))]
-    elif isinstance(value, str):
-        parts = [ValuePart(value)]
-    else:  # a value of the wrong shape (validated content never has one): print it as text
-        parts = [ValuePart(str(value))]
-    return parts or [ValuePart(EMPTY, muted=True)]
+    return render.value_parts(form, fdef, value, lang)
 
 
 def value_direction(value: str, lang: str) -> BaseDirection:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from intake.forms.definitions import DEFAULT_FORM, FormRef
+from intake.review.store import Reference, Review
 
 SignatureStatus = Literal["valid", "invalid", "unsigned", "unknown"]
 SIGNATURE_STATUSES: tuple[SignatureStatus, ...] = ("valid", "invalid", "unsigned", "unknown")
@@ -53,6 +54,14 @@ class ProvenanceEntry:
 
 
 @dataclass(frozen=True)
+class ReviewEntry:
+    """A coordinator's review of the record (intake/review/store.py): printed, never signed."""
+
+    review: Review | None  # None: never reviewed (unverified)
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
 class TestimonyView:
     """Everything a printed testimony shows; ``content`` is keyed by section id."""
 
@@ -71,6 +80,8 @@ class TestimonyView:
     attachments: tuple[AttachmentEntry, ...] = ()
     # None: not known (no bundle registry was asked); (): asked, never received in a bundle.
     provenance: tuple[ProvenanceEntry, ...] | None = None
+    # None: not a coordinator's print (no review section); else the review to print.
+    review: ReviewEntry | None = None
 
     def __post_init__(self) -> None:
         if self.signature not in SIGNATURE_STATUSES:

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from intake.pdf.testimony_view import (
     AttachmentEntry,
     ProvenanceEntry,
+    ReviewEntry,
     SignatureStatus,
     TestimonyView,
     VersionEntry,
 )
+from intake.review.store import ReviewStore
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -71,7 +73,16 @@ def testimony_view_from_vault(
         provenance=(
             bundle_provenance(vault, testimony_id) if provenance is None else tuple(provenance)
         ),
+        review=_review(vault, testimony_id),
     )
+
+
+def _review(vault: Vault, testimony_id: str) -> ReviewEntry | None:
+    """The coordinator's review (a volunteer's print has none)."""
+    if vault.identity.role != "coordinator":
+        return None
+    reviews = ReviewStore(vault)
+    return ReviewEntry(reviews.get(testimony_id), tuple(reviews.references(testimony_id)))
 
 
 def bundle_provenance(vault: Vault, testimony_id: str) -> tuple[ProvenanceEntry, ...] | None:

@@ -46,6 +46,9 @@ META_COLUMNS = (
     "finalized",
     "victim_position",
     "names_withheld",
+    "review_level",  # the coordinator's verification level (intake/review/store.py)
+    "review_date",
+    "victim_references",  # this victim's external references, "SOURCE:ENTRY" joined by "; "
 )
 
 
@@ -247,13 +250,18 @@ def csv_rows(
     columns: list[CsvColumn], meta: Mapping[str, object], content: Mapping[str, Any]
 ) -> Iterator[list[str]]:
     """One row per victim of a filtered testimony (one row with empty victim columns when it
-    names no victim). ``meta`` fills META_COLUMNS except ``victim_position``."""
+    names no victim). ``meta`` fills META_COLUMNS except ``victim_position``;
+    ``meta["victim_references"]`` maps a victim's position to its list of references."""
     victims = content.get(VICTIMS_SECTION)
     entries: list[object] = list(victims) if isinstance(victims, list) and victims else [None]
     for position, victim in enumerate(entries, start=1):
         row: list[str] = []
         for column in columns:
-            if not column.section:
+            if not column.section and column.name == "victim_references":
+                references = meta.get(column.name)
+                found = references.get(position) if isinstance(references, Mapping) else None
+                row.append(cell(found if victim else None))
+            elif not column.section:
                 value = position if column.name == "victim_position" and victim else None
                 row.append(cell(meta.get(column.name, value)))
             elif column.section == VICTIMS_SECTION:

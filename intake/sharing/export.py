@@ -20,7 +20,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -34,6 +34,7 @@ from intake.forms.definitions import (
     builtin_form,
 )
 from intake.i18n import tr
+from intake.review.store import DEFAULT_LEVEL, ReviewStore
 from intake.sharing.content import (
     ShareOptions,
     csv_columns,
@@ -112,6 +113,8 @@ class _Shared:
     form: FormRef
     content: dict[str, Any] = field(repr=False)
     names_withheld: bool
+    review: dict[str, Any] = field(default_factory=dict)  # level, date, sources
+    references: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # by victim
 
 
 def _shared(
@@ -123,10 +126,11 @@ def _shared(
     total: int,
 ) -> Iterator[_Shared]:
     default = builtin_form(DEFAULT_FORM.id, DEFAULT_FORM.version)
+    reviews = ReviewStore(store.vault)
     for done, testimony_id in enumerate(ids, start=1):
         item = _one(store, testimony_id, options, report, default)
         if item is not None:
-            yield item
+            yield _with_review(item, reviews)
         if progress is not None:
             progress(done, total)
 
@@ -157,6 +161,26 @@ def _one(
     )
 
 
+def _with_review(item: _Shared, reviews: ReviewStore) -> _Shared:
+    """The coordinator's level, date and sources, and the victims' external references (the
+    reviewer and the note stay in the vault: docs/sharing-format.md, "Review"). A public
+    database entry names the person, so references are left out where names are withheld."""
+    review = reviews.get(item.testimony_id)
+    references: dict[int, list[dict[str, str]]] = {}
+    listed = [] if item.names_withheld else reviews.references(item.testimony_id)
+    for ref in listed:
+        entry = {"source": ref.source, "entry": ref.entry}
+        if ref.url:
+            entry["url"] = ref.url
+        references.setdefault(ref.position, []).append(entry)
+    summary: dict[str, Any] = {
+        "level": review.level if review else DEFAULT_LEVEL,
+        "reviewed": review.reviewed_at if review else None,
+        "sources": list(review.sources) if review else [],
+    }
+    return replace(item, review=summary, references=references)
+
+
 def _write_csv(out: BinaryIO, shared: Iterator[_Shared], options: ShareOptions) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
@@ -172,6 +196,12 @@ def _write_csv(out: BinaryIO, shared: Iterator[_Shared], options: ShareOptions) 
                 "testimony_hash": item.hash,
                 "finalized": item.finalized,
                 "names_withheld": item.names_withheld,
+                "review_level": item.review.get("level"),
+                "review_date": item.review.get("reviewed"),
+                "victim_references": {
+                    n: [f"{r['source']}:{r['entry']}" for r in refs]
+                    for n, refs in item.references.items()
+                },
             }
             for row in csv_rows(columns, meta, item.content):
                 writer.writerow(row)
@@ -210,6 +240,10 @@ def _write_json(
             "form": {"id": item.form.id, "version": item.form.version},
             "names_withheld": item.names_withheld,
             "content": item.content,
+            "review": item.review,
+            "victim_references": [
+                {"victim": n, **r} for n in sorted(item.references) for r in item.references[n]
+            ],
         }
         listed = item.content.get("victims")
         victims += len(listed) if isinstance(listed, list) else 0

@@ -5,15 +5,15 @@ status, victims' ethnicity and status, hometown, interview date range, sending v
 ``fetch_page`` returns rows ``[0, count)`` of the result through ``TestimonyStore.search``;
 callers grow ``count`` geometrically (the Qt model's ``fetchMore``), so the work stays linear.
 The volunteer filter is the set of testimonies that volunteer's bundles brought
-(``record_provenance``). ``differences`` compares two versions' contents field by field.
+(``record_provenance``). Each page carries the verification level of its rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from intake.review.store import ReviewStore
 from intake.testimonies.store import TestimonyStore, TestimonySummary
 from intake.vault import Vault
 
@@ -30,12 +30,15 @@ class ArchiveQuery:
     date_from: str | None = None
     date_to: str | None = None
     volunteer: str | None = None  # sender fingerprint
+    level: str | None = None  # verification level (intake/review/store.py)
+    by_level: bool = False  # verified first instead of newest (or best match) first
 
 
 @dataclass(frozen=True)
 class Page:
     rows: list[TestimonySummary]
     complete: bool  # True when there are no rows after these
+    levels: dict[str, str] = field(default_factory=dict)  # verification level by id
 
 
 def testimonies_from(vault: Vault, sender_fingerprint: str) -> set[str]:
@@ -56,6 +59,8 @@ def fetch_page(store: TestimonyStore, query: ArchiveQuery, count: int) -> Page:
         "hometown": query.hometown or None,
         "date_from": query.date_from or None,
         "date_to": query.date_to or None,
+        "level": query.level or None,
+        "by_level": query.by_level,
     }
     if query.volunteer:
         allowed = testimonies_from(store.vault, query.volunteer)
@@ -63,38 +68,11 @@ def fetch_page(store: TestimonyStore, query: ArchiveQuery, count: int) -> Page:
             return Page([], True)
         found = store.search(query.text, limit=MAX_ROWS, **filters)
         rows = [s for s in found if s.id in allowed]
-        return Page(rows[:count], len(rows) <= count)
+        return _page(store, rows, count)
     rows = store.search(query.text, limit=count + 1, **filters)
-    return Page(rows[:count], len(rows) <= count)
+    return _page(store, rows, count)
 
 
-@dataclass(frozen=True)
-class Difference:
-    path: str  # "victims/1/names/latin"
-    before: str
-    after: str
-
-
-def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        for key in sorted(value):
-            yield from _flatten(value[key], f"{prefix}/{key}" if prefix else str(key))
-    elif isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-        for i, item in enumerate(value, start=1):
-            yield from _flatten(item, f"{prefix}/{i}")
-    elif isinstance(value, list):
-        yield prefix, ", ".join(str(v) for v in value)
-    elif value is None or value == "":
-        return
-    else:
-        yield prefix, str(value)
-
-
-def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Difference]:
-    """Fields added, removed or changed from ``before`` to ``after``, in path order."""
-    old, new = dict(_flatten(before)), dict(_flatten(after))
-    return [
-        Difference(path, old.get(path, ""), new.get(path, ""))
-        for path in sorted(old.keys() | new.keys())
-        if old.get(path, "") != new.get(path, "")
-    ]
+def _page(store: TestimonyStore, rows: list[TestimonySummary], count: int) -> Page:
+    shown = rows[:count]
+    return Page(shown, len(rows) <= count, ReviewStore(store.vault).levels(s.id for s in shown))

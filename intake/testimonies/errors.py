@@ -130,6 +130,25 @@ class AttachmentTooLarge(InvalidInput):
     msgid = N_("The file is too large to attach (at most {limit_mib} MiB).")
 
 
+class FileTooLargeToShow(InvalidInput):
+    msgid = N_(
+        "This file is too large to show inside Amanat (more than {limit_mib} MiB)."
+        " Save a copy to look at it."
+    )
+
+
+class ImageTooLarge(InvalidInput):
+    msgid = N_(
+        "This image is too large to show safely ({width} × {height} pixels; at most {limit}"
+        " million pixels). A file like this can be made to exhaust memory when it is opened."
+        " Save a copy to look at it."
+    )
+
+
+class ImageUnreadable(InvalidInput):
+    msgid = N_("This image cannot be shown: it is damaged or in a format Amanat cannot read.")
+
+
 class AttachmentNotFound(AmanatError):
     msgid = N_("This attachment is not in this vault.")
     exit_code = 8

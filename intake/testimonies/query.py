@@ -5,7 +5,10 @@ A query is split into words; each word matches itself or any of its ASCII transl
 intake/testimonies/index.py); words are ANDed and every term is quoted, so no input is FTS
 syntax. When nothing matches, words are also tried against indexed name keys spelled closely
 (rapidfuzz). Filters: testimony status, interview date range, hometown (a full-text query on
-the ``hometown`` column), victims' ethnicity and status codes. The SQL is chosen by measured
+the ``hometown`` column), victims' ethnicity and status codes, the coordinator's verification
+level (``reviews``, intake/review/store.py; sorting by it is an option). A query that names an
+external reference of a victim (``1234``, ``XJVD:1234``, ``XJVD 1234``; ``victim_references``)
+finds that testimony first, then the full-text hits. The SQL is chosen by measured
 selectivity (number of full-text hits, number of victims with the filtered code), so that a
 common name or a common code never makes SQLite rank or probe every row: few hits are
 ranked by bm25; many hits are listed newest first from the ``updated`` index.
@@ -59,6 +62,8 @@ _VICTIM_PROBE = {
     "status": "EXISTS (SELECT 1 FROM testimony_victims v WHERE v.testimony_id ="
     " i.testimony_id AND +v.status = ?)",
 }
+_LEVEL_RANK = "coalesce((SELECT r.rank FROM reviews r WHERE r.testimony_id = i.testimony_id), 0)"
+LEVEL_RANKS = {"unverified": 0, "corroborated": 1, "verified": 2}  # as intake/review/store.py
 _VICTIM_COUNT = {
     "ethnicity": "SELECT count(*) FROM testimony_victims WHERE ethnicity = ?",
     "status": "SELECT count(*) FROM testimony_victims WHERE status = ?",
@@ -166,6 +171,8 @@ def search(
     hometown: str | None = None,
     ethnicity: str | None = None,
     victim_status: str | None = None,
+    level: str | None = None,
+    by_level: bool = False,
     limit: int = DEFAULT_LIMIT,
     vocabulary: NameVocabulary | None = None,
 ) -> list[TestimonySummary]:
@@ -173,28 +180,66 @@ def search(
 
     Ordered by relevance (bm25) when up to RANK_MAX testimonies match the text, else (and for
     filters alone) most recently changed first. When nothing matches, names spelled closely
-    to the query words are tried once.
+    to the query words are tried once. ``level``: only testimonies at that verification level;
+    ``by_level``: verified first, then corroborated, then unverified. Testimonies whose victims
+    carry an external reference named by ``text`` come first.
     """
     home = match_expression(hometown) if hometown else None
     if hometown and home is None:
         return []
-    plain = _plain_filters(status, date_from, date_to)
+    plain = _plain_filters(status, date_from, date_to, level)
     victims = {col: value for col, value in (("ethnicity", ethnicity), ("status", victim_status))}
-    query = _Query(conn, plain, {c: v for c, v in victims.items() if v}, max(1, limit))
+    wanted = {c: v for c, v in victims.items() if v}
+    query = _Query(conn, plain, wanted, max(1, limit), by_level)
+    referenced = reference_hits(conn, text) if text else []
+    first: list[Any] = []
+    if referenced:
+        where, args = plain
+        only = (
+            [*where, "i.testimony_id IN (SELECT value FROM json_each(?))"],
+            [*args, json.dumps(referenced)],
+        )
+        first = _Query(conn, only, wanted, max(1, limit), by_level).run(None, home)
     rows = query.run(match_expression(text), home)
-    if not rows and text:
+    if not rows and not first and text:
         extra = close_terms(conn, text, vocabulary or NameVocabulary())
         if extra:
             rows = query.run(match_expression(text, extra), home)
-    return [summary(r) for r in rows]
+    seen = {str(r[0]) for r in first}
+    merged = first + [r for r in rows if str(r[0]) not in seen]
+    return [summary(r) for r in merged[: max(1, limit)]]
+
+
+def reference_hits(conn: Any, text: str) -> list[str]:
+    """Ids of testimonies with a victim reference named by ``text``: an entry (``1234``), or a
+    source and entry (``XJVD:1234``, ``XJVD 1234``); case does not matter."""
+    words = text.strip().replace(":", " ").split()
+    if not words or len(words) > 2:
+        return []
+    if len(words) == 1:
+        sql, args = "entry = ? COLLATE NOCASE", [words[0]]
+    else:
+        sql, args = "entry = ? COLLATE NOCASE AND source = ? COLLATE NOCASE", [words[1], words[0]]
+    rows = conn.execute(
+        f"SELECT DISTINCT testimony_id FROM victim_references WHERE {sql}",  # noqa: S608
+        args,
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
 
 
 def _plain_filters(
-    status: str | None, date_from: str | None, date_to: str | None
+    status: str | None, date_from: str | None, date_to: str | None, level: str | None = None
 ) -> tuple[list[str], list[object]]:
     """Conditions on the index row itself (never used to drive the query)."""
     where: list[str] = []
     args: list[object] = []
+    if level:
+        if level not in LEVEL_RANKS:
+            raise InvalidContent(
+                problem=tr("the level must be unverified, corroborated or verified.")
+            )
+        where.append(f"{_LEVEL_RANK} = ?")
+        args.append(LEVEL_RANKS[level])
     if status:
         where.append("+i.status = ?")
         args.append(status)
@@ -217,8 +262,10 @@ class _Query:
         plain: tuple[list[str], list[object]],
         victims: dict[str, str],
         limit: int,
+        by_level: bool = False,
     ) -> None:
         self.conn, self.plain, self.victims, self.limit = conn, plain, victims, limit
+        self.by_level = by_level
         self._counts = {
             col: int(conn.execute(_VICTIM_COUNT[col], (value,)).fetchone()[0])
             for col, value in victims.items()
@@ -262,6 +309,8 @@ class _Query:
             order = "i.updated DESC"
         if fts:
             args.insert(0, fts)
+        if self.by_level:
+            order = f"{_LEVEL_RANK} DESC, {order}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order}, i.doc DESC LIMIT ?"

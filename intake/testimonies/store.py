@@ -447,13 +447,17 @@ class TestimonyStore:
         hometown: str | None = None,
         ethnicity: str | None = None,
         victim_status: str | None = None,
+        level: str | None = None,
+        by_level: bool = False,
         limit: int = query.DEFAULT_LIMIT,
     ) -> Summaries:
         """Search names (any script), places and narrative, with optional filters.
 
         ``status``: 'draft' | 'final'; ``date_from``/``date_to``: fuzzy dates bounding the
         interview date; ``hometown``: any spelling of any hometown level; ``ethnicity`` and
-        ``victim_status``: vocabulary codes of at least one victim.
+        ``victim_status``: vocabulary codes of at least one victim; ``level``: the coordinator's
+        verification level; ``by_level``: verified first. A victim's external reference in
+        ``text`` (``XJVD:1234``) finds its testimony first.
         """
         return query.search(
             self.vault.conn,
@@ -464,6 +468,8 @@ class TestimonyStore:
             hometown=hometown,
             ethnicity=ethnicity,
             victim_status=victim_status,
+            level=level,
+            by_level=by_level,
             limit=limit,
             vocabulary=self._vocabulary,
         )

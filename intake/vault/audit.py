@@ -51,6 +51,9 @@ ACTIONS = frozenset(
         "person_link",  # a coordinator linked two victims as the same person
         "person_dismiss",  # a coordinator dismissed a possible duplicate pair
         "person_undo",  # a coordinator took back a link or dismissal
+        "review",  # a coordinator set a testimony's verification level
+        "reference_add",  # a coordinator linked a victim to an outside entry (e.g. XJVD)
+        "reference_remove",  # and took such a link back
         "rescue",  # this vault was made by rescuing what could be read of a damaged one
     }
 )

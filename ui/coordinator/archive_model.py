@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from intake.i18n import current_language, tr
+from intake.review.store import DEFAULT_LEVEL, level_label
 from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
 from intake.testimonies.store import TestimonySummary
 from ui.coordinator.common import ltr, start_job
@@ -28,7 +29,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class ArchiveModel(QAbstractTableModel):
-    """Rows: testimony summaries; columns: status, interview date, victims, last change."""
+    """Rows: testimony summaries; columns: status, verification level, interview date,
+    victims, last change."""
 
     loaded = Signal()  # rows arrived (first page or more)
     failed = Signal(object)
@@ -39,6 +41,7 @@ class ArchiveModel(QAbstractTableModel):
         self.store = session.core.testimonies
         self.query = ArchiveQuery()
         self._rows: list[TestimonySummary] = []
+        self._levels: dict[str, str] = {}
         self._complete = True
         self._generation = 0
         self._pending = False
@@ -52,6 +55,7 @@ class ArchiveModel(QAbstractTableModel):
         self._generation += 1
         self.beginResetModel()
         self._rows, self._complete = [], False
+        self._levels = {}
         self.endResetModel()
         self._fetch(PAGE)
 
@@ -76,6 +80,7 @@ class ArchiveModel(QAbstractTableModel):
         self.loading = False
         known = len(self._rows)
         new = page.rows[known:]
+        self._levels.update(page.levels)
         if new:
             self.beginInsertRows(QModelIndex(), known, known + len(new) - 1)
             self._rows.extend(new)
@@ -102,14 +107,20 @@ class ArchiveModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
+        return 0 if parent.isValid() else 5
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (tr("Status"), tr("Interview date"), tr("Victims"), tr("Last change"))[section]
+        return (
+            tr("Status"),
+            tr("Review"),
+            tr("Interview date"),
+            tr("Victims"),
+            tr("Last change"),
+        )[section]
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -123,8 +134,10 @@ class ArchiveModel(QAbstractTableModel):
         if column == 0:
             return tr("Final") if row.status == "final" else tr("Draft")
         if column == 1:
-            return ltr(row.interview_date or "")
+            return level_label(self._levels.get(row.id, DEFAULT_LEVEL))
         if column == 2:
+            return ltr(row.interview_date or "")
+        if column == 3:
             return " · ".join(row.victim_names_in(current_language()))
         return ltr(row.updated.replace("T", " ")[:16])
 
@@ -138,4 +151,5 @@ class ArchiveModel(QAbstractTableModel):
         self._generation += 1
         self.beginResetModel()
         self._rows, self._complete = [], True
+        self._levels = {}
         self.endResetModel()

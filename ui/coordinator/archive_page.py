@@ -3,7 +3,8 @@
 Typing in the search box or changing a filter restarts the query after a short pause; the
 model runs it on a worker thread (ui/coordinator/archive_model.py). Filters: testimony
 status, victims' ethnicity and status (the form's vocabularies), hometown (any spelling),
-interview dates from/to (fuzzy: 2018, 2018-03, 2018-03-05) and the volunteer who sent it.
+interview dates from/to (fuzzy: 2018, 2018-03, 2018-03-05), the volunteer who sent it and the
+coordinator's verification level; the list can be sorted with verified testimonies first.
 Actions on the selection: the record view, the victim view, CSV/JSON sharing and PDF.
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from intake.forms.definitions import builtin_form
 from intake.i18n import ntr, tr
+from intake.review.store import LEVELS, level_label
 from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
 from ui.coordinator.archive_model import ID_ROLE, ArchiveModel
@@ -86,6 +88,14 @@ class ArchivePage(QWidget):
         grid.addWidget(self.hometown, 2, 0, 1, 2)
         grid.addWidget(self.date_from, 2, 2)
         grid.addWidget(self.date_to, 2, 3)
+        self.level = self._combo(
+            [("", tr("Any verification level"))] + [(lv, level_label(lv)) for lv in LEVELS]
+        )
+        self.sort = self._combo(
+            [("", tr("Newest or best match first")), ("level", tr("Verified first"))]
+        )
+        grid.addWidget(self.level, 3, 0, 1, 2)
+        grid.addWidget(self.sort, 3, 2, 1, 2)
         layout.addLayout(grid)
 
         self.model = ArchiveModel(session)
@@ -96,9 +106,9 @@ class ArchivePage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
+        for column in (0, 1, 2, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self._emit_current(self.open_requested))
         layout.addWidget(self.table, 1)
@@ -125,7 +135,14 @@ class ArchivePage(QWidget):
         self.timer.timeout.connect(self.run_query)
         for edit in (self.search, self.hometown, self.date_from, self.date_to):
             edit.textChanged.connect(lambda _t: self.timer.start())
-        for combo in (self.status, self.ethnicity, self.victim_status, self.volunteer):
+        for combo in (
+            self.status,
+            self.ethnicity,
+            self.victim_status,
+            self.volunteer,
+            self.level,
+            self.sort,
+        ):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
         self.run_query()
 
@@ -149,6 +166,8 @@ class ArchivePage(QWidget):
             date_from=text(self.date_from),
             date_to=text(self.date_to),
             volunteer=self.volunteer.currentData() or None,
+            level=self.level.currentData() or None,
+            by_level=self.sort.currentData() == "level",
         )
 
     def run_query(self) -> None:

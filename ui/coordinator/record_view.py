@@ -1,20 +1,21 @@
 """The record view and the victim view (dialogs opened from the archive and duplicates).
 
-``RecordDialog`` shows one testimony: its fields (labels from the form definition), its
-provenance (who recorded it, when, which bundle brought which version, whether the signature
-over the stored bytes still holds) and its version history, with the differences between the
-selected version and the one before. ``VictimDialog`` gathers every testimony about one person
-(the victim and everyone linked to them as the same person, intake.duplicates.finder).
+``RecordDialog`` shows one testimony for people: its content rendered from the form
+definition (intake/testimonies/render.py: the editor's labels and value names, victims
+numbered, names per script), the coordinator's review (review_panel.py), its attachments
+(attachments_panel.py), its provenance (who recorded it, when, which bundle brought which
+version, whether the signature over the stored bytes still holds) and its versions, each
+beside the one before it with the fields that changed. ``VictimDialog`` gathers every
+testimony about one person (the victim and everyone linked to them as the same person,
+intake.duplicates.finder).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QListWidget,
-    QPlainTextEdit,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from intake.bundles.history import provenance
-from intake.core.app import AmanatCore
-from intake.i18n import tr
-from intake.testimonies.archive import differences
+from intake.i18n import format_number, isolate_numbers, ntr, tr
 from intake.testimonies.content import form_for
-from ui.coordinator.common import ltr, title_label
+from intake.testimonies.render import changed_fields, display_name, render_content
+from ui.coordinator.attachments_panel import RecordAttachments
+from ui.coordinator.common import help_label, ltr, title_label
+from ui.coordinator.record_content import sections_widget
+from ui.coordinator.review_panel import ReviewPanel
 from ui.session import VaultSession
 
 
@@ -45,70 +48,47 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> QTableWidget:
     return table
 
 
-def content_text(content: dict[str, Any], form_ref: Any) -> str:
-    """Every filled field as 'Section · Field: value' lines."""
-    form = form_for(form_ref)
-    lines: list[str] = []
-    for section in form.sections:
-        value = content.get(section.id)
-        items = value if isinstance(value, list) else [value] if value else []
-        for n, item in enumerate(items, start=1):
-            heading = section.label_in() + (f" {n}" if section.repeatable else "")
-            lines.append(f"— {heading} —")
-            for fdef in section.fields:
-                entry = item.get(fdef.id) if isinstance(item, dict) else None
-                if entry in (None, "", [], {}):
-                    continue
-                if fdef.vocabulary and isinstance(entry, str):
-                    entry = form.choice_label(fdef.vocabulary, entry)
-                elif fdef.vocabulary and isinstance(entry, list):
-                    entry = ", ".join(form.choice_label(fdef.vocabulary, str(e)) for e in entry)
-                elif isinstance(entry, dict):
-                    entry = "; ".join(f"{k}: {v}" for k, v in entry.items() if v)
-                elif isinstance(entry, bool):
-                    entry = tr("Yes") if entry else tr("No")
-                lines.append(f"{fdef.label_in()}: {entry}")
-    return "\n".join(lines)
-
-
 class RecordDialog(QDialog):
-    """Content · Provenance · Versions of one testimony."""
+    """Content · Review · Attachments · Provenance · Versions of one testimony."""
 
     def __init__(self, session: VaultSession, testimony_id: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(tr("Testimony"))
-        self.resize(900, 640)
-        vault = session.vault
-        self.store = AmanatCore(vault).testimonies
+        self.setWindowTitle(tr("Testimony {id}", id=testimony_id[:8]))
+        self.resize(960, 700)
+        self.store = session.core.testimonies
         self.testimony_id = testimony_id
+        self.changed = False
         record = self.store.get(testimony_id)
+        self.form = form_for(record.form_ref)
+        victims = record.content.get("victims")
+        self.victims: list[object] = list(victims) if isinstance(victims, list) else []
         layout = QVBoxLayout(self)
-        layout.addWidget(title_label(" · ".join(self._victims(record.content)) or tr("Testimony")))
+        names = [display_name(v.get("names")) for v in self.victims if isinstance(v, dict)]
+        layout.addWidget(title_label(" · ".join(n for n in names if n) or tr("Testimony")))
         tabs = QTabWidget()
-        self.content = QPlainTextEdit(content_text(record.content, record.form_ref))
-        self.content.setReadOnly(True)
+        self.sections = render_content(self.form, record.content)
+        self.content = sections_widget(self.sections)
         tabs.addTab(self.content, tr("Content"))
+        self.review = ReviewPanel(session, testimony_id, self.form, self.victims)
+        self.review.changed.connect(self._review_changed)
+        tabs.addTab(self.review, tr("Review"))
+        self.attachments = RecordAttachments(session, testimony_id)
+        tabs.addTab(
+            self.attachments,
+            tr("Attachments ({count})", count=format_number(len(self.attachments.rows))),
+        )
         tabs.addTab(self._provenance(session, testimony_id), tr("Provenance"))
         tabs.addTab(self._versions(), tr("Versions"))
         self.tabs = tabs
         layout.addWidget(tabs, 1)
 
-    @staticmethod
-    def _victims(content: dict[str, Any]) -> list[str]:
-        names = []
-        for victim in content.get("victims") or []:
-            spellings = (victim.get("names") or {}) if isinstance(victim, dict) else {}
-            first = next((v for k, v in spellings.items() if k != "aliases" and v), "")
-            if first:
-                names.append(str(first))
-        return names
+    def _review_changed(self) -> None:
+        self.changed = True
 
     def _provenance(self, session: VaultSession, testimony_id: str) -> QWidget:
-        vault = session.vault
-        names = {k.fingerprint: k.card.name for k in AmanatCore(vault).cards.all()}
-        versions = self.store.versions(testimony_id)
+        names = {k.fingerprint: k.card.name for k in session.core.cards.all()}
         rows: list[tuple[str, ...]] = []
-        for info in versions:
+        for info in self.store.versions(testimony_id):
             signed = ""
             if info.status == "final":
                 signed = (
@@ -138,13 +118,12 @@ class RecordDialog(QDialog):
                     ltr(p.bundle_id),
                     names.get(p.sender_fingerprint, ltr(p.sender_fingerprint)),
                     ltr(p.imported_at.replace("T", " ")[:16]),
-                    p.outcome,
+                    outcome_text(p.outcome),
                 )
-                for p in provenance(vault, testimony_id)
+                for p in provenance(session.vault, testimony_id)
             ],
         )
-        splitter = QSplitter()
-        splitter.setOrientation(splitter.orientation().Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(signatures)
         splitter.addWidget(bundles)
         self.signatures, self.bundles = signatures, bundles
@@ -163,49 +142,66 @@ class RecordDialog(QDialog):
                 )
             )
         self.diff = _table([tr("Field"), tr("Before"), tr("After")], [])
+        self.diff.setWordWrap(True)
+        self.diff_note = help_label("")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.diff_note)
+        right_layout.addWidget(self.diff, 1)
         self.version_list.currentRowChanged.connect(self.show_differences)
         splitter = QSplitter()
         splitter.addWidget(self.version_list)
-        splitter.addWidget(self.diff)
-        splitter.setSizes([250, 650])
+        splitter.addWidget(right)
+        splitter.setSizes([230, 700])
         self.version_list.setCurrentRow(len(self._infos) - 1)
         return splitter
 
     def show_differences(self, row: int) -> None:
-        """Differences between version ``row`` and the one before it (all added for v1)."""
+        """Version ``row`` beside the one before it: the fields that changed, as readers see
+        them (every filled field for version 1)."""
         if not 0 <= row < len(self._infos):
             return
         info = self._infos[row]
         after = self.store.get_version(self.testimony_id, info.version_no).content
-        before = (
-            self.store.get_version(self.testimony_id, info.version_no - 1).content
-            if info.version_no > 1
-            else {}
+        previous = info.version_no - 1
+        before = self.store.get_version(self.testimony_id, previous).content if previous else {}
+        found = changed_fields(self.form, before, after)
+        self.diff.setHorizontalHeaderLabels(
+            [
+                tr("Field"),
+                tr("Version {number}", number=previous) if previous else tr("Before"),
+                tr("Version {number}", number=info.version_no),
+            ]
         )
-        found = differences(before, after)
+        self.diff_note.setText(
+            ntr(
+                "{n} field changed from version {before} to {after}.",
+                "{n} fields changed from version {before} to {after}.",
+                len(found),
+                before=previous,
+                after=info.version_no,
+            )
+            if previous
+            else tr("The first version: every field it filled in.")
+        )
         self.diff.setRowCount(len(found))
-        for r, d in enumerate(found):
-            for c, value in enumerate((self.path_label(d.path), d.before, d.after)):
-                self.diff.setItem(r, c, QTableWidgetItem(value))
-        self.diff.resizeColumnsToContents()
+        for r, change in enumerate(found):
+            for c, value in enumerate((change.label, change.before or "—", change.after or "—")):
+                self.diff.setItem(r, c, QTableWidgetItem(isolate_numbers(value)))
+        self.diff.resizeColumnToContents(0)
+        self.diff.resizeRowsToContents()
 
-    def path_label(self, path: str) -> str:
-        """'victims/1/names/latin' → 'Victims 1 · Names · Latin' with the form's labels."""
-        form = form_for(self._infos[-1].form_ref)
-        parts = path.split("/")
-        section = form.section(parts[0])
-        if section is None:
-            return path
-        words = [section.label_in()]
-        rest = parts[1:]
-        if section.repeatable and rest and rest[0].isdigit():
-            words[0] += f" {rest[0]}"
-            rest = rest[1:]
-        if rest:
-            fdef = section.field(rest[0])
-            words.append(fdef.label_in() if fdef else rest[0])
-            words += [form.part_label(p) for p in rest[1:]]
-        return " · ".join(words)
+
+def outcome_text(outcome: str) -> str:
+    """What a bundle did to the record, in words (intake/bundles/history.py codes)."""
+    words = {
+        "new": tr("new testimony"),
+        "updated": tr("newer version"),
+        "unchanged": tr("already here"),
+        "older": tr("older version (kept, not shown as newest)"),
+    }
+    return words.get(outcome, outcome)
 
 
 class VictimDialog(QDialog):

@@ -53,9 +53,12 @@ class CoordinatorWorkspace(QTabWidget):
 
     def open_record(self, testimony_id: str) -> None:
         try:
-            dialogs.run_and_destroy(RecordDialog(self.session, testimony_id, self))
+            dialog = RecordDialog(self.session, testimony_id, self)
         except Exception as exc:
             dialogs.show_error(self, exc)
+            return
+        dialog.review.changed.connect(self.archive_page.reload)  # the level column and sort
+        dialogs.run_and_destroy(dialog)
 
     def open_victim(self, testimony_id: str) -> None:
         try:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.errors import AmanatError
 from intake.i18n import ntr, tr
 from intake.testimonies.attachments import AttachmentInfo
 from ui import dialogs
 from ui.fonts import monospace_font
+from ui.image_decoding import decode_image
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
 
@@ -153,11 +155,13 @@ class AttachmentsPanel(QWidget):
             return
         with self.session.core.attachments.open(info.sha256) as stream:
             data = stream.read(PREVIEW_LIMIT + 1)
-        image = QImage.fromData(data)
-        del data
-        if image.isNull():
-            self.preview.setText(tr("No preview for this file."))
+        try:
+            image = decode_image(data)  # refuses a decompression bomb before decoding it
+        except AmanatError as exc:
+            self.preview.setText(exc.message())
             return
+        finally:
+            del data
         pixmap = QPixmap.fromImage(image).scaled(
             max(self.preview.width(), 200),
             max(self.preview.height(), 200),

@@ -1,0 +1,1 @@
+"""The coordinator's review: verification levels and external references (store.py)."""

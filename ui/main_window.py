@@ -139,6 +139,10 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
         self.settings_action = self._action(tr("&Auto-lock…"), self.open_settings)
         settings_menu.addAction(self.settings_action)
+        self.seal_action = QAction(tr("&Seal what I export"), self)  # also in the export dialog
+        self.seal_action.setCheckable(True)
+        self.seal_action.triggered.connect(self.toggle_seal)
+        settings_menu.addAction(self.seal_action)
 
         help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self._action(tr("&About Amanat"), self.about))
@@ -171,6 +175,8 @@ class MainWindow(QMainWindow):
             self.workspace is not None or self.coordinator is not None
         )
         self.my_card_action.setEnabled(open_vault)
+        self.seal_action.setEnabled(volunteer)
+        self.seal_action.setChecked(volunteer and self._seal_on())
         self.statusBar().showMessage(self.session.describe())
         self.own_fingerprint.setText(
             tr("Your fingerprint: {fingerprint}", fingerprint=ltr(self.session.fingerprint()))
@@ -330,6 +336,32 @@ class MainWindow(QMainWindow):
         from ui.my_card_dialog import MyCardDialog
 
         dialogs.run_and_destroy(MyCardDialog(self.session, self))
+
+    def _seal_on(self) -> bool:
+        from intake.bundles import seal
+
+        return seal.is_on(self.session.vault)
+
+    def toggle_seal(self) -> None:
+        """Settings › Seal what I export: the same vault setting as the export dialog's box."""
+        if not self.session.is_unlocked or self.session.role != "volunteer":
+            return
+        from intake.bundles import seal
+
+        wanted = self.seal_action.isChecked()
+        if wanted and not dialogs.confirm(
+            self,
+            tr("Seal what I export"),
+            tr(
+                "From now on, the testimonies you export are removed from this computer right "
+                "after the export; only the coordinators can open the bundle. Keep it off if "
+                "you still need to read or print what you exported."
+            ),
+            tr("Turn sealing on"),
+        ):
+            wanted = False
+        seal.set_policy(self.session.vault, wanted)
+        self.seal_action.setChecked(seal.is_on(self.session.vault))
 
     def lock(self) -> None:
         self.session.lock()

@@ -300,3 +300,24 @@ def test_the_list_shows_names_in_the_script_of_the_interface(
     assert _names_shown(shell) == sorted(["Ablajan Qadir", "Қайрат"])
     shell.change_language("en")
     assert _names_shown(shell) == sorted(["Ablajan Qadir", "Qairat Bekuly"])
+
+
+def test_seal_is_in_settings_where_the_guide_says(
+    volunteer_shell: AppShell, recorder: DialogRecorder
+) -> None:
+    from intake.bundles import seal
+
+    window = volunteer_shell.window
+    vault = volunteer_shell.session.vault
+    assert window.seal_action.isEnabled() and not window.seal_action.isChecked()
+    recorder.answer = False  # asked first; the safe answer keeps it off
+    window.seal_action.trigger()
+    assert not seal.is_on(vault) and not window.seal_action.isChecked()
+    recorder.answer = True
+    window.seal_action.trigger()
+    assert seal.is_on(vault) and window.seal_action.isChecked()
+    assert ExportDialog(volunteer_shell.session).seal.isChecked()  # the same setting
+    window.seal_action.trigger()
+    assert not seal.is_on(vault)
+    guide = (REPO / "docs" / "user-guide.md").read_text("utf-8")
+    assert "Settings → Seal what I export" in guide

@@ -1,8 +1,10 @@
 """Identity cards: a small, versioned, self-signed JSON file with an identity's public keys.
 
 Volunteers and coordinators exchange cards (file or QR code) to learn each other's signing key
-and age recipient. The card is signed by its own Ed25519 key over canonical bytes, and its file
-must be exactly those canonical bytes, so any changed byte is refused. Who a card belongs to is
+and age recipients: version 1 carries the X25519 recipient, version 2 also the post-quantum
+hybrid ``mlkem768x25519`` recipient (member ``pq``, base64 so the card still fits one QR
+code). The card is signed by its own Ed25519 key over canonical bytes, and its file must be
+exactly those canonical bytes, so any changed byte is refused. Who a card belongs to is
 settled by people comparing its fingerprint (docs/bundle-format.md §4-5).
 """
 
@@ -19,15 +21,19 @@ from datetime import UTC, datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from crypto import bech32, fingerprint, x25519
+from crypto import bech32, fingerprint, hybrid, x25519
 from crypto.errors import CardError, KeyFormatError
 
-CARD_VERSION = 1  # value of the "amanat-card" member; other versions are refused
+CARD_VERSION = 1  # classic card: X25519 recipient only
+CARD_VERSION_PQ = 2  # also the hybrid recipient; any other version is refused
+VERSIONS = (CARD_VERSION, CARD_VERSION_PQ)
 CONTEXT = b"amanat-card-v1\n"  # prefix of the signed bytes: never valid as any other signature
+CONTEXT_PQ = b"amanat-card-v2\n"  # version 2's own prefix: a v1 signature never verifies as v2
 MAX_CARD_SIZE = 4096  # a card fits a QR code; larger input is refused before parsing
 MAX_NAME = 64  # characters: readable on screen and in a QR code
 ROLES = ("volunteer", "coordinator")
 MEMBERS = {"amanat-card", "name", "role", "ed25519", "age", "created", "sig"}
+MEMBERS_PQ = MEMBERS | {"pq"}  # "pq": base64 of the 1216-byte X-Wing public key
 _TIME = "%Y-%m-%dT%H:%M:%SZ"  # UTC, second precision
 _TIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _JOINERS = {"\u200c", "\u200d"}  # ZWNJ/ZWJ are needed in Arabic-script names
@@ -42,10 +48,26 @@ class Card:
     x25519_public: bytes
     created: str  # YYYY-MM-DDTHH:MM:SSZ
     signature: bytes = b""
+    hybrid_public: bytes | None = None  # version 2 only: ML-KEM-768 || X25519 public keys
+
+    @property
+    def version(self) -> int:
+        return CARD_VERSION if self.hybrid_public is None else CARD_VERSION_PQ
 
     @property
     def age_recipient(self) -> str:
         return str(x25519.X25519Recipient(self.x25519_public))
+
+    @property
+    def hybrid_recipient(self) -> str | None:
+        """The ``age1pq1…`` recipient of a version 2 card, else None."""
+        if self.hybrid_public is None:
+            return None
+        return bech32.encode(hybrid.RECIPIENT_HRP, self.hybrid_public)
+
+    def classic(self) -> Card:
+        """The same card without its hybrid recipient (unsigned: sign it again to use it)."""
+        return replace(self, hybrid_public=None, signature=b"")
 
     @property
     def fingerprint(self) -> str:
@@ -53,13 +75,15 @@ class Card:
 
     def members(self, signed: bool = True) -> dict[str, str | int]:
         out: dict[str, str | int] = {
-            "amanat-card": CARD_VERSION,
+            "amanat-card": self.version,
             "name": self.name,
             "role": self.role,
             "ed25519": base64.b64encode(self.ed25519_public).decode("ascii"),
             "age": self.age_recipient,
             "created": self.created,
         }
+        if self.hybrid_public is not None:
+            out["pq"] = base64.b64encode(self.hybrid_public).decode("ascii")
         if signed:
             out["sig"] = base64.b64encode(self.signature).decode("ascii")
         return out
@@ -71,7 +95,8 @@ def canonical(members: dict[str, str | int]) -> bytes:
 
 
 def _signed_bytes(card: Card) -> bytes:
-    return CONTEXT + canonical(card.members(signed=False))
+    context = CONTEXT if card.hybrid_public is None else CONTEXT_PQ
+    return context + canonical(card.members(signed=False))
 
 
 def _check_fields(card: Card) -> None:
@@ -86,6 +111,11 @@ def _check_fields(card: Card) -> None:
         raise CardError("unknown role")
     if len(card.ed25519_public) != 32 or len(card.x25519_public) != 32:
         raise CardError("wrong key length")
+    if card.hybrid_public is not None:
+        try:
+            hybrid.HybridRecipient(card.hybrid_public)  # lengths and ML-KEM key validity
+        except KeyFormatError:
+            raise CardError("invalid hybrid recipient in the card") from None
     try:
         if not _TIME_SHAPE.fullmatch(card.created):
             raise ValueError
@@ -100,11 +130,15 @@ def create_card(
     signing_seed: bytes,
     x25519_public: bytes,
     created: datetime | None = None,
+    hybrid_public: bytes | None = None,
 ) -> Card:
-    """A new card signed with ``signing_seed``; ``created`` defaults to now (injectable)."""
+    """A new card signed with ``signing_seed``; ``created`` defaults to now (injectable).
+    With ``hybrid_public`` (an X-Wing public key) it is a version 2 card."""
     key = Ed25519PrivateKey.from_private_bytes(signing_seed)
     when = (created or datetime.now(UTC)).astimezone(UTC).strftime(_TIME)
-    card = Card(name, role, key.public_key().public_bytes_raw(), x25519_public, when)
+    card = Card(
+        name, role, key.public_key().public_bytes_raw(), x25519_public, when, b"", hybrid_public
+    )
     _check_fields(card)
     return replace(card, signature=key.sign(_signed_bytes(card)))
 
@@ -149,11 +183,15 @@ def parse_card(data: bytes) -> Card:
         members = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise CardError("the card is not valid JSON") from None
-    if not isinstance(members, dict) or set(members) != MEMBERS:
+    if not isinstance(members, dict) or "amanat-card" not in members:
         raise CardError("the card does not have the expected members")
-    if type(members["amanat-card"]) is not int or members["amanat-card"] != CARD_VERSION:
+    version = members["amanat-card"]
+    if type(version) is not int or version not in VERSIONS:
         raise CardError("unsupported card version")
-    if not all(isinstance(members[k], str) for k in MEMBERS - {"amanat-card"}):
+    expected = MEMBERS if version == CARD_VERSION else MEMBERS_PQ
+    if set(members) != expected:
+        raise CardError("the card does not have the expected members")
+    if not all(isinstance(members[k], str) for k in expected - {"amanat-card"}):
         raise CardError("wrong member types in the card")
     try:
         hrp, x25519_public = bech32.decode(members["age"])
@@ -168,6 +206,7 @@ def parse_card(data: bytes) -> Card:
         x25519_public=x25519_public,
         created=members["created"],
         signature=_b64(members["sig"], 64),
+        hybrid_public=_b64(members["pq"], hybrid.PUBLIC_SIZE) if "pq" in members else None,
     )
     _check_fields(card)
     if serialize_card(card) != data:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from fuzz.harness import instrumented, run
 
 with instrumented():  # everything that imports crypto/ or intake/
-    from intake.cards.registry import InvalidCard, parse
+    from intake.cards.errors import InvalidCard
+    from intake.cards.registry import parse
 
 NAME = "qr_payload"
 QR_CAPACITY = 2953  # bytes of a version 40 code, error correction L

@@ -19,12 +19,8 @@ with instrumented():  # everything that imports crypto/ or intake/
     from crypto.signing import sign
     from fuzz.vector import SENDER_SEED
     from intake.errors import AmanatError
-    from intake.testimonies.canonical import (
-        NotCanonical,
-        VersionRecord,
-        sha256_hex,
-        signing_message,
-    )
+    from intake.testimonies.canonical import VersionRecord, sha256_hex, signing_message
+    from intake.testimonies.errors import NotCanonical
     from intake.testimonies.exchange import check_version
 
 NAME = "record"

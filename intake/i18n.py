@@ -12,10 +12,15 @@ counts (``{n}`` is the count, formatted for the language by Babel) and
 marks a message id (e.g. an error class's ``msgid``) that is translated later, where it is shown.
 An untranslated, empty or fuzzy entry falls back to English.
 
-Numbers are written the language's way by Babel (``format_number``; ``{n}`` of ``ntr``). Dates
-stay ISO 8601 everywhere ("2019-03-05", and fuzzy ones like "2019-03"): they are evidence read
-across six languages, a month-only date has no locale format, and "03/05/2019" means two
-different days to two readers. In right-to-left text they are isolated (``isolate_numbers``).
+Numbers, sizes and moments are written the language's way by Babel: ``format_number`` (also
+``{n}`` of ``ntr``), ``format_size`` ("1.2 MB", "1,2 МБ"), ``format_time_of_day`` ("Saved at
+…") and ``format_timestamp`` for the moments Amanat records (saved, signed, received,
+imported, created), in local time with the month in words ("May 1, 2024, 10:20 AM",
+"1 мая 2024 г., 10:20", "1-ماي، 2024، 10:20"), so no reader takes 03/05 for the wrong day.
+The dates a testimony states stay ISO 8601 as typed ("2019-03-05", and fuzzy ones like
+"2019-03"): they are evidence read across six languages and a month-only date has no locale
+format. In right-to-left text they are isolated (``isolate_numbers``). Machine-readable
+output (the CLI's ``--json``) keeps the stored values.
 
 Why no ``.mo`` files: the ``.po`` of a language is compiled in memory (Babel's ``read_po`` and
 ``write_mo``) the first time that language is used, about a tenth of a second. So a clean clone,
@@ -30,6 +35,7 @@ from __future__ import annotations
 import gettext
 import io
 import re
+from datetime import datetime, tzinfo
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
@@ -136,3 +142,59 @@ def format_number(n: int, lang: str | None = None) -> str:
     from babel.numbers import format_decimal
 
     return str(format_decimal(n, locale=lang or _current))
+
+
+# SI units (1 kB = 1000 bytes, as disks are sold), by their CLDR names
+SIZE_UNITS = ("digital-kilobyte", "digital-megabyte", "digital-gigabyte", "digital-terabyte")
+
+
+def format_size(size: int, lang: str | None = None) -> str:
+    """``size`` bytes as a person reads it in ``lang``: "512 bytes", "21 kB", "3.4 MB",
+    "3,4 МБ" (one decimal below 10; the language's decimal sign, grouping and unit names)."""
+    code = lang or _current
+    if size < 1000:
+        return ntr("{n} byte", "{n} bytes", size, lang=code)
+    value, unit = size / 1000, SIZE_UNITS[0]
+    for next_unit in SIZE_UNITS[1:]:
+        if value < 999.5:  # would not round up to "1000 kB"
+            break
+        value, unit = value / 1000, next_unit
+    from babel.units import format_unit
+
+    shown = round(value, 1) if value < 10 else round(value)
+    return str(format_unit(shown, unit, "short", locale=code)).replace(" ", "\u00a0")
+
+
+def format_time_of_day(moment: datetime | None = None, lang: str | None = None) -> str:
+    """The time of ``moment`` (default: now, local) with seconds, the language's way
+    ("10:20:30 PM", "22:20:30"): for "Saved at …" while a person types."""
+    from babel.dates import format_time
+
+    return str(format_time(moment or datetime.now(), "medium", locale=lang or _current))
+
+
+def format_timestamp(stamp: str, lang: str | None = None, tz: tzinfo | None = None) -> str:
+    """A moment Amanat recorded (RFC 3339, "2024-05-01T10:20:30Z") in ``lang``'s medium date
+    and short time, in the time zone ``tz`` (default: this computer's). An empty stamp gives
+    "", one that is not a timestamp comes back as it is."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:  # stored moments are UTC
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(tz)
+    from babel import Locale
+    from babel.dates import format_date, format_time
+
+    locale = Locale.parse(lang or _current)
+    date_text = format_date(moment, "medium", locale=locale)
+    time_text = format_time(moment, "short", locale=locale)
+    # the language's own order and glue ("{1}, {0}": date, then time)
+    return (
+        str(locale.datetime_formats["medium"]).replace("{1}", date_text).replace("{0}", time_text)
+    )

@@ -23,7 +23,8 @@ from gui_screenshots import run_app, run_tool  # tools/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-SCREENS = ("import", "volunteers", "archive", "record", "versions", "victim", "duplicates", "share")
+RECORD_TABS = {"record": 0, "review": 1, "attachments": 2, "provenance": 3, "versions": 4}
+SCREENS = ("import", "volunteers", "archive", *RECORD_TABS, "victim", "duplicates", "share")
 
 
 def _second_testimony() -> dict[str, Any]:
@@ -122,9 +123,9 @@ def show(folder: Path, lang: str, screen: str) -> int:
         workspace.setCurrentWidget(workspace.archive_page)
     elif screen == "duplicates":
         workspace.setCurrentWidget(workspace.duplicates_page)
-    elif screen in ("record", "versions"):
+    elif screen in RECORD_TABS:
         dialog = RecordDialog(shell.session, chosen)
-        dialog.tabs.setCurrentIndex(1 if screen == "record" else 2)
+        dialog.tabs.setCurrentIndex(RECORD_TABS[screen])
         dialog.resize(1100, 700)
         alone = dialog
     elif screen == "victim":

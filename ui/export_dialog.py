@@ -29,21 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles import seal
 from intake.bundles.export import ExportResult, Selection
-from intake.core.app import AmanatCore
-from intake.errors import AmanatError
-from intake.i18n import N_, ntr, tr
+from intake.i18n import format_size, ntr, tr
 from ui.dialogs import error_text
-from ui.editor.attachments_panel import format_size
+from ui.errors import ExportCancelled
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
-
-
-class ExportCancelled(AmanatError):
-    """The volunteer pressed Cancel during an export."""
-
-    msgid = N_("The export was cancelled. No file was written.")
 
 
 class ExportDialog(QDialog):
@@ -111,7 +102,7 @@ class ExportDialog(QDialog):
         layout.addWidget(where)
 
         self.seal = QCheckBox(tr("Seal what I export on this computer"))
-        self.seal.setChecked(seal.is_on(session.vault))
+        self.seal.setChecked(session.core.seal_is_on())
         layout.addWidget(self.seal)
         explain = QLabel(
             tr(
@@ -125,6 +116,16 @@ class ExportDialog(QDialog):
         explain.setWordWrap(True)
         explain.setObjectName("helpText")
         layout.addWidget(explain)
+        self.classic = QCheckBox(
+            tr("Classic encryption, for a partner whose age is older than 1.3")
+        )
+        self.classic.setToolTip(
+            tr(
+                "Bundles are post-quantum when every coordinator's card allows it. Choose this "
+                "only if a partner must open the bundle with an age older than 1.3."
+            )
+        )
+        layout.addWidget(self.classic)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -199,10 +200,9 @@ class ExportDialog(QDialog):
         if not folder.is_dir():  # a typo must not become a file name beside the folder
             self.say(tr("The folder {path} does not exist. Check it or choose one.", path=folder))
             return
-        vault, selection = self.session.vault, self.selection()
+        core, selection, classic = self.session.core, self.selection(), self.classic.isChecked()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []
-        if self.seal.isChecked() != seal.is_on(vault):
-            seal.set_policy(vault, self.seal.isChecked())
+        core.set_seal(self.seal.isChecked())
         self.cancel_requested = False
         session = self.session
 
@@ -213,8 +213,8 @@ class ExportDialog(QDialog):
                 session.check_cancel()
                 progress(done * 100 // total if total else 0)
 
-            return AmanatCore(vault).export_bundle(
-                recipients, folder, selection=selection, ids=ids, progress=step
+            return core.export_bundle(
+                recipients, folder, selection=selection, ids=ids, progress=step, classic=classic
             )
 
         self.say(tr("Writing the bundle…"))
@@ -251,6 +251,8 @@ class ExportDialog(QDialog):
                 size=format_size(result.size),
             ),
         ]
+        if result.post_quantum:
+            lines.append(tr("Encrypted with post-quantum protection."))
         if result.sealed:
             lines.append(tr("The exported testimonies are now sealed on this computer."))
         self.say("\n".join(lines))

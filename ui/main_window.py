@@ -4,6 +4,9 @@ Which page shows follows the session: no vault yet → the first-run flow; locke
 screen; unlocked → the workspace (created on unlock, cleared and destroyed on lock). Menus hold
 every action with a shortcut (Ctrl+N new, Ctrl+O open, Ctrl+L lock, Ctrl+Q quit…); actions that
 need an open vault are disabled while it is locked. Closing the window locks the vault first.
+"Wipe vault…" (Ctrl+Alt+Shift+W, from any screen: ui/panic_wipe.py) erases the vault;
+"Back up to a USB stick…" opens ui/backup_dialog.py, and a button in the status bar reminds
+the volunteer when enough testimonies have changed since the last backup (a vault setting).
 """
 
 from __future__ import annotations
@@ -12,25 +15,26 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from intake.i18n import LANGUAGES, current_language, tr
-from intake.vault import Vault
-from intake.vault.app_settings import autolock_minutes
+from intake.core.safekeeping import backup_due, not_backed_up
+from intake.i18n import LANGUAGES, current_language, ntr, tr
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.coordinator.common import ltr
 from ui.fonts import monospace_font
 from ui.idle_lock import IdleLock
+from ui.panic_wipe import WIPE_SHORTCUT, confirm_and_wipe
 from ui.preferences import Preferences
 from ui.session import VaultSession
 from ui.settings_dialog import SettingsDialog
@@ -39,6 +43,7 @@ from ui.setup.first_run import FirstRunFlow
 from ui.unlock_page import UnlockPage
 
 if TYPE_CHECKING:  # imported when first shown, so the unlock screen comes sooner
+    from intake.vault import Vault
     from ui.coordinator.workspace import CoordinatorWorkspace
     from ui.workspace.workspace import Workspace
 
@@ -48,6 +53,9 @@ def bundles_available() -> bool:
     return (
         find_spec("intake.bundles") is not None and find_spec("intake.bundles.export") is not None
     )
+
+
+REMINDER_CHECK_MS = 60_000  # how often the backup reminder looks at the vault
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +85,14 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.coordinator: CoordinatorWorkspace | None = None
         self._build_menus()
+        self.backup_hint = QPushButton()
+        self.backup_hint.setFlat(True)
+        self.backup_hint.clicked.connect(self.backup)
+        self.backup_hint.setVisible(False)
+        self.statusBar().addPermanentWidget(self.backup_hint)
+        self.reminder = QTimer(self)
+        self.reminder.setInterval(REMINDER_CHECK_MS)
+        self.reminder.timeout.connect(self.check_backup_reminder)
         session.unlocked.connect(self._unlocked)
         session.locking.connect(self._locking)
         session.locked.connect(self._locked)
@@ -113,16 +129,27 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(tr("&Open"), self.open_testimony, "Ctrl+O")
         self.delete_action = self._action(tr("&Delete draft…"), self.delete_draft)
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
+        self.outbox_action = self._action(tr("Out&box…"), self.outbox)
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
         self.my_card_action = self._action(tr("&My card…"), self.show_my_card)
+        self.backup_action = self._action(tr("&Back up to a USB stick…"), self.backup)
+        self.paper_key_action = self._action(tr("&Print paper key…"), self.print_paper_key)
+        self.wipe_action = self._action(tr("&Wipe vault…"), self.wipe, WIPE_SHORTCUT)
+        self.wipe_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.addAction(self.wipe_action)  # the chord works on every page, menus closed
         self.lock_action = self._action(tr("&Lock"), self.lock, "Ctrl+L")
         self.quit_action = self._action(tr("&Quit"), self.close, "Ctrl+Q")
         for action in (self.new_action, self.open_action, self.delete_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.outbox_action)
         file_menu.addAction(self.card_action)
         file_menu.addAction(self.my_card_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.paper_key_action)
+        file_menu.addAction(self.wipe_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
@@ -151,6 +178,8 @@ class MainWindow(QMainWindow):
             self.open_action,
             self.delete_action,
             self.card_action,
+            self.backup_action,
+            self.paper_key_action,
             self.lock_action,
             self.settings_action,
         )
@@ -162,6 +191,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(working)
         volunteer = working and self.session.role == "volunteer"
         self.card_action.setEnabled(volunteer)
+        self.outbox_action.setEnabled(working and bundles_available())
         self.export_action.setEnabled(working and bundles_available())
         self.export_action.setToolTip(
             ""
@@ -171,6 +201,9 @@ class MainWindow(QMainWindow):
         if self.coordinator is not None and self.session.is_unlocked:
             self.lock_action.setEnabled(True)
             self.settings_action.setEnabled(True)
+            self.backup_action.setEnabled(True)
+            self.paper_key_action.setEnabled(True)
+        self.wipe_action.setEnabled(self.session.vault_exists())
         open_vault = self.session.is_unlocked and (
             self.workspace is not None or self.coordinator is not None
         )
@@ -221,7 +254,7 @@ class MainWindow(QMainWindow):
         if not self.session.is_unlocked:
             self.show_unlock()
             return
-        self.idle.set_minutes(autolock_minutes(self.session.vault))
+        self.idle.set_minutes(self.session.core.autolock_minutes())
         if self.session.role == "coordinator":
             from ui.coordinator.workspace import CoordinatorWorkspace
 
@@ -232,6 +265,8 @@ class MainWindow(QMainWindow):
 
             workspace = Workspace(self.session)
             self._show(workspace, workspace=workspace)
+        self.check_backup_reminder()
+        self.reminder.start()
 
     def open_demo(self) -> None:
         """Build the demo vaults with progress, then open the role the person chose."""
@@ -273,11 +308,16 @@ class MainWindow(QMainWindow):
             self.coordinator.clear()
 
     def _locked(self) -> None:
+        self.reminder.stop()
+        self.backup_hint.setVisible(False)
         if self.quit_after_lock:
             self.close()
             return
         if not self.replacing:
-            self.show_unlock()
+            if self.session.vault_exists():
+                self.show_unlock()
+            else:  # wiped
+                self.show_first_run("language")
 
     def detach(self) -> None:
         """Stop following the session (this window is being replaced)."""
@@ -315,6 +355,14 @@ class MainWindow(QMainWindow):
         if self.workspace is not None and self.session.is_unlocked:
             self.workspace.list_page.reload()
 
+    def outbox(self) -> None:
+        """Exported bundles and whether they reached the drop; "Send now" (ui/outbox_dialog.py)."""
+        if not self.session.is_unlocked or not bundles_available():
+            return
+        from ui.outbox_dialog import OutboxDialog
+
+        dialogs.run_and_destroy(OutboxDialog(self.session, self))
+
     def add_card(self) -> None:
         if not self.session.is_unlocked:
             return
@@ -338,16 +386,12 @@ class MainWindow(QMainWindow):
         dialogs.run_and_destroy(MyCardDialog(self.session, self))
 
     def _seal_on(self) -> bool:
-        from intake.bundles import seal
-
-        return seal.is_on(self.session.vault)
+        return self.session.core.seal_is_on()
 
     def toggle_seal(self) -> None:
         """Settings › Seal what I export: the same vault setting as the export dialog's box."""
         if not self.session.is_unlocked or self.session.role != "volunteer":
             return
-        from intake.bundles import seal
-
         wanted = self.seal_action.isChecked()
         if wanted and not dialogs.confirm(
             self,
@@ -360,11 +404,47 @@ class MainWindow(QMainWindow):
             tr("Turn sealing on"),
         ):
             wanted = False
-        seal.set_policy(self.session.vault, wanted)
-        self.seal_action.setChecked(seal.is_on(self.session.vault))
+        self.session.core.set_seal(wanted)
+        self.seal_action.setChecked(self.session.core.seal_is_on())
 
     def lock(self) -> None:
         self.session.lock()
+
+    def backup(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.backup_dialog import BackupDialog
+
+        if self.workspace is not None:
+            self.workspace.save()
+        dialogs.run_and_destroy(BackupDialog(self.session, self))
+        self.check_backup_reminder()
+
+    def print_paper_key(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.key_shares_dialogs import PrintSharesDialog
+
+        dialogs.run_and_destroy(PrintSharesDialog(self.session.path, self))
+
+    def check_backup_reminder(self) -> None:
+        """Show the status-bar reminder when enough testimonies changed since the last backup."""
+        due = self.session.is_unlocked and backup_due(self.session.vault)
+        if due:
+            count = not_backed_up(self.session.vault)
+            self.backup_hint.setText(
+                ntr(
+                    "{n} testimony is not in any backup. Back up now…",
+                    "{n} testimonies are not in any backup. Back up now…",
+                    count,
+                )
+            )
+        self.backup_hint.setVisible(due)
+
+    def wipe(self) -> None:
+        """The panic wipe (confirm once); the first-run screen follows."""
+        if confirm_and_wipe(self, self.session) and not self.session.is_unlocked:
+            self.show_first_run("language")
 
     def open_settings(self) -> None:
         if not self.session.is_unlocked:

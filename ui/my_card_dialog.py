@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.cards.card_files import MyCard
+from intake.core.cards import MyCard
 from intake.i18n import tr
 from ui.dialogs import error_text
 from ui.fonts import monospace_font

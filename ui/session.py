@@ -12,20 +12,19 @@ as soon as the job ends, so the database is never closed under a running job.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication
 
 from intake.core.app import AmanatCore
-from intake.errors import AmanatError, VaultLocked
-from intake.i18n import N_, tr
-from intake.vault import Vault, is_vault
+from intake.core.vaults import is_vault
+from intake.i18n import tr
+from intake.vault.errors import VaultLocked
+from ui.errors import OperationCancelled
 
-
-class OperationCancelled(AmanatError):
-    """A background job stopped because the vault is being locked."""
-
-    msgid = N_("The operation was stopped because the vault was locked.")
+if TYPE_CHECKING:
+    from intake.vault import Vault
 
 
 class VaultSession(QObject):
@@ -127,9 +126,7 @@ class VaultSession(QObject):
 
     def fingerprint(self) -> str:
         """This vault's own fingerprint (public: people read it aloud to compare cards)."""
-        from intake.cards.identity import fingerprint
-
-        return fingerprint(self.vault.identity)
+        return self.core.my_card().fingerprint
 
     def describe(self) -> str:
         """A short, content-free description of the session for the status bar."""

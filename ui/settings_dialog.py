@@ -1,4 +1,5 @@
-"""Settings of the open vault: the auto-lock time (kept in the vault: intake.vault.app_settings)."""
+"""Settings of the open vault, kept in the vault: the auto-lock time and after how many changed
+testimonies to remind about a backup (both through the core: intake.core)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.core.safekeeping import MAX_REMIND_EVERY, remind_every, set_remind_every
 from intake.i18n import tr
-from intake.vault.app_settings import (
-    MAX_AUTOLOCK_MINUTES,
-    MIN_AUTOLOCK_MINUTES,
-    autolock_minutes,
-    set_autolock_minutes,
-)
+from intake.vault.app_settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES
 from ui.session import VaultSession
 
 
@@ -35,7 +32,7 @@ class SettingsDialog(QDialog):
         self.minutes_box = QSpinBox()
         self.minutes_box.setRange(MIN_AUTOLOCK_MINUTES, MAX_AUTOLOCK_MINUTES)
         self.minutes_box.setSuffix(" " + tr("min"))
-        self.minutes_box.setValue(autolock_minutes(session.vault))
+        self.minutes_box.setValue(session.core.autolock_minutes())
         form.addRow(tr("Lock automatically after"), self.minutes_box)
         layout.addLayout(form)
         hint = QLabel(
@@ -43,6 +40,15 @@ class SettingsDialog(QDialog):
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        reminder = QFormLayout()
+        self.remind_box = QSpinBox()
+        self.remind_box.setRange(0, MAX_REMIND_EVERY)
+        self.remind_box.setSpecialValueText(tr("never"))
+        self.remind_box.setValue(remind_every(session.vault))
+        reminder.addRow(
+            tr("Remind me to back up after this many changed testimonies"), self.remind_box
+        )
+        layout.addLayout(reminder)
         buttons = QDialogButtonBox()
         save = QPushButton(tr("Save"))
         save.clicked.connect(self.save)
@@ -54,6 +60,7 @@ class SettingsDialog(QDialog):
         self.minutes = self.minutes_box.value()
 
     def save(self) -> None:
-        set_autolock_minutes(self.session.vault, self.minutes_box.value())
+        self.session.core.set_autolock_minutes(self.minutes_box.value())
+        set_remind_every(self.session.vault, self.remind_box.value())
         self.minutes = self.minutes_box.value()
         self.accept()

@@ -19,6 +19,7 @@ from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import VaultSession
+from ui.session_watch import SessionWatch
 
 QT_CATALOGS = {"kk": "qtbase_kk", "ru": "qtbase_ru", "zh": "qtbase_zh_CN", "tr": "qtbase_tr"}
 
@@ -61,13 +62,14 @@ def apply_language(code: str) -> None:
 
 
 class AppShell(QObject):
-    """Owns the session, the idle lock and the current main window."""
+    """Owns the session, the idle lock, the sleep/screen-lock watch and the main window."""
 
     def __init__(self, vault_path: Path, prefs: Preferences) -> None:
         super().__init__()
         self.prefs = prefs
         self.session = VaultSession(vault_path, self)
         self.idle = IdleLock(self.session)
+        self.watch = SessionWatch(self.session)  # lock on sleep and screen lock
         self.window = self._new_window("language")
 
     def _new_window(self, step: str) -> MainWindow:

@@ -5,12 +5,14 @@ another Amanat window…"), shown in plain words under the field. After an autom
 screen says so, so a volunteer coming back to the laptop knows nothing was lost. When the
 database is damaged, "Rescue what can be read…" asks for a folder, copies every readable row
 into a new vault there on a worker thread (intake/vault/rescue.py), shows the report, and switches
-this window to the rescued vault, which opens with the same passphrase.
+this window to the rescued vault, which opens with the same passphrase. "Forgot the
+passphrase? Use key shares…" opens the vault's paper key dialog (ui/key_shares_dialogs.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
@@ -25,16 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.core.vaults import unlock_vault
-from intake.demo import demo_passphrase_for, other_demo_vault
-from intake.errors import VaultDamaged
+from intake.core.vaults import demo_passphrase_for, other_demo_vault, rescue_vault, unlock_vault
 from intake.i18n import tr
-from intake.vault import Vault
-from intake.vault.rescue import RescueReport, report_lines, rescue_vault
+from intake.vault.errors import VaultDamaged
+from intake.vault.rescue import RescueReport, report_lines
 from ui import dialogs
 from ui.dialogs import error_text
 from ui.session import VaultSession
 from ui.workers import Progress, WorkerHandle, run_in_thread
+
+if TYPE_CHECKING:
+    from intake.vault import Vault
 
 RESCUE_FOLDER = "Amanat rescued vault"  # made inside a chosen folder that is not empty
 
@@ -105,6 +108,10 @@ class UnlockPage(QWidget):
         self.switch_demo_button.setVisible(False)
         self.switch_demo_button.clicked.connect(self.switch_demo)
         layout.addWidget(self.switch_demo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.shares_button = QPushButton(tr("Forgot the passphrase? Use key shares…"))
+        self.shares_button.setFlat(True)
+        self.shares_button.clicked.connect(self.open_with_shares)
+        layout.addWidget(self.shares_button, 0, Qt.AlignmentFlag.AlignLeft)
         centred = QHBoxLayout()  # stretches, not an alignment: an aligned widget gets its size
         centred.addStretch(1)  # hint, not the height its wrapped labels need (text was cut off)
         centred.addWidget(box)
@@ -182,6 +189,16 @@ class UnlockPage(QWidget):
         self._set_busy(True)
         self.job = run_in_thread(job, self._done, self._failed)
 
+    def open_with_shares(self) -> None:
+        """The paper key (ui/key_shares_dialogs.py); afterwards the new passphrase unlocks."""
+        from ui.key_shares_dialogs import RestoreSharesDialog
+
+        dialog = RestoreSharesDialog(self.session.path, self)
+        if dialogs.run_and_destroy(dialog) == RestoreSharesDialog.DialogCode.Accepted.value:
+            self.message.setText("")
+            self.notice.setText(tr("The vault opens with the new passphrase now."))
+            self.focus_passphrase()
+
     def rescue(self) -> None:
         """Copy what can be read of the damaged vault into a new one (asks for a folder)."""
         passphrase = self.passphrase.text()
@@ -230,8 +247,8 @@ class UnlockPage(QWidget):
     def _done(self, vault: object) -> None:
         self.job = None
         self._set_busy(False)
-        if isinstance(vault, Vault):
-            self.session.attach(vault)
+        if vault is not None:
+            self.session.attach(cast("Vault", vault))
 
     def _failed(self, exc: Exception) -> None:
         self.job = None

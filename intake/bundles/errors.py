@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from intake.errors import AmanatError
+from intake.errors import AmanatError, StorageFull
 from intake.i18n import N_
+from intake.testimonies.errors import ImportRejected
 
 
 class BundleError(AmanatError):
@@ -227,3 +228,69 @@ class ExportInconsistent(ExportError):
         "The vault changed while the bundle was being written. Nothing was exported; try again."
     )
     exit_code = 1
+
+
+class ForwardNotAllowed(BundleError):
+    """A forwarded bundle (with author cards, §7.13) from a sender this vault did not enroll
+    as a coordinator."""
+
+    code = "not-forwarder"
+    msgid = N_(
+        "This bundle passes on testimonies written by others, but its sender (fingerprint "
+        "{fingerprint}) is not enrolled in this vault as a coordinator. Only coordinators can "
+        "forward testimonies. Nothing was imported."
+    )
+    exit_code = 10
+
+
+class AuthorRevoked(ImportRejected):
+    """A forwarded version whose author's card this vault revoked: refused on its own, like
+    ``NotTheAuthor`` (§7.13), the rest of the bundle imports."""
+
+    code: ClassVar[str] = "author-revoked"
+    msgid = N_(
+        "Version {version} of testimony {id} was refused: its author's card (fingerprint "
+        "{fingerprint}) is revoked in this vault. Nothing of it was stored."
+    )
+    exit_code = 10
+
+
+class NotInQuarantine(AmanatError):
+    msgid = N_("This bundle is no longer waiting in the quarantine.")
+    exit_code = 8
+
+
+class FingerprintNotCompared(AmanatError):
+    msgid = N_(
+        "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
+    )
+    exit_code = 10
+
+
+class QuarantineBundleTooLarge(AmanatError):
+    msgid = N_(
+        "This bundle from an unknown sender is too large to wait in the quarantine ({size} MB; "
+        "the limit is {limit} MB). Nothing was kept. Enroll the sender's card first, then "
+        "import the bundle."
+    )
+    exit_code = 10
+
+
+class QuarantineFull(AmanatError):
+    msgid = N_(
+        "The quarantine is full: bundles from unknown senders already take {used} MB (the limit "
+        "is {limit} MB). Nothing was kept. Enroll or discard the waiting bundles first."
+    )
+    exit_code = 10
+
+
+class BundleChanged(BundleError):
+    code = "changed"
+    msgid = N_("This bundle file changed while it was being read. Nothing was kept. Copy it again.")
+
+
+class NotEnoughSpace(StorageFull):
+    msgid = N_(
+        "There is not enough free disk space for this: about {needed} are needed and {free}"
+        " are free. Nothing was changed; free some space and try again."
+    )

@@ -21,7 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from crypto import card as cardfmt
+from crypto.age import Recipient
 from crypto.fingerprint import normalize as normalize_fingerprint
+from crypto.hybrid import HybridRecipient
 from crypto.keys import signing_public_key
 from crypto.primitives import Random, default_random
 from crypto.x25519 import X25519Recipient
@@ -35,11 +38,13 @@ from intake.bundles.errors import (
     RecipientNotUsable,
     TooManyRecipients,
 )
+from intake.bundles.forwarding import author_cards, forward_selection
 from intake.bundles.manifest import (
     MAX_ATTACHMENT_SIZE,
     MAX_MANIFEST_SIZE,
     MAX_RECIPIENTS,
     MAX_RECORDS,
+    MAX_STATEMENTS,
     MAX_TOTAL_SIZE,
     AttachmentEntry,
     AttachmentRef,
@@ -52,6 +57,7 @@ from intake.bundles.manifest import (
 from intake.bundles.readahead import ReadAhead
 from intake.bundles.writer import PIECE, BundleWriter, Progress
 from intake.cards.registry import CardRegistry, KnownCard, own_card
+from intake.cards.statements import carried_statements
 from intake.i18n import tr
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.errors import AttachmentDamaged
@@ -74,6 +80,17 @@ class ExportResult:
     size: int  # bytes of the bundle file
     sealed: bool
     recipients: tuple[str, ...]
+    post_quantum: bool = False  # encrypted to the hybrid mlkem768x25519 recipients
+
+
+def age_recipients(cards: Sequence[KnownCard], *, classic: bool = False) -> list[Recipient]:
+    """The age recipients of a bundle: the hybrid post-quantum ones when every card offers one
+    and ``classic`` is not asked for, else X25519 for all (age never mixes the two kinds in one
+    file, docs/bundle-format.md §7.2)."""
+    hybrids = [k.card.hybrid_public for k in cards if k.card.hybrid_public is not None]
+    if not classic and cards and len(hybrids) == len(cards):
+        return [HybridRecipient(public) for public in hybrids]
+    return [X25519Recipient(k.card.x25519_public) for k in cards]
 
 
 def resolve_recipients(vault: Vault, fingerprints: Sequence[str]) -> list[KnownCard]:
@@ -196,6 +213,7 @@ def build_manifest(
     created: str,
     sequence: int,
     cache: RecordCache | None = None,
+    authors: tuple[cardfmt.Card, ...] = (),
 ) -> Manifest:
     """The manifest of a bundle carrying ``chosen`` (first pass over the store, which checks
     every version against its hash and signature); ``cache`` keeps record bytes for the second
@@ -233,11 +251,13 @@ def build_manifest(
     manifest = Manifest(
         bundle=bundle_id,
         created=created,
-        sender=own_card(vault),
+        sender=own_card(vault, classic=True),  # format 1 readers know version 1 cards
         recipients=tuple(sorted(recipients)),
         sequence=sequence,
         records=tuple(records),
         attachments=tuple(listed.values()),
+        authors=authors,
+        statements=carried_statements(vault, MAX_STATEMENTS),
     )
     if manifest.data_size > MAX_TOTAL_SIZE:
         raise ExportTooLarge(what=tr("the total size"), limit=MAX_TOTAL_SIZE)
@@ -268,21 +288,36 @@ def export_bundle(
     progress: Progress | None = None,
     clock: Callable[[], datetime] | None = None,
     random: Random = default_random,
+    forward: bool = False,
+    classic: bool = False,
 ) -> ExportResult:
     """Write one bundle to ``output`` (a file name, or a folder for a random name).
+
+    ``forward``: a coordinator's forwarded bundle (docs/bundle-format.md §7.13): every final
+    version of the chosen testimonies whoever wrote them, with their authors' cards; never
+    sealed. Selection "new" counts as "all-final" for it (the CLI and the GUI offer only ids
+    and all).
+
+    The bundle is post-quantum (hybrid recipients) when every recipient's card offers it,
+    unless ``classic`` forces X25519 for partners whose age is older than 1.3.
 
     ``progress(done, total)`` is called as the plaintext stream grows; raising from it cancels
     the export (nothing is kept). ``clock`` and ``random`` are injectable for tests.
     """
     cards = resolve_recipients(vault, recipients)
     fingerprints = [k.fingerprint for k in cards]
-    ages = [X25519Recipient(k.card.x25519_public) for k in cards]
-    chosen = select_testimonies(vault, selection, ids)
+    ages = age_recipients(cards, classic=classic)
+    authors: tuple[cardfmt.Card, ...] = ()
+    if forward:
+        chosen, keys = forward_selection(vault, "ids" if selection == "ids" else "all-final", ids)
+        authors = author_cards(vault, chosen, keys)
+    else:
+        chosen = select_testimonies(vault, selection, ids)
     if not chosen:
         raise NothingToExport
     now = (clock() if clock else datetime.now(UTC)).replace(microsecond=0)
     path = files.output_path(Path(output), random)
-    sealing = seal.is_on(vault)
+    sealing = seal.is_on(vault) and not forward
     bundle_id = _bundle_id(random)
     f = files.open_part(path)
     published = False
@@ -298,6 +333,7 @@ def export_bundle(
                 created=time_text(now),
                 sequence=sequence,
                 cache=cache,
+                authors=authors,
             )
             _insert_sent(conn, manifest, sealing)
             keeper = seal.BundleKeeper(conn, bundle_id) if sealing else None
@@ -333,6 +369,7 @@ def export_bundle(
         f.size,
         sealing,
         tuple(fingerprints),
+        post_quantum=isinstance(ages[0], HybridRecipient),
     )
 
 
@@ -357,7 +394,7 @@ def _stream(
     vault: Vault,
     manifest: Manifest,
     sink: _BundleFile,
-    recipients: Sequence[X25519Recipient],
+    recipients: Sequence[Recipient],
     cache: RecordCache,
     progress: Progress | None,
     random: Random,

@@ -11,7 +11,9 @@ checked and reported, and changes nothing; the same id from another sender is re
 Sequence gaps and reused sequence numbers of a sender are reported. A record that would add a
 version to another author's testimony (an insider's takeover, docs/bundle-format.md §7.8) is
 refused on its own: reported with the sender's enrolled name and fingerprint, audited, nothing
-of it stored; the rest of the bundle imports. ``verify_stream`` and
+of it stored; the rest of the bundle imports. A forwarded bundle (a coordinator passing
+on other authors' versions, §7.13) is checked record by record against each author's own key
+(intake/bundles/forwarding.py). ``verify_stream`` and
 ``import_stream`` do the same for a bundle read from any binary stream (the quarantine's
 stored copy); ``report_head`` checks and reports only the signed head.
 """
@@ -20,142 +22,46 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crypto import card as cardfmt
 from crypto.bufread import BinaryReader
+from crypto.keys import signing_public_key
 from crypto.signing import verify as verify_signature
 from intake.bundles import record_checks
+from intake.bundles.bundle_report import BundleReport as BundleReport
+from intake.bundles.bundle_report import gaps as gaps
+from intake.bundles.bundle_report import make_report
 from intake.bundles.errors import (
+    AuthorRevoked,
     BundleError,
-    BundleIdReused,
-    BundleNotAddressed,
     PreviousVersionMissing,
     RecordInvalid,
-    SenderNotVerified,
-    SenderRevoked,
-    UnknownSender,
 )
+from intake.bundles.forwarding import ForwardedAuthors, remember_introduced
 from intake.bundles.manifest import AttachmentEntry, Manifest, RecordEntry
 from intake.bundles.reader import BundleReader, Progress
 from intake.bundles.refusals import RefusedRecord
 from intake.bundles.space import import_needs, require_space
-from intake.cards.identity import fingerprint as own_fingerprint
-from intake.cards.registry import CardRegistry, KnownCard
+from intake.cards.statements import apply_carried, retired_keys
 from intake.errors import InvalidInput
 from intake.i18n import tr
 from intake.testimonies.attachments import CHUNK_SIZE, drop_orphans
-from intake.testimonies.canonical import NotCanonical, VersionRecord, created_now, signing_message
-from intake.testimonies.errors import ImportRejected, NotTheAuthor
+from intake.testimonies.canonical import VersionRecord, created_now, signing_message
+from intake.testimonies.errors import ImportRejected, NotCanonical, NotTheAuthor
 from intake.testimonies.errors import PreviousVersionMissing as MissingInVault
 from intake.testimonies.exchange import CheckedVersion, check_version, store_version
 from intake.testimonies.media_types import SNIFF_BYTES, detect_media_type
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault
 from intake.vault.audit import AuditLog
 
-Outcomes = dict[str, int]
-
-
-@dataclass
-class BundleReport:
-    """What a bundle is and what importing it did (or would do, for ``verify_bundle``)."""
-
-    bundle_id: str
-    sender_fingerprint: str
-    sender_name: str
-    sender_status: str  # "enrolled", "unknown", "revoked", "not verified"
-    sequence: int
-    created: str
-    recipients: tuple[str, ...]
-    records: int
-    attachments: int
-    data_size: int
-    addressed_to_us: bool
-    already_imported: bool = False
-    outcomes: Outcomes = field(default_factory=dict)
-    attachments_new: int = 0
-    gaps: list[tuple[int, int]] = field(default_factory=list)
-    reused_sequence: bool = False
-    problem: BundleError | None = None
-    refused: list[RefusedRecord] = field(default_factory=list)  # imported without these
-    sender_card: cardfmt.Card = field(kw_only=True)  # the card the bundle carries
-
-
-def _sender_problem(
-    vault: Vault, manifest: Manifest
-) -> tuple[str, BundleError | None, KnownCard | None]:
-    card = manifest.sender
-    known = CardRegistry(vault).by_signing_key(card.ed25519_public)
-    if known is None or known.fingerprint != card.fingerprint:
-        return "unknown", UnknownSender(fingerprint=card.fingerprint), None
-    if known.revoked:
-        return "revoked", SenderRevoked(fingerprint=card.fingerprint), known
-    if not known.verified:
-        return "not verified", SenderNotVerified(fingerprint=card.fingerprint), known
-    return "enrolled", None, known
-
-
-def _report(vault: Vault, manifest: Manifest) -> BundleReport:
-    status, problem, known = _sender_problem(vault, manifest)
-    addressed = own_fingerprint(vault.identity) in manifest.recipients
-    if problem is None and not addressed:
-        problem = BundleNotAddressed()
-    conn = vault.conn
-    earlier = conn.execute(
-        "SELECT sender_fingerprint FROM bundles_received WHERE bundle_id = ?", (manifest.bundle,)
-    ).fetchone()
-    already = earlier is not None and str(earlier[0]) == manifest.sender.fingerprint
-    if earlier is not None and not already and not isinstance(problem, SenderRevoked):
-        problem = BundleIdReused()  # the same id from another sender: never "already imported"
-    report = BundleReport(
-        bundle_id=manifest.bundle,
-        sender_fingerprint=manifest.sender.fingerprint,
-        # the name the coordinator enrolled, not the one the bundle's card claims (§7.8 step 4)
-        sender_name=manifest.sender.name if known is None else known.card.name,
-        sender_status=status,
-        sequence=manifest.sequence,
-        created=manifest.created,
-        recipients=manifest.recipients,
-        records=len(manifest.records),
-        attachments=len(manifest.attachments),
-        data_size=manifest.data_size,
-        addressed_to_us=addressed,
-        already_imported=already,
-        problem=problem,
-        sender_card=manifest.sender,
-    )
-    seen = _sequences(conn, manifest.sender.fingerprint, exclude=manifest.bundle)
-    report.reused_sequence = manifest.sequence in seen
-    report.gaps = gaps(seen | {manifest.sequence})
-    return report
-
-
-def _sequences(conn: Any, sender: str, exclude: str) -> set[int]:
-    rows = conn.execute(
-        "SELECT sequence FROM bundles_received WHERE sender_fingerprint = ? AND bundle_id != ?",
-        (sender, exclude),
-    ).fetchall()
-    return {int(r[0]) for r in rows}
-
-
-def gaps(sequences: set[int]) -> list[tuple[int, int]]:
-    """Missing ranges (first, last) below the highest sequence number received."""
-    missing: list[tuple[int, int]] = []
-    expected = 1
-    for number in sorted(sequences):
-        if number > expected:
-            missing.append((expected, number - 1))
-        expected = number + 1
-    return missing
-
 
 def check_record(number: int, entry: RecordEntry, data: bytes, author: bytes) -> VersionRecord:
-    """§7.7: canonical, the entry's id and version, final, by the sender, signature valid."""
+    """§7.7: canonical, the entry's id and version, final, by ``author`` (the sender, or in a
+    forwarded bundle the author the record names, §7.13), its signature valid."""
     try:
         record = VersionRecord.parse(data)
     except NotCanonical as exc:
@@ -177,19 +83,29 @@ class _CheckingSink:
     testimony under another key) is listed in ``report.refused``."""
 
     def __init__(
-        self, author: bytes, vault: Vault | None = None, report: BundleReport | None = None
+        self,
+        authors: ForwardedAuthors,
+        vault: Vault | None = None,
+        report: BundleReport | None = None,
     ) -> None:
-        self.author = author
+        self.authors = authors  # whose signatures the records may carry (§7.13)
+        self.author = authors.sender
         self.vault, self.report = vault, report
 
     def record(self, number: int, entry: RecordEntry, data: bytes) -> None:
-        check_record(number, entry, data, self.author)
+        author = self.authors.key_of(number, data)
+        check_record(number, entry, data, author)
         if self.vault is None or self.report is None:
             return
         owner = owner_of(self.vault.conn, entry.id)
-        if owner is not None and owner != self.author:
+        error: ImportRejected | None = None
+        if author in self.authors.revoked:
+            fingerprint = self.authors.revoked[author]
+            error = AuthorRevoked(version=entry.version, id=entry.id, fingerprint=fingerprint)
+        elif owner is not None and not may_continue(self.vault.conn, owner, author):
             holder = TestimonyStore(self.vault).key_label(owner)
             error = NotTheAuthor(version=entry.version, id=entry.id, owner=holder)
+        if error is not None:
             report = self.report
             name, fingerprint = report.sender_name, report.sender_fingerprint
             report.refused.append(RefusedRecord.of(number, entry, error, name, fingerprint))
@@ -212,8 +128,10 @@ class _StoringSink(_CheckingSink):
         audit: AuditLog,
         checker: record_checks.RecordChecker | None = None,
     ) -> None:
-        super().__init__(manifest.sender.ed25519_public)
+        super().__init__(ForwardedAuthors(manifest, vault))
         self.vault, self.conn, self.manifest, self.now = vault, conn, manifest, now
+        self.used: set[bytes] = set()  # authors of the versions stored or already held
+        self.by_others: set[tuple[str, int]] = set()  # forwarded versions of other authors
         self.bundle_report = report
         self.refused: set[tuple[str, int]] = set()  # (id, version) of records refused alone
         self.store = TestimonyStore(vault)
@@ -242,13 +160,22 @@ class _StoringSink(_CheckingSink):
         # The store checks the bytes themselves (canonical, final, by the sender, signature,
         # known form, shape): one parse per record; check_record only words a refusal. A
         # record a helper refused (None) is checked again here for that.
+        author = self.author if checked is not None else self.authors.key_of(number, data)
         if checked is None:
             try:
-                checked = check_version(data, entry.signature, self.author)
+                checked = check_version(data, entry.signature, author)
             except ImportRejected as exc:
-                check_record(number, entry, data, self.author)  # raises the precise reason
+                check_record(number, entry, data, author)  # raises the precise reason
                 raise RecordInvalid(number=number, reason=exc.message()) from None
         record = checked.record
+        if author in self.authors.revoked:  # signature checked first: a forgery fails the bundle
+            fingerprint = self.authors.revoked[author]
+            self._refuse(
+                number,
+                entry,
+                AuthorRevoked(version=entry.version, id=entry.id, fingerprint=fingerprint),
+            )
+            return
         if (record.testimony_id, record.version) != (entry.id, entry.version):
             raise RecordInvalid(number=number, reason=tr("its id or version differs from the list"))
         if checked.digest != entry.sha256:  # the reader checked the hash: never expected
@@ -265,6 +192,9 @@ class _StoringSink(_CheckingSink):
         except ImportRejected as exc:
             raise RecordInvalid(number=number, reason=exc.message()) from None
         self.outcomes[outcome] += 1
+        self.used.add(author)
+        if author != self.author:
+            self.by_others.add((entry.id, entry.version))
         self.conn.execute(
             "INSERT INTO record_provenance (testimony_id, version_no, hash, bundle_id,"
             " sender_fingerprint, imported_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -279,7 +209,7 @@ class _StoringSink(_CheckingSink):
             ),
         )
 
-    def _refuse(self, number: int, entry: RecordEntry, error: NotTheAuthor) -> None:
+    def _refuse(self, number: int, entry: RecordEntry, error: ImportRejected) -> None:
         """Report and audit a record refused on its own; nothing of it is stored."""
         report = self.bundle_report
         name, fingerprint = report.sender_name, report.sender_fingerprint
@@ -353,7 +283,12 @@ class _StoringSink(_CheckingSink):
                     (entry.id, ref.sha256, ref.name, self.now),
                 )
                 if cur.rowcount:
-                    audit.append(self.conn, "attach", entry.id, {"sha256": ref.sha256})
+                    details = {"sha256": ref.sha256}
+                    if (entry.id, entry.version) in self.by_others:  # only the forwarder signed
+                        details.update(
+                            forwarded_by=self.sender_fingerprint, bundle=self.manifest.bundle
+                        )
+                    audit.append(self.conn, "attach", entry.id, details)
         if self.refused:  # an attachment only a refused record named was not kept
             self.attachments_new = max(0, self.attachments_new - drop_orphans(self.conn))
         else:
@@ -368,9 +303,11 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _read_head(vault: Vault, src: BinaryReader) -> tuple[BundleReader, Manifest, BundleReport]:
-    reader = BundleReader(src, vault.identity.x25519_private)
+    ident = vault.identity
+    retired = [(k.x25519_private, k.hybrid_seed) for k in retired_keys(vault)]
+    reader = BundleReader(src, ident.x25519_private, ident.hybrid_seed, retired)
     manifest = reader.read_head().manifest
-    return reader, manifest, _report(vault, manifest)
+    return reader, manifest, make_report(vault, manifest)
 
 
 def report_head(vault: Vault, src: BinaryReader) -> BundleReport:
@@ -384,7 +321,7 @@ def verify_stream(
 ) -> BundleReport:
     """``verify_bundle`` for the bundle read from ``src``: checked completely, nothing stored."""
     reader, manifest, report = _read_head(vault, src)
-    reader.read_body(_CheckingSink(manifest.sender.ed25519_public, vault, report), progress)
+    reader.read_body(_CheckingSink(ForwardedAuthors(manifest, vault), vault, report), progress)
     return report
 
 
@@ -410,7 +347,7 @@ def import_stream(
     if report.problem is not None:
         raise report.problem
     if report.already_imported:
-        reader.read_body(_CheckingSink(manifest.sender.ed25519_public), progress)
+        reader.read_body(_CheckingSink(ForwardedAuthors(manifest)), progress)
         return report
     if conn is not None:
         return _store(vault, conn, reader, manifest, report, progress, clock)
@@ -418,7 +355,12 @@ def import_stream(
     require_space(vault.path, import_needs(manifest, bulk=bulk and vault.bulk_possible))
     # A large bundle's pages are written once, with a rollback journal (vault-format.md).
     with vault.transaction(bulk=bulk) as own:
-        return _store(vault, own, reader, manifest, report, progress, clock)
+        report = _store(vault, own, reader, manifest, report, progress, clock)
+    if manifest.statements:  # after the commit, each on its own (bundle-format.md §8.5)
+        report.statements_applied, report.statements_refused = apply_carried(
+            vault, manifest.statements
+        )
+    return report
 
 
 def _store(
@@ -446,7 +388,11 @@ def _store(
             len(manifest.attachments),
         ),
     )
-    many = len(manifest.records) >= record_checks.MIN_RECORDS and record_checks.available()
+    many = (  # the helpers check one author's records: a forwarded bundle is checked here
+        len(manifest.records) >= record_checks.MIN_RECORDS
+        and record_checks.available()
+        and not manifest.forwarded
+    )
     checker = record_checks.RecordChecker(manifest.sender.ed25519_public) if many else None
     sink = _StoringSink(vault, conn, manifest, report, now, audit, checker)
     with audit.batch(conn):  # one audit entry per record; the chain's head written once
@@ -461,6 +407,8 @@ def _store(
             if checker is not None:
                 checker.close()
         sink.link_attachments(audit)
+        own = signing_public_key(vault.identity.signing_seed)  # never its own card
+        remember_introduced(conn, manifest, sink.used - {own}, manifest.bundle, now)
         audit.append(
             conn,
             "import",

@@ -2,7 +2,8 @@
 
 A ``Manifest`` names the format, bundle id, creation time, the sender's card, the recipients'
 fingerprints, the sender's sequence number, and every record (id, version, size, SHA-256,
-author signature, attachment references) and attachment (SHA-256, size, media type). From it
+author signature, attachment references) and attachment (SHA-256, size, media type), and in a
+forwarded bundle (§7.13) the cards of the other authors whose versions it carries. From it
 follow the exact member plan of the tar stream and the padding (§7.6). ``parse_manifest`` is
 strict and bounded: it accepts only canonical JSON within the limits below and reports the
 first deviation as a typed error.
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crypto import card as cardfmt
+from crypto import statement as stmt
 from crypto.errors import CardError
 from crypto.fingerprint import normalize as normalize_fingerprint
 from intake.bundles.errors import (
@@ -31,7 +33,8 @@ from intake.bundles.errors import (
 )
 from intake.bundles.tarstream import BLOCK, END_OF_ARCHIVE, Expected, member_span
 from intake.i18n import tr
-from intake.testimonies.canonical import MAX_RECORD_BYTES, NotCanonical, canonical_bytes
+from intake.testimonies.canonical import MAX_RECORD_BYTES, canonical_bytes
+from intake.testimonies.errors import NotCanonical
 
 BUNDLE_FORMAT = "amanat-bundle/1"  # other values are refused: a future format is never half-read
 MANIFEST_NAME = "manifest.json"  # first member: sizes and hashes are known before any data
@@ -52,6 +55,7 @@ MAX_TOTAL_SIZE = 64 << 30  # sum of declared sizes: bounds the disk an import ca
 MAX_NAME_BYTES = 255  # an attachment's original file name (common file system limit)
 MAX_MEDIA_TYPE = 127  # RFC 6838 limits each part to 127 characters
 MAX_SEQUENCE = 2**53 - 1  # largest integer canonical JSON allows
+MAX_AUTHORS = 1000  # author cards of a forwarded bundle (§7.13): a large group's volunteers
 MAX_DIGITS = 32  # a literal this long is over every limit here; longer ones are not converted
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
 EARLIEST_CREATED = "1970-01-01T00:00:00Z"
@@ -60,6 +64,9 @@ _TIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")  # RFC 6838, lower case
 _TOP = {"format", "bundle", "created", "sender", "recipients", "sequence", "records", "attachments"}
+AUTHORS = "authors"  # optional: present only in a forwarded bundle (§7.13)
+STATEMENTS = "statements"  # optional: key statements the sender issued (§8.5)
+MAX_STATEMENTS = 100  # a coordinator's revocations and successions of a few years
 _RECORD = {"id", "version", "size", "sha256", "signature", "attachments"}
 _REF = {"name", "sha256"}
 _ATTACHMENT = {"sha256", "size", "type"}
@@ -109,6 +116,12 @@ class Manifest:
     sequence: int
     records: tuple[RecordEntry, ...]
     attachments: tuple[AttachmentEntry, ...]
+    authors: tuple[cardfmt.Card, ...] = ()  # forwarded bundles only: other authors' cards
+    statements: tuple[stmt.Statement, ...] = ()  # key statements the sender issued (§8.5)
+
+    @property
+    def forwarded(self) -> bool:
+        return bool(self.authors)
 
     @property
     def mtime(self) -> int:
@@ -126,6 +139,14 @@ class Manifest:
         return sum(r.size for r in self.records) + sum(a.size for a in self.attachments)
 
     def to_json(self) -> dict[str, Any]:
+        value = self._to_json()
+        if self.authors:  # absent from direct bundles: they stay byte for byte as before
+            value[AUTHORS] = [card.members() for card in self.authors]
+        if self.statements:  # likewise absent when the sender issued none
+            value[STATEMENTS] = [s.members() for s in self.statements]
+        return value
+
+    def _to_json(self) -> dict[str, Any]:
         return {
             "format": BUNDLE_FORMAT,
             "bundle": self.bundle,
@@ -297,11 +318,41 @@ def _created(value: object) -> str:
 
 
 def _sender(value: object) -> cardfmt.Card:
-    members = _object(value, set(cardfmt.MEMBERS), tr("the sender card"))
+    pq = isinstance(value, dict) and value.get("amanat-card") == cardfmt.CARD_VERSION_PQ
+    members = _object(value, cardfmt.MEMBERS_PQ if pq else cardfmt.MEMBERS, tr("the sender card"))
     try:
         return cardfmt.parse_card(canonical_bytes(members) + b"\n")
     except (CardError, NotCanonical):
         raise ManifestSignatureInvalid from None
+
+
+def _authors(value: object, sender: cardfmt.Card) -> tuple[cardfmt.Card, ...]:
+    items = _list(value, MAX_AUTHORS, tr("the number of author cards"))
+    if not items:
+        raise _invalid(tr("the list of author cards is empty"))
+    cards = tuple(_sender(item) for item in items)
+    keys = {card.ed25519_public for card in cards}
+    prints = [card.fingerprint for card in cards]
+    if len(keys) != len(cards) or sender.ed25519_public in keys or prints != sorted(set(prints)):
+        raise _invalid(tr("the author cards are not unique and in order"))
+    return cards
+
+
+def _statements(value: object) -> tuple[stmt.Statement, ...]:
+    items = _list(value, MAX_STATEMENTS, tr("the number of key statements"))
+    if not items:
+        raise _invalid(tr("the list of key statements is empty"))
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise _invalid(tr("a key statement is not valid"))
+        try:
+            found.append(stmt.parse_statement(canonical_bytes(item) + b"\n"))
+        except (stmt.StatementError, NotCanonical):
+            raise _invalid(tr("a key statement is not valid")) from None
+    if len(set(found)) != len(found):
+        raise _invalid(tr("a key statement is listed twice"))
+    return tuple(found)
 
 
 def _recipients(value: object) -> tuple[str, ...]:
@@ -388,15 +439,20 @@ def parse_manifest(data: bytes) -> Manifest:
         raise _invalid(tr("it is not UTF-8 JSON")) from None
     if isinstance(value, dict) and "format" in value and value["format"] != BUNDLE_FORMAT:
         raise UnsupportedBundle
-    top = _object(value, _TOP, tr("the list of contents"))
+    optional = {AUTHORS, STATEMENTS} & (set(value) if isinstance(value, dict) else set())
+    members = _TOP | optional
+    top = _object(value, members, tr("the list of contents"))
+    sender = _sender(top["sender"])
     manifest = Manifest(
         bundle=_uuid(top["bundle"], tr("the bundle id"), version=4),
         created=_created(top["created"]),
-        sender=_sender(top["sender"]),
+        sender=sender,
         recipients=_recipients(top["recipients"]),
         sequence=_int(top["sequence"], 1, MAX_SEQUENCE, tr("the sequence number")),
         records=_records(top["records"]),
         attachments=_attachments(top["attachments"]),
+        authors=_authors(top[AUTHORS], sender) if AUTHORS in top else (),
+        statements=_statements(top[STATEMENTS]) if STATEMENTS in top else (),
     )
     referenced = {ref.sha256 for r in manifest.records for ref in r.attachments}
     if referenced != {a.sha256 for a in manifest.attachments}:

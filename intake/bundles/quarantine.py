@@ -23,9 +23,13 @@ from typing import Any, BinaryIO
 
 from crypto import card as cardfmt
 from intake.bundles.errors import (
-    BundleError,
+    BundleChanged,
     BundleIdReused,
     BundleNotAddressed,
+    FingerprintNotCompared,
+    NotInQuarantine,
+    QuarantineBundleTooLarge,
+    QuarantineFull,
     SenderNotVerified,
     UnknownSender,
 )
@@ -39,8 +43,8 @@ from intake.bundles.importer import (
 from intake.bundles.reader import Progress
 from intake.bundles.space import copy_needs, require_space
 from intake.cards.registry import CardRegistry, KnownCard
-from intake.errors import AmanatError, InvalidInput
-from intake.i18n import N_, tr
+from intake.errors import InvalidInput
+from intake.i18n import tr
 from intake.testimonies.canonical import created_now
 from intake.vault import BULK_BYTES, Vault
 
@@ -48,40 +52,6 @@ CHUNK_SIZE = 1 << 20  # bytes per stored chunk of a waiting bundle (bounded memo
 MAX_BUNDLE = 2 << 30  # the largest bundle from an unknown sender kept in the quarantine
 MAX_TOTAL = 8 << 30  # all bundles waiting in the quarantine together
 MB = 1 << 20
-
-
-class NotInQuarantine(AmanatError):
-    msgid = N_("This bundle is no longer waiting in the quarantine.")
-    exit_code = 8
-
-
-class FingerprintNotCompared(AmanatError):
-    msgid = N_(
-        "Compare the fingerprint with the volunteer (in person or by phone) before enrolling them."
-    )
-    exit_code = 10
-
-
-class QuarantineBundleTooLarge(AmanatError):
-    msgid = N_(
-        "This bundle from an unknown sender is too large to wait in the quarantine ({size} MB; "
-        "the limit is {limit} MB). Nothing was kept. Enroll the sender's card first, then "
-        "import the bundle."
-    )
-    exit_code = 10
-
-
-class QuarantineFull(AmanatError):
-    msgid = N_(
-        "The quarantine is full: bundles from unknown senders already take {used} MB (the limit "
-        "is {limit} MB). Nothing was kept. Enroll or discard the waiting bundles first."
-    )
-    exit_code = 10
-
-
-class BundleChanged(BundleError):
-    code = "changed"
-    msgid = N_("This bundle file changed while it was being read. Nothing was kept. Copy it again.")
 
 
 @dataclass(frozen=True)

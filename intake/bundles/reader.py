@@ -14,14 +14,15 @@ and what to store are the caller's business: this module trusts no one and store
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from crypto import minisign
-from crypto.age import Decryptor
+from crypto.age import Decryptor, Identity
 from crypto.bufread import BinaryReader
 from crypto.errors import CryptoError, NoMatch, SignatureError
+from crypto.hybrid import HybridIdentity
 from crypto.x25519 import X25519Identity
 from intake.bundles.errors import (
     BundleDamaged,
@@ -125,9 +126,23 @@ def _hash_checked(pieces: Iterator[bytes], sha256: str, expected: Expected) -> I
 class BundleReader:
     """One pass over one bundle: ``read_head`` then ``read_body``."""
 
-    def __init__(self, src: BinaryReader, x25519_private: bytes) -> None:
+    def __init__(
+        self,
+        src: BinaryReader,
+        x25519_private: bytes,
+        hybrid_seed: bytes | None = None,
+        retired: Sequence[tuple[bytes, bytes | None]] = (),
+    ) -> None:
+        """Open a bundle sent to the X25519 key, or to the hybrid key when ``hybrid_seed``, or
+        to one of the ``retired`` (X25519, hybrid) keys this vault had before a rotation."""
+        identities: list[Identity] = [X25519Identity(x25519_private)]
+        for x25519, hybrid in [(x25519_private, hybrid_seed), *retired]:
+            if x25519 != x25519_private:
+                identities.append(X25519Identity(x25519))
+            if hybrid is not None:
+                identities.append(HybridIdentity(hybrid))
         try:
-            decryptor = Decryptor([X25519Identity(x25519_private)], src)
+            decryptor = Decryptor(identities, src)
         except NoMatch:
             raise BundleNotAddressed from None
         except CryptoError:

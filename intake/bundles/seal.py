@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from intake.bundles import files
 from intake.bundles.errors import BundleNotFound
-from intake.errors import VaultDamaged
 from intake.testimonies import index as testimony_index
 from intake.testimonies.attachments import drop_orphans
 from intake.testimonies.canonical import created_now
 from intake.vault import Vault
+from intake.vault.errors import VaultDamaged
 
 if TYPE_CHECKING:
     from intake.bundles.manifest import Manifest

@@ -15,31 +15,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from intake.bundles.errors import NotEnoughSpace
 from intake.bundles.manifest import Manifest
-from intake.errors import StorageFull
-from intake.i18n import N_
+from intake.i18n import format_size
 
 RECORD_GROWTH = 3  # vault bytes per record byte (2.5 measured with 200 records)
 ATTACHMENT_GROWTH = 5 / 4  # vault bytes per attachment byte (1.18 measured)
 TOUCHED = 2 << 20  # pages any import writes (0.4 MiB measured), with room to spare
-
-
-class NotEnoughSpace(StorageFull):
-    msgid = N_(
-        "There is not enough free disk space for this: about {needed} are needed and {free}"
-        " are free. Nothing was changed; free some space and try again."
-    )
-
-
-def human_size(size: int) -> str:
-    """``size`` bytes as a person reads it: 512 bytes, 20 KB, 3.4 MB, 1.2 GB."""
-    if size < 1000:
-        return f"{size} B"
-    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        if size < scale * 1000 or unit == "GB":
-            value = size / scale
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def import_needs(manifest: Manifest, *, bulk: bool) -> int:
@@ -60,4 +42,4 @@ def require_space(folder: Path, needed: int) -> None:
     """Refuse with ``NotEnoughSpace`` unless the disk holding ``folder`` has ``needed`` bytes."""
     free = shutil.disk_usage(folder).free
     if free < needed:
-        raise NotEnoughSpace(needed=human_size(needed), free=human_size(free))
+        raise NotEnoughSpace(needed=format_size(needed), free=format_size(free))

@@ -18,27 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crypto import card as cardfmt
-from intake.errors import AmanatError, InvalidInput
-from intake.i18n import N_, tr
+from intake.cards.errors import CardPictureTooLarge, CardPictureUnreadable
+from intake.errors import InvalidInput
+from intake.i18n import tr
 
 MAX_PICTURE_BYTES = 25 * 1024 * 1024  # a phone photo is 2-10 MB; more is not a card picture
 MAX_PICTURE_PIXELS = 50_000_000  # a 48-megapixel phone camera; refuses decompression bombs
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 CARD_FILE_PATTERNS = "*.card *.json *.png *.jpg *.jpeg"  # what the open dialogs offer
-
-
-class CardPictureUnreadable(AmanatError):
-    msgid = N_(
-        "No Amanat card was found in this picture. Take the photo straight on, close enough "
-        "that the QR code fills most of it, or use the card file."
-    )
-    exit_code = 8
-
-
-class CardPictureTooLarge(AmanatError):
-    msgid = N_("This picture is too large to be a card's QR code.")
-    exit_code = 8
 
 
 def is_picture(data: bytes) -> bool:

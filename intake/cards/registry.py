@@ -13,29 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from crypto import card as cardfmt
 from crypto.errors import CardError
-from crypto.keys import signing_public_key, x25519_public_key
-from intake.errors import AmanatError
-from intake.i18n import N_, tr
+from crypto.keys import hybrid_public_key, signing_public_key, x25519_public_key
+from intake.cards.errors import CardNotAllowed, CardNotFound, InvalidCard
+from intake.i18n import tr
 from intake.vault import Vault
 from intake.vault.audit import AuditLog
-
-
-class InvalidCard(AmanatError):
-    msgid = N_("This card is damaged or was changed, and cannot be used ({reason}).")
-    exit_code = 9
-
-
-class CardNotAllowed(AmanatError):
-    msgid = N_("This card cannot be added here: {reason}")
-    exit_code = 10
-
-
-class CardNotFound(AmanatError):
-    msgid = N_("No card with fingerprint {fingerprint} is known in this vault.")
-    exit_code = 8
 
 
 @dataclass(frozen=True)
@@ -46,6 +32,8 @@ class KnownCard:
     added: str
     verified_at: str | None
     revoked_at: str | None
+    revoked_effective: str | None = None  # from when the key is no longer trusted
+    revoked_last_sequence: int | None = None  # the last bundle its owner really sent
 
     @property
     def fingerprint(self) -> str:
@@ -69,12 +57,18 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def own_card(vault: Vault) -> cardfmt.Card:
-    """The vault owner's public card (deterministic: its time is the identity's creation)."""
+def own_card(vault: Vault, *, classic: bool = False) -> cardfmt.Card:
+    """The vault owner's public card (deterministic: its time is the identity's creation):
+    version 2 with the hybrid recipient, or version 1 (``classic``), as bundles carry it."""
     ident = vault.identity
     created = datetime.strptime(ident.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return cardfmt.create_card(
-        ident.name, ident.role, ident.signing_seed, x25519_public_key(ident.x25519_private), created
+        ident.name,
+        ident.role,
+        ident.signing_seed,
+        x25519_public_key(ident.x25519_private),
+        created,
+        None if classic else hybrid_public_key(ident.hybrid_seed),
     )
 
 
@@ -130,7 +124,8 @@ class CardRegistry:
                 )
                 AuditLog(self.vault).append(conn, "card_add", card.fingerprint, {"role": card.role})
             else:
-                if card.created > existing.card.created:  # a newer card: new name or role
+                # a newer card (new name or role), or the same one now with its hybrid recipient
+                if (card.created, card.version) > (existing.card.created, existing.card.version):
                     conn.execute(
                         "UPDATE cards SET name = ?, role = ?, card = ?, card_created = ?"
                         " WHERE fingerprint = ?",
@@ -159,18 +154,22 @@ class CardRegistry:
             added=str(r["added"]),  # type: ignore[index]
             verified_at=r["verified_at"],  # type: ignore[index]
             revoked_at=r["revoked_at"],  # type: ignore[index]
+            revoked_effective=r["revoked_effective"],  # type: ignore[index]
+            revoked_last_sequence=r["revoked_last_sequence"],  # type: ignore[index]
         )
 
     def get(self, fingerprint: str) -> KnownCard | None:
         row = self.vault.conn.execute(
-            "SELECT card, added, verified_at, revoked_at FROM cards WHERE fingerprint = ?",
+            "SELECT card, added, verified_at, revoked_at, revoked_effective, revoked_last_sequence"
+            " FROM cards WHERE fingerprint = ?",
             (fingerprint,),
         ).fetchone()
         return self._row_to_card(row) if row else None
 
     def by_signing_key(self, ed25519_public: bytes) -> KnownCard | None:
         row = self.vault.conn.execute(
-            "SELECT card, added, verified_at, revoked_at FROM cards WHERE ed25519_public = ?",
+            "SELECT card, added, verified_at, revoked_at, revoked_effective, revoked_last_sequence"
+            " FROM cards WHERE ed25519_public = ?",
             (ed25519_public,),
         ).fetchone()
         return self._row_to_card(row) if row else None
@@ -185,7 +184,8 @@ class CardRegistry:
 
     def all(self) -> list[KnownCard]:
         rows = self.vault.conn.execute(
-            "SELECT card, added, verified_at, revoked_at FROM cards ORDER BY name, fingerprint"
+            "SELECT card, added, verified_at, revoked_at, revoked_effective, revoked_last_sequence"
+            " FROM cards ORDER BY name, fingerprint"
         ).fetchall()
         return [self._row_to_card(r) for r in rows]
 
@@ -200,17 +200,43 @@ class CardRegistry:
                 AuditLog(self.vault).append(conn, "card_verify", known.fingerprint)
         return self.require(known.fingerprint)
 
-    def revoke(self, fingerprint: str) -> KnownCard:
-        """Revoke a card: no more exports to it, no more bundles accepted from it."""
+    def revoke(
+        self, fingerprint: str, effective: str | None = None, last_sequence: int | None = None
+    ) -> KnownCard:
+        """Revoke a card: no more exports to it, no more bundles accepted from it signed from
+        ``effective`` on (default: now) or numbered above ``last_sequence``
+        (docs/bundle-format.md §8.4). A second revocation only tightens both."""
         known = self.require(fingerprint)
         with self.vault.transaction() as conn:
-            conn.execute(
-                "UPDATE cards SET revoked_at = coalesce(revoked_at, ?) WHERE fingerprint = ?",
-                (_now(), known.fingerprint),
-            )
-            if not known.revoked:
-                AuditLog(self.vault).append(conn, "card_revoke", known.fingerprint)
+            self.revoke_in(conn, known, effective or _now(), last_sequence)
         return self.require(known.fingerprint)
+
+    def revoke_in(
+        self, conn: Any, known: KnownCard, effective: str, last_sequence: int | None
+    ) -> None:
+        """``revoke`` inside the caller's transaction."""
+        conn.execute(
+            "UPDATE cards SET revoked_at = coalesce(revoked_at, ?),"
+            " revoked_effective = min(coalesce(revoked_effective, ?), ?),"
+            " revoked_last_sequence = CASE WHEN ? IS NULL THEN revoked_last_sequence"
+            " ELSE min(coalesce(revoked_last_sequence, ?), ?) END"
+            " WHERE fingerprint = ?",
+            (
+                _now(),
+                effective,
+                effective,
+                last_sequence,
+                last_sequence,
+                last_sequence,
+                known.fingerprint,
+            ),
+        )
+        tighter_time = known.revoked_effective is None or effective < known.revoked_effective
+        old_last = known.revoked_last_sequence
+        tighter_count = last_sequence is not None and (old_last is None or last_sequence < old_last)
+        if not known.revoked or tighter_time or tighter_count:  # a repeat is not audited again
+            details = {"effective": effective, "last_sequence": last_sequence}
+            AuditLog(self.vault).append(conn, "card_revoke", known.fingerprint, details)
 
     def usable_coordinators(self) -> list[KnownCard]:
         """Coordinators a volunteer may export to (verified, not revoked)."""

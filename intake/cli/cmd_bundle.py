@@ -21,12 +21,11 @@ from intake.cli.common import (
     add_vault_argument,
     err,
     open_core,
-    open_vault_from_args,
     out,
     print_json,
 )
 from intake.errors import AmanatError, UsageError
-from intake.i18n import N_, ntr, ptr, tr
+from intake.i18n import N_, format_number, format_size, format_timestamp, ntr, ptr, tr
 
 if TYPE_CHECKING:  # the bundle machinery is imported by the commands, not by --help
     from intake.bundles.export import ExportResult, Selection
@@ -70,6 +69,22 @@ def register(sub: Any) -> None:
     )
     which.add_argument(
         "--resend", metavar="BUNDLE", help=tr("write a sealed bundle kept in the vault again")
+    )
+    p.add_argument(
+        "--classic",
+        action="store_true",
+        help=tr(
+            "encrypt with X25519 only, for partners whose age is older than 1.3 (by default "
+            "a bundle is post-quantum when every coordinator's card allows it)"
+        ),
+    )
+    p.add_argument(
+        "--forward",
+        action="store_true",
+        help=tr(
+            "coordinators: pass testimonies on to another coordinator, with every version as "
+            "its author signed it (give IDs or --all-final)"
+        ),
     )
     p.add_argument(
         "-o",
@@ -118,7 +133,7 @@ class ProgressBar:
         self._last = now
         share = done / total if total else 1.0
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {_size(done)}")
+        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {format_size(done)}")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -126,27 +141,16 @@ class ProgressBar:
             sys.stderr.write("\n")
 
 
-def _size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    value = float(n)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1000
-        if value < 1000 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"
-
-
 def _recipients(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from intake.bundles import seal
-
+    if args.forward and (args.resend or args.new or not (args.ids or args.all_final)):
+        raise UsageError(tr("With --forward, give testimony IDs or --all-final."))
     if args.resend:
-        with open_vault_from_args(args) as v:
-            path = seal.resend(v, args.resend, args.output)
+        with open_core(args) as core:
+            path = core.resend_bundle(args.resend, args.output)
         out(tr("Bundle written again to {path}", path=path))
         return 0
     recipients = _recipients(args.to)
@@ -159,7 +163,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_core(args) as core:
         try:
             result = core.export_bundle(
-                recipients, args.output, selection=selection, ids=args.ids, progress=bar
+                recipients,
+                args.output,
+                selection=selection,
+                ids=args.ids,
+                progress=bar,
+                forward=args.forward,
+                classic=args.classic,
             )
         finally:
             bar.close()
@@ -174,10 +184,19 @@ def _print_export(result: ExportResult) -> None:
             "{versions}, {attachments}, {size}; bundle number {sequence} from this vault.",
             versions=ntr("{n} testimony version", "{n} testimony versions", result.records),
             attachments=ntr("{n} attachment", "{n} attachments", result.attachments),
-            size=_size(result.size),
+            size=format_size(result.size),
             sequence=result.sequence,
         )
     )
+    if result.post_quantum:
+        out(
+            tr(
+                "Encryption: post-quantum hybrid (ML-KEM-768 + X25519); opens with age 1.3 "
+                "or later."
+            )
+        )
+    else:
+        out(tr("Encryption: classic X25519; opens with age 1.0 or later."))
     out(tr("Only these coordinators can open it:"))
     for fingerprint in result.recipients:
         out(f"  {fingerprint}")
@@ -213,6 +232,7 @@ def _report_json(report: BundleReport, file: Path) -> dict[str, Any]:
         "gaps": [list(g) for g in report.gaps],
         "reused_sequence": report.reused_sequence,
         "refused": [_refused_json(r) for r in report.refused],
+        "forwarded_authors": list(report.authors),
         "problem": None
         if report.problem is None
         else {"code": report.problem.code, "message": report.problem.message()},
@@ -259,12 +279,47 @@ def _sender_line(report: BundleReport) -> str:
         "enrolled": tr("enrolled and verified"),
         "unknown": tr("NOT enrolled: the name is what the card claims"),
         "revoked": tr("REVOKED"),
+        "revoked later": tr(
+            "enrolled; the key was REVOKED later: confirm this bundle with the volunteer"
+        ),
         "not verified": tr("enrolled, NOT verified"),
     }[report.sender_status]
     return tr("Sender") + f": {report.sender_name} ({report.sender_fingerprint}) - {status}"
 
 
+def _print_forwarded(report: BundleReport) -> None:
+    if report.authors:  # docs/bundle-format.md §7.13
+        out(
+            ntr(
+                "Forwarded by this coordinator: it passes on testimonies of {n} other author, "
+                "each version checked against its author's own signature. Their cards are "
+                "known here via this coordinator, not enrolled.",
+                "Forwarded by this coordinator: it passes on testimonies of {n} other authors, "
+                "each version checked against its author's own signature. Their cards are "
+                "known here via this coordinator, not enrolled.",
+                len(report.authors),
+            )
+        )
+        for fingerprint in report.authors:
+            out(f"  {fingerprint}")
+
+
 def _print_warnings(report: BundleReport) -> None:
+    if report.statements_applied:
+        out(
+            ntr(
+                "{n} key statement (revocation or succession) from this bundle was accepted.",
+                "{n} key statements (revocations or successions) from this bundle were accepted.",
+                report.statements_applied,
+            )
+        )
+    for problem in report.statements_refused:
+        err(
+            tr(
+                "A key statement in this bundle was not accepted: {reason}",
+                reason=problem.message(),
+            )
+        )
     for first, last in report.gaps:
         err(
             tr(
@@ -285,19 +340,17 @@ def _print_warnings(report: BundleReport) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from intake.bundles.importer import verify_bundle
-
     bar = ProgressBar(tr("Checking"))
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         try:
-            report = verify_bundle(v, args.file, progress=bar)
+            report = core.verify_bundle(args.file, progress=bar)
         finally:
             bar.close()
     if args.json:
         print_json(_report_json(report, args.file))
     else:
         out(tr("Bundle") + f": {report.bundle_id}")
-        out(ptr("bundle", "Created") + f": {report.created}")
+        out(ptr("bundle", "Created") + f": {format_timestamp(report.created)}")
         out(_sender_line(report))
         out(tr("Signature") + ": " + tr("valid, by the key of the sender card"))
         out(tr("Number from this sender") + f": {report.sequence}")
@@ -309,9 +362,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "Contents: {versions}, {attachments}, {size}; every hash checked.",
                 versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
                 attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
-                size=_size(report.data_size),
+                size=format_size(report.data_size),
             )
         )
+        _print_forwarded(report)
         if report.already_imported:
             out(tr("This bundle was already imported."))
         _print_warnings(report)
@@ -325,15 +379,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from intake.bundles.importer import import_bundle
-
     status = 0
     results: list[dict[str, Any]] = []
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         for file in args.files:
             bar = ProgressBar(tr("Importing"))
             try:
-                report = import_bundle(v, file, progress=bar)
+                report = core.import_bundle(file, progress=bar)
             except AmanatError as exc:
                 bar.close()
                 err(f"amanat: {file}: {exc.message()}")
@@ -367,39 +419,38 @@ def _print_import(report: BundleReport, file: Path) -> None:
             " older kept as history {older}) and {attachments} ({stored} newly stored).",
             file=file,
             versions=ntr("{n} testimony version", "{n} testimony versions", report.records),
-            new=counts.get("new", 0),
-            updated=counts.get("updated", 0),
-            unchanged=counts.get("unchanged", 0),
-            older=counts.get("older", 0),
+            new=format_number(counts.get("new", 0)),
+            updated=format_number(counts.get("updated", 0)),
+            unchanged=format_number(counts.get("unchanged", 0)),
+            older=format_number(counts.get("older", 0)),
             attachments=ntr("{n} attachment", "{n} attachments", report.attachments),
-            stored=report.attachments_new,
+            stored=format_number(report.attachments_new),
         )
     )
     out(_sender_line(report) + "; " + tr("bundle number") + f" {report.sequence}")
+    _print_forwarded(report)
     _print_warnings(report)
     _print_refused(report, imported=True)
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from intake.bundles import seal
-
-    with open_vault_from_args(args) as v:
+    with open_core(args) as core:
         if args.action in ("on", "off"):
-            seal.set_policy(v, args.action == "on")
-        state = seal.status(v)
+            core.set_seal(args.action == "on")
+        state = core.seal_status()
     if args.action == "on":
         out(tr(SEAL_HELP))
     out(tr("Seal policy: on") if state.on else tr("Seal policy: off"))
     if args.action == "status":
-        out(tr("Sealed testimony versions: {count}", count=state.sealed_versions))
+        out(tr("Sealed testimony versions: {count}", count=format_number(state.sealed_versions)))
         for kept in state.kept:
             out(
                 tr(
                     "Kept bundle {bundle} (number {sequence}, {created}, {size}, {versions})",
                     bundle=kept.bundle_id,
                     sequence=kept.sequence,
-                    created=kept.created,
-                    size=_size(kept.size),
+                    created=format_timestamp(kept.created),
+                    size=format_size(kept.size),
                     versions=ntr("{n} version", "{n} versions", kept.records),
                 )
             )

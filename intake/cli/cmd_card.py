@@ -1,4 +1,5 @@
-"""Card subcommands: export, show, import, list, verify, revoke; and ``keys`` exports."""
+"""Card subcommands: export, show, import, list, verify, revoke, succeed, rotate, statement
+(key statements, docs/bundle-format.md §8); and ``keys`` exports."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from intake.cli.common import (
 )
 from intake.errors import InvalidInput
 from intake.i18n import tr
+
+MAX_CARD_FILE = 64 * 1024  # statements (cards themselves: intake/cards/card_files.py)
 
 
 def register(sub: Any) -> None:
@@ -67,7 +70,33 @@ def register(sub: Any) -> None:
     p = csub.add_parser("revoke", help=tr("revoke a card: no more bundles to or from it"))
     add_vault_argument(p)
     p.add_argument("fingerprint", metavar="FINGERPRINT")
+    _statement_options(p)
     p.set_defaults(func=cmd_revoke)
+
+    p = csub.add_parser(
+        "succeed",
+        help=tr("a volunteer's new card continues the old card's testimonies (old one revoked)"),
+    )
+    add_vault_argument(p)
+    p.add_argument("old", metavar="OLD-FINGERPRINT")
+    p.add_argument("new", metavar="NEW-FINGERPRINT")
+    _statement_options(p)
+    p.set_defaults(func=cmd_succeed)
+
+    p = csub.add_parser(
+        "rotate", help=tr("replace this vault's keys: a new card, and the old key revoked")
+    )
+    add_vault_argument(p)
+    p.add_argument("--card", type=Path, required=True, metavar="FILE", help=tr("the new card"))
+    _statement_options(p, required=True)
+    p.set_defaults(func=cmd_rotate)
+
+    p = csub.add_parser(
+        "statement", help=tr("accept a key statement (revocation or succession) from a file")
+    )
+    add_vault_argument(p)
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_statement)
 
     keys = sub.add_parser("keys", help=tr("export keys for use with the standard age and minisign"))
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
@@ -77,11 +106,70 @@ def register(sub: Any) -> None:
     )
     add_vault_argument(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument(
+        "--classic",
+        action="store_true",
+        help=tr(
+            "write only the X25519 identity, for age older than 1.3 (it opens only bundles "
+            "exported with --classic or to a coordinator whose card has no post-quantum key)"
+        ),
+    )
     p.set_defaults(func=cmd_export_age_identity)
     p = ksub.add_parser("export-minisign-pubkey", help=tr("write the minisign public key"))
     add_vault_argument(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     p.set_defaults(func=cmd_export_minisign)
+
+
+def _statement_options(p: Any, required: bool = False) -> None:
+    p.add_argument(
+        "--since",
+        metavar="YYYY-MM-DDTHH:MM:SSZ",
+        help=tr(
+            "from when the key is no longer trusted: when the laptop was lost or taken "
+            "(default: now). Bundles signed from then on are refused."
+        ),
+    )
+    p.add_argument(
+        "--last-sequence",
+        type=int,
+        metavar="N",
+        help=tr("the number of the last bundle really sent with the old key, if known"),
+    )
+    p.add_argument(
+        "-o",
+        "--statement",
+        type=Path,
+        required=required,
+        metavar="FILE",
+        help=tr("write the signed key statement, to give to other coordinators"),
+    )
+
+
+def _since(args: argparse.Namespace) -> str | None:
+    import re
+    from datetime import datetime
+
+    if args.since is None:
+        return None
+    text = str(args.since)
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", text):
+            raise ValueError
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise InvalidInput(
+            reason=tr("--since must be a UTC time like 2025-03-01T18:30:00Z")
+        ) from None
+    if args.last_sequence is not None and args.last_sequence < 0:
+        raise InvalidInput(reason=tr("--last-sequence must be 0 or more"))
+    return text
+
+
+def _write_statement(args: argparse.Namespace, data: bytes) -> None:
+    if args.statement is not None:
+        _write_new(args.statement, data)
+        out(tr("Key statement written to {path}", path=args.statement))
 
 
 def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -111,6 +199,7 @@ def _describe(card: cardfmt.Card) -> dict[str, str]:
         "role": card.role,
         "fingerprint": card.fingerprint,
         "age_recipient": card.age_recipient,
+        "pq_recipient": card.hybrid_recipient or "",
         "created": card.created,
     }
 
@@ -120,6 +209,7 @@ def _print_card(card: cardfmt.Card) -> None:
     role = tr("volunteer") if card.role == "volunteer" else tr("coordinator")
     out(tr("Role") + f": {role}")
     out(tr("Fingerprint") + f": {card.fingerprint}")
+    out(tr("Post-quantum key") + ": " + (tr("yes") if card.hybrid_public else tr("no")))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -175,6 +265,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                     **_describe(k.card),
                     "verified": k.verified,
                     "revoked": k.revoked,
+                    "revoked_effective": k.revoked_effective,
+                    "revoked_last_sequence": k.revoked_last_sequence,
                     "added": k.added,
                 }
                 for k in cards
@@ -196,19 +288,93 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from crypto.statement import serialize_statement
+
+    since = _since(args)
     with open_core(args) as core:
-        known = core.cards.revoke(args.fingerprint)
+        statement = core.key_statements.revoke(args.fingerprint, since, args.last_sequence)
+        known = core.cards.require(args.fingerprint)
     out(tr("{name} is revoked.", name=known.card.name))
+    _write_statement(args, serialize_statement(statement))
+    return 0
+
+
+def cmd_succeed(args: argparse.Namespace) -> int:
+    from crypto.statement import serialize_statement
+
+    since = _since(args)
+    with open_core(args) as core:
+        statement = core.key_statements.succeed(args.old, args.new, since, args.last_sequence)
+        old, new = core.cards.require(args.old), core.cards.require(args.new)
+    out(
+        tr(
+            "{new} now continues the testimonies of {old}; the old key is revoked.",
+            new=f"{new.card.name} ({new.fingerprint})",
+            old=f"{old.card.name} ({old.fingerprint})",
+        )
+    )
+    _write_statement(args, serialize_statement(statement))
+    return 0
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from crypto.card import parse_card
+    from crypto.statement import serialize_statement
+
+    since = _since(args)
+    for path in (args.card, args.statement):
+        if path.exists():
+            raise InvalidInput(reason=tr("{path} already exists", path=path))
+    with open_core(args) as core:
+        rotation = core.key_statements.rotate(since, args.last_sequence)
+    _write_new(args.card, rotation.card_bytes)
+    _write_statement(args, serialize_statement(rotation.revocation))
+    out(tr("New card written to {path}", path=args.card))
+    out(tr("Fingerprint") + f": {parse_card(rotation.card_bytes).fingerprint}")
+    out(
+        tr(
+            "Give both files to your coordinators. They import the new card, compare its "
+            "fingerprint with you in person or by phone, and run 'amanat card succeed'."
+        )
+    )
+    return 0
+
+
+def cmd_statement(args: argparse.Namespace) -> int:
+    from intake.cards.statements import parse
+
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read(MAX_CARD_FILE)
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=args.file)) from None
+    statement = parse(data)
+    with open_core(args) as core:
+        known = core.key_statements.accept(statement)
+        successor = core.cards.get(statement.successor) if statement.successor else None
+    out(tr("{name} is revoked.", name=known.card.name))
+    if successor is not None:
+        out(
+            tr(
+                "{new} now continues the testimonies of {old}; the old key is revoked.",
+                new=f"{successor.card.name} ({successor.fingerprint})",
+                old=f"{known.card.name} ({known.fingerprint})",
+            )
+        )
     return 0
 
 
 def cmd_export_age_identity(args: argparse.Namespace) -> int:
+    from crypto.hybrid import HybridIdentity
     from crypto.x25519 import X25519Identity
 
     with open_vault_from_args(args) as v:
         ident = v.identity
-        secret = str(X25519Identity(ident.x25519_private))
-        recipient = str(X25519Identity(ident.x25519_private).recipient())
+        classic = X25519Identity(ident.x25519_private)
+        lines = ["# created by amanat", f"# public key: {classic.recipient()}", str(classic)]
+        if not args.classic:  # age 1.3 or later: also opens post-quantum bundles
+            pq = HybridIdentity(ident.hybrid_seed)
+            lines += [f"# post-quantum public key: {pq.recipient()}", str(pq)]
     err("!" * 72)
     err(
         tr(
@@ -217,8 +383,7 @@ def cmd_export_age_identity(args: argparse.Namespace) -> int:
         )
     )
     err("!" * 72)
-    text = f"# created by amanat\n# public key: {recipient}\n{secret}\n"
-    _write_new(args.output, text.encode("ascii"), mode=0o600)
+    _write_new(args.output, ("\n".join(lines) + "\n").encode("ascii"), mode=0o600)
     out(tr("Secret age identity written to {path}", path=args.output))
     return 0
 

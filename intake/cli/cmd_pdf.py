@@ -11,30 +11,17 @@ is replaced only with ``--overwrite``, as for every file Amanat writes.
 from __future__ import annotations
 
 import argparse
-import io
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from intake.cli.common import add_output_arguments, add_vault_argument, open_vault_from_args, out
-from intake.errors import AmanatError
-from intake.i18n import LANGUAGES, N_, current_language, ntr, tr
+from intake.cli.common import add_output_arguments, add_vault_argument, open_core, out
+from intake.cli.errors import BadVictimCount, OneLanguageOnly
+from intake.i18n import LANGUAGES, current_language, ntr, tr
 
 # the PDF stack (reportlab, HarfBuzz, fonts) is imported by the commands that print, not by
 # ``amanat --help``; tests/intake/test_cli_start.py checks these copies against intake/pdf/.
 PAPERS = ("a4", "letter")  # sorted(intake.pdf.page_flow.PAPER_SIZES)
 DEFAULT_VICTIM_BLOCKS = 2  # intake.pdf.blank.DEFAULT_VICTIM_BLOCKS
 MAX_VICTIM_BLOCKS = 20
-
-
-class OneLanguageOnly(AmanatError):
-    msgid = N_("A testimony is printed in one language; choose one of {choices}.")
-    exit_code = 2
-
-
-class BadVictimCount(AmanatError):
-    msgid = N_("The number of victim blocks must be from 1 to {limit}.")
-    exit_code = 2
 
 
 def _langs(value: str | None) -> list[str]:
@@ -106,26 +93,8 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_testimony)
 
 
-def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool = False) -> int:
-    """Render, then write ``path`` as every Amanat file is written (intake/bundles/files.py:
-    ``path``.part, owner-only, flushed, renamed; an existing ``path`` only replaced with
-    ``overwrite``); returns the page count."""
-    from intake.bundles import files
-
-    buffer = io.BytesIO()
-    pages = render(buffer)
-    part = files.open_part(path, private=True, overwrite=overwrite)  # a PDF is plaintext
-    try:
-        part.write(buffer.getvalue())
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
-    return pages
-
-
 def cmd_blank(args: argparse.Namespace) -> int:
+    from intake.core.app import write_pdf
     from intake.forms.definitions import builtin_form
     from intake.pdf.blank import render_blank_form
 
@@ -143,23 +112,17 @@ def cmd_blank(args: argparse.Namespace) -> int:
 
 
 def cmd_testimony(args: argparse.Namespace) -> int:
-    from intake.core.app import AmanatCore
-
     langs = _langs(args.lang)
     if len(langs) != 1 or langs[0] not in LANGUAGES:
         raise OneLanguageOnly(choices=", ".join(LANGUAGES))
-    with open_vault_from_args(args) as vault:
-        core = AmanatCore(vault)
-        pages = write_pdf(
+    with open_core(args) as core:
+        pages = core.save_testimony_pdf(
+            args.id,
+            langs[0],
             args.output,
-            lambda stream: core.print_testimony(
-                args.id,
-                langs[0],
-                stream,
-                redacted=args.redacted,
-                paper=args.paper,
-                version=args.version,
-            ),
+            redacted=args.redacted,
+            paper=args.paper,
+            version=args.version,
             overwrite=args.overwrite,
         )
     out(ntr("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=args.output))

@@ -38,10 +38,11 @@ def register(sub: Any) -> None:
 
 
 def cmd_rescue(args: argparse.Namespace) -> int:
-    from intake.vault.rescue import report_lines, rescue_vault
+    from intake.core.vaults import rescue_vault
+    from intake.vault.rescue import report_lines
 
     passphrase = read_passphrase(args)
-    report = rescue_vault(vault_dir(args), args.to, passphrase)
+    report = rescue_vault(vault_dir(args), Path(args.to), passphrase)
     if args.json:
         print_json(report.to_json())
     else:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import add_vault_argument, err, open_core, out, print_json
 from intake.errors import InvalidInput
-from intake.i18n import ntr, tr
+from intake.i18n import format_timestamp, ntr, tr
 
 if TYPE_CHECKING:  # the testimony machinery is imported by the commands, not by --help
     from intake.forms.definitions import FormDefinition
@@ -162,6 +162,27 @@ def _attachment_json(a: AttachmentInfo) -> dict[str, Any]:
     return {"sha256": a.sha256, "size": a.size, "media_type": a.media_type, "filename": a.filename}
 
 
+def _review_json(review: Any, references: Any) -> dict[str, Any]:
+    """The coordinator's review (``amanat review``): level, who, when, note, sources, and the
+    victims' external references."""
+    return {
+        "review": None
+        if review is None
+        else {
+            "level": review.level,
+            "reviewer_fingerprint": review.reviewer_fingerprint,
+            "reviewer_name": review.reviewer_name,
+            "reviewed_at": review.reviewed_at,
+            "note": review.note,
+            "sources": list(review.sources),
+        },
+        "references": [
+            {"victim": r.position, "source": r.source, "entry": r.entry, "url": r.url}
+            for r in references
+        ],
+    }
+
+
 def _print_content(
     form: FormDefinition, content: dict[str, Any], review: tuple[Any, Any] | None = None
 ) -> None:
@@ -265,6 +286,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         history = [(info, _intact(store, info)) for info in store.versions(args.id)]
         attachments = core.attachments.list(args.id)
         review = (core.reviews.get(args.id), core.reviews.references(args.id))
+        arrivals = core.origins(args.id)  # who sent and who wrote each version received
     intact = next((ok for info, ok in history if info.version_no == t.version_no), None)
     if args.json:
         print_json(
@@ -275,12 +297,28 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "content": t.content,
                 "versions": [_version_json(info, ok) for info, ok in history],
                 "attachments": [_attachment_json(a) for a in attachments],
+                **_review_json(*review),
+                "received": [
+                    {
+                        "version": o.version_no,
+                        "bundle": o.bundle_id,
+                        "sender": o.sender.fingerprint,
+                        "author": o.author.fingerprint,
+                        "forwarded": o.forwarded,
+                    }
+                    for o in arrivals
+                ],
             }
         )
         return 0
     status = tr("final") if t.status == "final" else tr("draft")
     out(tr("Testimony") + f" {t.id}")
-    out(tr("Version") + f": {t.version_no} ({status}), " + tr("updated") + f" {t.updated}")
+    out(
+        tr("Version")
+        + f": {t.version_no} ({status}), "
+        + tr("updated")
+        + f" {format_timestamp(t.updated)}"
+    )
     if t.hash:
         verdict = tr("valid") if intact else tr("INVALID: changed after signing")
         out(tr("Record hash") + f": {t.hash}")
@@ -295,6 +333,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         for a in attachments:
             out(f"{a.filename}  {a.media_type}  {size_text(a.size)}  sha256:{a.sha256}")
+    if arrivals:
+        out("== " + tr("Provenance"))
+        for arrival in arrivals:
+            out(arrival.line())
     return 0 if intact is not False else AUDIT_BROKEN_EXIT
 
 

@@ -22,7 +22,7 @@ from intake.cli.common import (
 )
 from intake.core.vaults import create_vault, unlock_vault
 from intake.errors import UsageError
-from intake.i18n import tr
+from intake.i18n import format_number, format_timestamp, tr
 
 if TYPE_CHECKING:
     from intake.vault import Vault
@@ -120,10 +120,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     out(tr("Role") + f": {labels[ident.role]}")
     out(tr("Name") + f": {ident.name}")
     out(tr("Fingerprint") + f": {info['fingerprint']}")
-    out(tr("Created") + f": {ident.created}")
+    out(tr("Created") + f": {format_timestamp(ident.created)}")
     out(tr("Format version") + f": {VERSION} (" + tr("schema") + f" {latest_version()})")
     for table, count in info["counts"].items():  # type: ignore[attr-defined]
-        out(f"{labels[table]}: {count}")
+        out(f"{labels[table]}: {format_number(count)}")
     if v.read_only:
         out(tr("Read-only medium") + ": " + tr("yes"))
     return 0

@@ -16,6 +16,7 @@ Exit codes: 0 ok · 1 other error · 2 usage · 3 wrong passphrase · 4 vault in
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
@@ -39,6 +40,7 @@ HELP_ORDER = (
     "cmd_pdf",
     "cmd_share",
     "cmd_rescue",
+    "cmd_safekeeping",
     "cmd_gui",
 )
 
@@ -110,6 +112,13 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = ()) -> 
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # the system refused (disk, permissions, a device pulled out)
+        reason = exc.strerror or type(exc).__name__  # never str(exc): it may quote content
+        print(
+            "amanat: " + tr("the system refused the operation: {reason}", reason=reason),
+            file=sys.stderr,
+        )
+        return 11 if exc.errno == errno.ENOSPC else 1
 
 
 def run() -> None:
@@ -117,7 +126,20 @@ def run() -> None:
     any passphrase or testimony is in memory; ``main`` alone is for callers inside a process
     of their own (tests), which it leaves as they are."""
     harden_process()
-    sys.exit(main())
+    try:
+        code = main()
+    except Exception as exc:  # a bug: its type only, never its message or a traceback
+        print(
+            "amanat: "
+            + tr(
+                "unexpected error ({kind}). Nothing more is shown, so that no testimony "
+                "content reaches a screen or a log. Please report it with the command you ran.",
+                kind=type(exc).__name__,
+            ),
+            file=sys.stderr,
+        )
+        code = 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":

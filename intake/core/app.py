@@ -4,8 +4,11 @@ The GUI's controller (ui/session.py) hands widgets ``session.core``; the CLI bui
 command. Stores come from here (a fresh one per call: they keep small caches that are not
 meant to be shared between threads), and the use cases that are more than one store call live
 here: receiving several bundles (each one imported, quarantined or refused on its own),
-importing a bundle from the quarantine, exporting a bundle, sharing data with partners,
-printing a testimony.
+the quarantine (enrol the sender, import, discard), the bundle history and provenance, the seal
+policy, the coordinator's archive pages, per-vault settings, exporting a bundle (which enters
+the outbox), sharing data with partners, printing a testimony to a file; the drop's use cases
+are in ``core/drop.py``. The GUI imports no room to do any of this (tests/test_architecture.py
+holds ui/ to a short list of data types).
 Rooms are imported when a use case runs (docs/performance.md, "Start-up").
 """
 
@@ -18,12 +21,19 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from intake.bundles.export import ExportResult, Selection
-    from intake.bundles.quarantine import Receipt
+    from intake.bundles.forwarding import Origin
+    from intake.bundles.history import Provenance, ReceivedBundle
+    from intake.bundles.importer import BundleReport
+    from intake.bundles.quarantine import Receipt, WaitingBundle
+    from intake.bundles.seal import SealStatus
     from intake.cards.card_files import MyCard
-    from intake.cards.registry import CardRegistry
+    from intake.cards.registry import CardRegistry, KnownCard
+    from intake.cards.statements import KeyStatements
+    from intake.core.drop import DropUseCases
     from intake.duplicates.finder import DuplicateFinder
     from intake.review.store import ReviewStore
     from intake.sharing.export import Format, ShareOptions, ShareReport
+    from intake.testimonies.archive import ArchiveQuery, Page
     from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.store import TestimonyStore
     from intake.vault import Vault
@@ -94,6 +104,13 @@ class AmanatCore:
         from intake.cards.registry import CardRegistry
 
         return CardRegistry(self.vault)
+
+    @property
+    def key_statements(self) -> KeyStatements:
+        """Revocations, successions and this vault's key rotation (bundle-format.md §8)."""
+        from intake.cards.statements import KeyStatements
+
+        return KeyStatements(self.vault)
 
     @property
     def duplicates(self) -> DuplicateFinder:
@@ -231,6 +248,19 @@ class AmanatCore:
             return Received(name, None, exc)
         return Received(name, quarantine.Receipt("imported", report), None)
 
+    def import_bundle(self, path: Path, progress: Progress | None = None) -> BundleReport:
+        """Import one bundle from an enrolled sender, all or nothing (the CLI's ``import``;
+        raises the first problem, changing nothing)."""
+        from intake.bundles.importer import import_bundle
+
+        return import_bundle(self.vault, path, progress=progress)
+
+    def verify_bundle(self, path: Path, progress: Progress | None = None) -> BundleReport:
+        """Check a bundle completely without importing it; its problem is in the report."""
+        from intake.bundles.importer import verify_bundle
+
+        return verify_bundle(self.vault, path, progress=progress)
+
     def export_bundle(
         self,
         recipients: Sequence[str],
@@ -239,13 +269,138 @@ class AmanatCore:
         selection: Selection = "new",
         ids: Sequence[str] = (),
         progress: Progress | None = None,
+        forward: bool = False,
+        classic: bool = False,
     ) -> ExportResult:
-        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py)."""
+        """One signed, encrypted bundle for ``recipients`` (intake/bundles/export.py);
+        ``forward``: a coordinator passes testimonies on to another coordinator, every version
+        as its author signed it (docs/bundle-format.md §7.13). Post-quantum when every
+        recipient's card allows it, unless ``classic``."""
         from intake.bundles.export import export_bundle
+        from intake.transport import outbox
 
-        return export_bundle(
-            self.vault, recipients, output, selection=selection, ids=ids, progress=progress
+        result = export_bundle(
+            self.vault,
+            recipients,
+            output,
+            selection=selection,
+            ids=ids,
+            progress=progress,
+            forward=forward,
+            classic=classic,
         )
+        outbox.add(self.vault, result.bundle_id, result.path)  # every bundle waits for a send
+        return result
+
+    # ---- the drop (intake/transport/) ---------------------------------------------------------
+
+    @property
+    def drop(self) -> DropUseCases:
+        from intake.core.drop import DropUseCases
+
+        return DropUseCases(self.vault)
+
+    def resend_bundle(self, bundle_id: str, output: Path) -> Path:
+        """Write a kept (sealed) bundle out again, e.g. when the USB stick was lost."""
+        from intake.bundles import seal
+
+        return seal.resend(self.vault, bundle_id, output)
+
+    # ---- the quarantine: bundles whose sender is not enrolled yet -------------------------
+
+    def waiting_bundles(self) -> list[WaitingBundle]:
+        """Every bundle in the quarantine, oldest first."""
+        from intake.bundles import quarantine
+
+        return quarantine.waiting_bundles(self.vault)
+
+    def enroll_quarantined_sender(self, bundle_id: str, *, fingerprint_compared: bool) -> KnownCard:
+        """Enroll (verified) the card a waiting bundle carries; only when the person states
+        that the fingerprint was compared with the volunteer."""
+        from intake.bundles import quarantine
+
+        return quarantine.enroll_sender(
+            self.vault, bundle_id, fingerprint_compared=fingerprint_compared
+        )
+
+    def discard_quarantined(self, bundle_id: str) -> None:
+        """Delete a waiting bundle without importing it."""
+        from intake.bundles import quarantine
+
+        quarantine.discard(self.vault, bundle_id)
+
+    # ---- what the vault remembers about bundles --------------------------------------------
+
+    def received_bundles(self, sender_fingerprint: str | None = None) -> list[ReceivedBundle]:
+        """Bundles received (from one sender, or from all)."""
+        from intake.bundles import history
+
+        return history.received_bundles(self.vault, sender_fingerprint)
+
+    def missing_sequences(self, sender_fingerprint: str) -> list[tuple[int, int]]:
+        """Ranges of bundle numbers of this sender that never arrived."""
+        from intake.bundles import history
+
+        return history.missing_sequences(self.vault, sender_fingerprint)
+
+    def provenance(self, testimony_id: str) -> list[Provenance]:
+        """Which bundle brought which version of a testimony, from whom, when."""
+        from intake.bundles import history
+
+        return history.provenance(self.vault, testimony_id)
+
+    # ---- the seal policy --------------------------------------------------------------------
+
+    def seal_status(self) -> SealStatus:
+        """Whether sealing is on, how many versions are sealed and the bundles kept."""
+        from intake.bundles import seal
+
+        return seal.status(self.vault)
+
+    def seal_is_on(self) -> bool:
+        from intake.bundles import seal
+
+        return seal.is_on(self.vault)
+
+    def set_seal(self, on: bool) -> None:
+        """Turn sealing of exported testimonies on or off (a vault setting)."""
+        from intake.bundles import seal
+
+        if seal.is_on(self.vault) != on:
+            seal.set_policy(self.vault, on)
+
+    # ---- the coordinator's archive ----------------------------------------------------------
+
+    def archive_page(self, query: ArchiveQuery, count: int) -> Page:
+        """The first ``count`` testimonies matching ``query`` (newest or most relevant first)."""
+        from intake.testimonies.archive import fetch_page
+
+        return fetch_page(self.testimonies, query, count)
+
+    # ---- settings kept in the vault ---------------------------------------------------------
+
+    def autolock_minutes(self) -> int:
+        """Minutes without keyboard or mouse use before the desktop app locks."""
+        from intake.vault.app_settings import autolock_minutes
+
+        return autolock_minutes(self.vault)
+
+    def set_autolock_minutes(self, minutes: int) -> None:
+        """Store the auto-lock delay; InvalidInput outside the allowed range."""
+        from intake.vault.app_settings import set_autolock_minutes
+
+        set_autolock_minutes(self.vault, minutes)
+
+    def forward_recipients(self) -> list[KnownCard]:
+        """The other coordinators this vault can forward to: verified, not revoked."""
+        return [k for k in self.cards.all() if k.card.role == "coordinator" and k.usable]
+
+    def origins(self, testimony_id: str) -> list[Origin]:
+        """Who sent and who wrote each version that bundles brought ("received from
+        coordinator X, originally from volunteer Y"; intake/bundles/forwarding.py)."""
+        from intake.bundles.forwarding import origins
+
+        return origins(self.vault, testimony_id)
 
     # ---- sharing ----------------------------------------------------------------------------
 
@@ -286,3 +441,45 @@ class AmanatCore:
         view = testimony_view_from_vault(self.vault, testimony_id, version=version)
         form = builtin_form(view.form.id, view.form.version)
         return render_testimony(form, view, lang, stream, redacted=redacted, paper=paper)
+
+    def save_testimony_pdf(
+        self,
+        testimony_id: str,
+        lang: str,
+        path: Path,
+        *,
+        redacted: bool = False,
+        paper: str = "a4",
+        version: int | None = None,
+        overwrite: bool = False,
+    ) -> int:
+        """``print_testimony`` written to ``path`` (``write_pdf``); returns the page count."""
+
+        def render(stream: BinaryIO) -> int:
+            return self.print_testimony(
+                testimony_id, lang, stream, redacted=redacted, paper=paper, version=version
+            )
+
+        return write_pdf(path, render, overwrite=overwrite)
+
+
+def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool = False) -> int:
+    """Render in memory, then write ``path`` as every Amanat file is written
+    (intake/bundles/files.py: ``path``.part, owner-only since a PDF is plaintext, flushed,
+    renamed; removed if anything fails; an existing ``path`` only replaced with
+    ``overwrite``); returns the page count."""
+    import io
+
+    from intake.bundles import files
+
+    buffer = io.BytesIO()
+    pages = render(buffer)
+    part = files.open_part(path, private=True, overwrite=overwrite)
+    try:
+        part.write(buffer.getvalue())
+        files.flush(part, path)
+        files.publish(path)
+    except BaseException:
+        files.discard(part, path)
+        raise
+    return pages

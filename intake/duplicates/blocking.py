@@ -36,6 +36,7 @@ from intake.duplicates.scoring import (
     NameCounts,
     compare,
     logit_of,
+    name_word,
     upper_logit,
 )
 
@@ -61,7 +62,6 @@ def block_keys(f: VictimFeatures) -> tuple[set[str], set[str]]:
     member: set[str] = set()
     if f.prc_id:
         full.add("id:" + f.prc_id)
-    year = str(f.birth_year) if f.birth_year is not None else "?"
     one_word = True
     for tokens in f.name_tokens():
         prefixes = sorted(skeleton(t) for t in tokens)
@@ -69,12 +69,20 @@ def block_keys(f: VictimFeatures) -> tuple[set[str], set[str]]:
             one_word = False
         for x, y in combinations(prefixes, 2):
             full.add(f"nn:{x}|{y}")
-        if f.birth_year is not None:
-            member.update(f"n1:{p}|{year}" for p in prefixes)
+        member.update(f"n1:{p}|{y}" for p in prefixes for y in _years(f.birth_year))
     if one_word:
+        own = str(f.birth_year) if f.birth_year is not None else "?"
         for tokens in f.name_tokens():
-            full.update(f"n1:{skeleton(t)}|{year}" for t in tokens)
+            full.update(f"n1:{skeleton(t)}|{own}" for t in tokens)
     return full, member - full
+
+
+def _years(year: int | None) -> tuple[str, ...]:
+    """The n1: blocks a victim joins as a member: its birth year, one year either side and
+    "unknown" (relatives misremember by a year, and many do not know it)."""
+    if year is None:
+        return ("?",)
+    return (str(year - 1), str(year), str(year + 1), "?")
 
 
 def name_counts(features: Sequence[VictimFeatures]) -> NameCounts:
@@ -82,7 +90,7 @@ def name_counts(features: Sequence[VictimFeatures]) -> NameCounts:
     words: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     for f in features:
-        mine = [sorted({skeleton(t) for t in tokens}) for tokens in f.name_tokens()]
+        mine = [sorted({name_word(t) for t in tokens}) for tokens in f.name_tokens()]
         words.update({w for sk in mine for w in sk})
         pairs.update({f"{x}|{y}" for sk in mine for x, y in combinations(sk, 2)})
     return NameCounts(

@@ -23,13 +23,14 @@ from typing import Any
 
 from intake.content_caches import remember
 from intake.forms.definitions import HOMETOWN_LEVELS, HOMETOWN_NAMES, NAME_SCRIPTS
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.forms.prc_id import is_valid_prc_id, normalize_prc_id, parse_prc_id
-from intake.names.keys import name_keys
+from intake.names.keys import is_particle, loose_key, name_keys
 from intake.names.scripts import scripts_in
 
 # Bump when the features or the key rules change: stored features are then rebuilt.
-FEATURES_SCHEME = 1
+FEATURES_SCHEME = 2
 MAX_KEYS = 24  # a victim with 20 aliases still gets a bounded number of keys to compare
 MAX_TOKENS = 6  # words of one name used for blocking and part-by-part comparison
 MIN_TOKEN = 2  # one-letter initials say too little to block or match on
@@ -38,10 +39,11 @@ _REF = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 SKELETON_LENGTH = 4
 _VOWELS = frozenset("aeiouy")
 # Endings that relatives add or drop: the Uyghur endearment -jan (Tursunjan), Russian-style
-# surnames (Tursunov, Tursunova) and Kazakh patronymics (Serikuly, Serikqyzy), in exact and
-# loose ASCII keys. Blocking ignores them; scoring still sees the whole word.
-_ENDINGS: tuple[str, ...] = ("dzhan", "zhan", "qyzy", "kyzy", "kizi", "qizi", "jan", "ova")
-_ENDINGS += ("eva", "uva", "iva", "uly", "uli", "ov", "ev", "uv", "iv")  # longest first
+# surnames and patronymics (Tursunov, Tursunova, Serikovich) and Kazakh/Kyrgyz/Uyghur "son or
+# daughter of" (Serikuly, Serikqyzy, Memet oghli), as they look in loose keys (longest first).
+# Blocking ignores them; scoring still sees the whole word.
+_ENDINGS: tuple[str, ...] = ("uvich", "ivich", "uvna", "ivna", "kizi", "ukli", "ulu", "uli")
+_ENDINGS += ("jan", "uva", "iva", "uv", "iv")
 MIN_STEM = 3
 
 BirthDate = tuple[int | None, int | None, int | None]  # year, month, day; any may be unknown
@@ -50,9 +52,11 @@ BirthDate = tuple[int | None, int | None, int | None]  # year, month, day; any m
 @remember
 @lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
-    """First letter, then the consonants without repeats, cut to four letters, after dropping
-    an added ending: spellings of an ASCII name key that differ in vowels or endings
-    ("sirik" / "sarik", "husin" / "husain", "tursun" / "tursunjan") share it."""
+    """First letter, then the consonants without repeats, cut to four letters, of the loose key
+    (q/k/kh/h/x/gh/g, l/r, s/sh, p/f merged) after dropping an added ending: spellings that
+    differ in vowels, merged sounds or endings ("sirik" / "sarik", "husin" / "husain",
+    "tursun" / "tursunjan", "baqytzhan" / "bakhytzhan") share it."""
+    word = loose_key(word)
     stripped = True
     while stripped:
         stripped = False
@@ -60,7 +64,7 @@ def skeleton(word: str) -> str:
             if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
                 word, stripped = word[: -len(ending)], True
                 break
-    out = word[:1]
+    out = "a" if word[:1] in _VOWELS else word[:1]  # Erkin / Аркин, Ehmet / Ахмат
     for char in word[1:]:
         if char not in _VOWELS and char != out[-1]:
             out += char
@@ -175,9 +179,10 @@ def _places(
 @remember
 @lru_cache(maxsize=1 << 16)
 def _tokens(keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """The words of each distinct key (at most MAX_TOKENS, initials left out)."""
+    """The words of each distinct key (at most MAX_TOKENS, initials and particles such as
+    "oghli", "qizi", "uly" left out)."""
     words = (
-        tuple(w for w in key.split() if len(w) >= MIN_TOKEN)[:MAX_TOKENS]
+        tuple(w for w in key.split() if len(w) >= MIN_TOKEN and not is_particle(w))[:MAX_TOKENS]
         for key in dict.fromkeys(keys)
     )
     return tuple(dict.fromkeys(words))

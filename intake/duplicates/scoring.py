@@ -15,14 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from functools import lru_cache
+from itertools import combinations, pairwise
 
 from rapidfuzz import fuzz
 
-from intake.duplicates.features import VictimFeatures, skeleton
+from intake.duplicates.features import VictimFeatures
 from intake.forms.definitions import builtin_form
 from intake.i18n import N_, tr
-from intake.names.keys import name_keys_similarity
+from intake.names.keys import loose_key, name_keys_similarity, stem, unexplained_vowels
 
 PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
 NAME_ALL_PARTS = 4.0  # every part of both names agrees
@@ -57,9 +58,27 @@ HOMETOWN_MISMATCH: Mapping[str, float] = {
     "prefecture": -2.0,
     "region": -2.0,
 }
-TOKEN_MATCH = 80  # rapidfuzz ratio at which two loose name parts are the same word
-MIN_PREFIX = 4  # "Tursun" ~ "Tursunjan": a diminutive or suffix added to the same word
+TOKEN_MATCH = 85  # rapidfuzz ratio at which two loose name parts are the same word
+MIN_PREFIX = 3  # "Tursun" ~ "Tursunjan": the stem left when the endearment -jan is dropped
+LOOSE_PARTS = 0.97  # at most this similarity when the parts agree but no exact key is shared
 NAME_CLOSE = 0.9  # key similarity above which agreeing parts count as the same spelling
+
+
+# Name evidence grows with the similarity of the names (``name_similarity``, 0 to 1), not in
+# steps: (similarity, log-odds) points, linear in between.
+NAME_CURVE: tuple[tuple[float, float], ...] = (
+    (0.6, -4.0), (0.75, -1.5), (0.85, 1.0), (0.9, 2.5), (0.95, 3.5), (1.0, NAME_ALL_PARTS),
+)  # fmt: skip
+
+
+def name_weight(similarity: float) -> float:
+    """Log-odds of "same person" from name similarity alone (NAME_CURVE, interpolated)."""
+    if similarity <= NAME_CURVE[0][0]:
+        return NAME_CURVE[0][1]
+    for (x0, y0), (x1, y1) in pairwise(NAME_CURVE):
+        if similarity <= x1:
+            return round(y0 + (y1 - y0) * (similarity - x0) / (x1 - x0), 2)
+    return NAME_CURVE[-1][1]
 
 
 @dataclass(frozen=True)
@@ -80,18 +99,24 @@ class Reason:
 
 @dataclass(frozen=True)
 class NameCounts:
-    """How many victims of the archive hold a name (by ``skeleton``) or a pair of names
-    ("x|y", x <= y); only counts above ``COMMON_BASE`` are kept."""
+    """How many victims of the archive hold a name (by its full loose key, ``name_word``) or a
+    pair of names ("x|y", x <= y); only counts above ``COMMON_BASE`` are kept."""
 
     words: Mapping[str, int] = field(default_factory=dict)
     pairs: Mapping[str, int] = field(default_factory=dict)
 
     def count(self, words: Sequence[str]) -> int:
         """Holders of these agreeing words: of the word (one) or of the rarest pair (more)."""
-        skeletons = sorted({skeleton(w) for w in words})
-        if len(skeletons) == 1:
-            return self.words.get(skeletons[0], 0)
-        return min(self.pairs.get(f"{x}|{y}", 0) for x, y in combinations(skeletons, 2))
+        keys = sorted({name_word(w) for w in words})
+        if len(keys) == 1:
+            return self.words.get(keys[0], 0)
+        return min(self.pairs.get(f"{x}|{y}", 0) for x, y in combinations(keys, 2))
+
+
+def name_word(word: str) -> str:
+    """The key a name word is counted by: its loose key without an added ending (Tursunov,
+    Tursunjan -> tulsun; Abdukerim and Abdurehim stay apart)."""
+    return stem(loose_key(word)) if word else word
 
 
 NO_COUNTS = NameCounts()
@@ -110,25 +135,55 @@ def keys_similarity(a: VictimFeatures, b: VictimFeatures) -> float:
     return name_keys_similarity(a.exact_keys, a.loose_keys, b.exact_keys, b.loose_keys)
 
 
-def _same_word(x: str, y: str) -> bool:
+@lru_cache(maxsize=1 << 16)
+def word_similarity(x: str, y: str) -> float:
+    """How alike two words of names are, 0 when they are not the same word (``_same_word``):
+    1.0 equal; 0.97 the same once spellings of one sound are merged or an ending is dropped
+    (Baqytzhan / Bakhytzhan, Serikov / Serik); 0.93 one a prefix of the other (Tursun /
+    Tursunjan); 0.9 only vowels differ as transliterations make them (Omer / Omar); else the
+    fuzzy ratio of the loose keys. A vowel change no transliteration explains (Gulnar /
+    Gulnur, Marat / Murat) makes them different words."""
     if x == y:
-        return True
-    if min(len(x), len(y)) >= MIN_PREFIX and (x.startswith(y) or y.startswith(x)):
-        return True
-    return fuzz.ratio(x, y) >= TOKEN_MATCH
+        return 1.0
+    sx, sy = stem(x), stem(y)
+    if sx == sy or loose_key(sx) == loose_key(sy):
+        return 0.97
+    if _base(sx) == _base(sy):
+        return 0.93  # the endearment -jan added (Tursun / Tursunjan), not any ending (Tursunay)
+    if unexplained_vowels(sx, sy):
+        return 0.0
+    if _consonants(sx) == _consonants(sy) and len(loose_key(sx)) == len(loose_key(sy)):
+        return 0.9
+    ratio = max(fuzz.ratio(x, y), fuzz.ratio(loose_key(sx), loose_key(sy))) / 100.0
+    return ratio if ratio >= TOKEN_MATCH / 100.0 else 0.0
 
 
-def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str]]:
-    """How many words of xs find a distinct partner in ys, and which words of xs they are."""
+def _base(word: str) -> str:
+    loose = loose_key(word)
+    return loose[:-3] if loose.endswith("jan") and len(loose) >= MIN_PREFIX + 3 else loose
+
+
+def _consonants(word: str) -> str:
+    """The consonants of the loose key; a first vowel of any kind counts (Ahmet / Ehmet)."""
+    loose = loose_key(word)
+    first = "a" if loose[:1] in "aeiou" else loose[:1]
+    return first + "".join(c for c in loose[1:] if c not in "aeiou")
+
+
+def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str], float]:
+    """How many words of xs find a distinct partner in ys, which words of xs they are, and
+    the mean similarity of the partners."""
     free = list(ys)
     matched: list[str] = []
+    total = 0.0
     for x in xs:
-        for i, y in enumerate(free):
-            if _same_word(x, y):
-                matched.append(x)
-                del free[i]
-                break
-    return len(matched), matched
+        scores = [(word_similarity(x, y), i) for i, y in enumerate(free)]
+        best = max(scores, default=(0.0, -1))
+        if best[0] > 0.0:
+            matched.append(x)
+            total += best[0]
+            del free[best[1]]
+    return len(matched), matched, total / len(matched) if matched else 0.0
 
 
 @dataclass(frozen=True)
@@ -139,21 +194,23 @@ class NameParts:
     len_a: int
     len_b: int
     words: tuple[str, ...]
+    similarity: float = 0.0  # mean similarity of the matched parts
 
 
 def name_parts(a: VictimFeatures, b: VictimFeatures) -> NameParts:
     best = NameParts(0, 0, 0, ())
-    best_rank = (-1, 0)
+    best_rank: tuple[int, int, float] = (-1, 0, 0.0)
     for xs in a.name_tokens():
         for ys in b.name_tokens():
             if not xs or not ys:
                 continue
-            count, words = _parts(xs, ys)
-            rank = (count, -abs(len(xs) - len(ys)) - (len(xs) + len(ys) - 2 * count))
+            count, words, similarity = _parts(xs, ys)
+            extra = -abs(len(xs) - len(ys)) - (len(xs) + len(ys) - 2 * count)
+            rank = (count, extra, similarity)
             if rank > best_rank:
                 best_rank = rank
-                best = NameParts(count, len(xs), len(ys), tuple(words))
-                if count == len(xs) == len(ys):
+                best = NameParts(count, len(xs), len(ys), tuple(words), similarity)
+                if count == len(xs) == len(ys) and similarity == 1.0:
                     return best  # every part agrees: nothing can align better
     return best
 
@@ -167,17 +224,21 @@ def _name_reasons(a: VictimFeatures, b: VictimFeatures, common: NameCounts) -> l
     reasons: list[Reason] = []
     if parts.matched == 0:
         return [Reason("names_differ", NAME_DIFFERENT, N_("The names differ"))]
+    similarity = keys_similarity(a, b)
+    if similarity < 1.0:  # no exact key in common: parts equal only as loose words are close
+        similarity = max(similarity, min(parts.similarity, LOOSE_PARTS))
     if parts.matched == parts.len_a == parts.len_b:
-        if keys_similarity(a, b) >= NAME_CLOSE:
+        weight = name_weight(similarity)
+        if similarity >= NAME_CLOSE:
             msgid = (
                 N_("Names match across scripts ({name})") if across else N_("Names match ({name})")
             )
-            reasons.append(Reason("names_match", NAME_ALL_PARTS, msgid, {"name": shown}))
+            reasons.append(Reason("names_match", weight, msgid, {"name": shown}))
         else:
             reasons.append(
                 Reason(
                     "names_close",
-                    NAME_ALL_PARTS_CLOSE,
+                    weight,
                     N_("Every part of the names agrees, some in close spellings ({name})"),
                     {"name": shown},
                 )
@@ -186,7 +247,7 @@ def _name_reasons(a: VictimFeatures, b: VictimFeatures, common: NameCounts) -> l
         reasons.append(
             Reason(
                 "name_shorter_form",
-                NAME_SHORTER_FORM,
+                min(NAME_SHORTER_FORM, name_weight(similarity)),
                 N_("One name is a shorter form of the other ({name})"),
                 {"name": shown},
             )

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources as importlib_resources
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, Literal, cast
 
-from intake.errors import AmanatError
-from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, current_language
+from intake.forms.errors import FormDefinitionError
+from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
 
 FieldType = Literal[
     "text",
@@ -63,13 +63,6 @@ _FORM_ID = re.compile(r"[a-z][a-z0-9_-]{0,30}(\.[a-z][a-z0-9_-]{0,30}){0,4}")
 _LANG = re.compile(r"[a-z]{2,3}")
 
 Text = Mapping[str, str]
-
-
-class FormDefinitionError(AmanatError):
-    """A form definition file that Amanat cannot use."""
-
-    msgid: ClassVar[str] = N_("The form definition is not valid: {reason}")
-    exit_code: ClassVar[int] = 7
 
 
 def localized(text: Text | None, lang: str | None = None) -> str:

@@ -15,23 +15,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+
+from intake.forms.errors import DateFormatError
 
 MIN_YEAR = 1880  # the oldest birth year a testimony could plausibly state
 MAX_YEAR = 2100
 
 _FUZZY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _RANGE = re.compile(r"\s*(\S*)\s*\.\.\s*(\S*)\s*")
-
-DateErrorCode = Literal["format", "year_range", "range_format", "range_empty", "range_order"]
-
-
-class DateFormatError(ValueError):
-    """A string that is not a fuzzy date or date range; ``code`` says why."""
-
-    def __init__(self, code: DateErrorCode) -> None:
-        super().__init__(code)
-        self.code: DateErrorCode = code
 
 
 @dataclass(frozen=True)

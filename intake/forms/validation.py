@@ -25,13 +25,8 @@ from intake.forms.definitions import (
     FormDefinition,
     SectionDef,
 )
-from intake.forms.fuzzy_dates import (
-    MAX_YEAR,
-    MIN_YEAR,
-    DateFormatError,
-    parse_date_range,
-    parse_fuzzy_date,
-)
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import MAX_YEAR, MIN_YEAR, parse_date_range, parse_fuzzy_date
 from intake.forms.prc_id import check_prc_id
 from intake.forms.prc_id_messages import prc_id_message
 from intake.forms.shape import BAD_LINE, BAD_MULTILINE, MAX_CONTENT_CHARS, shape_fits

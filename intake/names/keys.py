@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from intake.content_caches import remember
 from intake.names import tables as t
+from intake.names.chinese import name_reading, pinyin_reading, pinyin_syllables
 from intake.names.scripts import script_of, scripts_in
+from intake.names.tables_chinese import SURNAMES
 
 NameInput = str | Mapping[str, object] | Iterable[str]
 
@@ -100,6 +103,20 @@ def _cyrillic(text: str, table: Mapping[str, str], soft: bool) -> str:
 def russian_to_latin(text: str) -> str:
     """Cyrillic to Latin, BGN/PCGN simplified (Ерлан -> Yerlan, Хамит -> Khamit)."""
     return _cyrillic(text, t.BGN, soft=True)
+
+
+def uyghur_cyrillic_to_uly(text: str) -> str:
+    """Uyghur Cyrillic to ULY (Мәмәт -> Memet, Пәрһат -> Perhat, Җүмә -> Jüme)."""
+    return _cyrillic(text, t.UYGHUR_CYRILLIC, soft=False)
+
+
+def uyghur_cyrillic_likely(text: str) -> bool:
+    """Cyrillic with a letter only Uyghur uses (Җ) or Uyghur letters and none only Kazakh
+    uses (Ұ, І): then ә is the Uyghur e, not the Kazakh ä."""
+    low = set(text.lower())
+    if low & t.UYGHUR_ONLY_CYRILLIC:
+        return True
+    return bool(low & t.UYGHUR_CYRILLIC_LETTERS) and not low & t.KAZAKH_ONLY_CYRILLIC
 
 
 def cyrillic_to_icao(text: str) -> str:
@@ -189,54 +206,24 @@ def _han_runs(text: str) -> list[tuple[bool, str]]:
     return runs
 
 
-def _pinyin(han: str) -> list[str]:
-    # imported on first use: its phrase dictionary takes 0.2-0.4 s to load (docs/performance.md)
-    from pypinyin import Style, lazy_pinyin
-
-    return [s for s in lazy_pinyin(han, style=Style.NORMAL, v_to_u=True) if s.isalpha()]
-
-
 def chinese_to_pinyin(text: str) -> str:
     """Pinyin without tones, syllables of a word joined (吐尔逊·买买提 -> tuerxun maimaiti)."""
-    parts = [("".join(_pinyin(run)) if han else run) for han, run in _han_runs(_clean(text))]
+    parts = [
+        ("".join(pinyin_syllables(run)) if han else run) for han, run in _han_runs(_clean(text))
+    ]
     return _SEPARATORS.sub(" ", "".join(parts)).strip()
-
-
-def _uyghur_syllable(syllable: str) -> str:
-    if syllable in t.PINYIN_SYLLABLES:
-        return t.PINYIN_SYLLABLES[syllable]
-    for old, new in t.PINYIN_INITIALS:
-        if syllable.startswith(old):
-            syllable = new + syllable[len(old) :]
-            break
-    for old, new in t.PINYIN_FINALS:
-        if syllable.endswith(old):
-            return syllable[: -len(old)] + new
-    return syllable
-
-
-def _uyghur_reading(han: str) -> str:
-    syllables = _pinyin(han)
-    out: list[str] = []
-    for i, syllable in enumerate(syllables):
-        last = i == len(syllables) - 1
-        nxt = syllables[i + 1] if not last else ""
-        if i > 0 and last and syllable in t.FINAL_CODA:
-            out.append(t.FINAL_CODA[syllable])
-        elif i > 0 and syllable in t.MID_CODA and nxt[:1] not in "aeiouy":
-            out.append(t.MID_CODA[syllable])
-        else:
-            out.append(_uyghur_syllable(syllable))
-    return "".join(out)
 
 
 def chinese_to_uyghur_latin(text: str) -> str:
-    """Approximate the Uyghur/Kazakh name behind a Chinese transcription (吐尔逊 -> tursun).
-
-    A heuristic, not a standard: see docs/names-and-scripts.md for what it gets wrong.
-    """
-    parts = [(_uyghur_reading(run) if han else run) for han, run in _han_runs(_clean(text))]
+    """The Uyghur/Kazakh name behind a Chinese transcription (吐尔逊 -> tursun): the dictionary
+    of standard transcriptions, else a heuristic (see docs/names-and-scripts.md)."""
+    parts = [(name_reading(run)[0] if han else run) for han, run in _han_runs(_clean(text))]
     return _SEPARATORS.sub(" ", "".join(parts)).strip()
+
+
+def _chinese_known(text: str) -> bool:
+    """Every Chinese word of ``text`` is read by the dictionary alone."""
+    return all(name_reading(run)[1] for han, run in _han_runs(_clean(text)) if han)
 
 
 # --- folding and keys --------------------------------------------------------------------
@@ -253,17 +240,33 @@ def fold_ascii(text: str) -> str:
 
 
 def loose_key(folded: str) -> str:
-    """Merge spellings of one sound in an ASCII-folded name (Abdurakhim ~ Abdurehim)."""
-    words: list[str] = []
-    for word in folded.split():
-        for old, new in t.LOOSE_REPLACEMENTS:
-            word = word.replace(old, new)
-        word = "".join(t.LOOSE_VOWELS.get(c, c) for c in word)
-        word = _DOUBLED.sub(r"\1", word)
-        if len(word) > 2 and word.endswith("h") and word[-2] in "aiu":
-            word = word[:-1]
-        words.append(word)
-    return " ".join(words)
+    """Merge spellings of one sound in an ASCII-folded name (Abdurakhim ~ Abdurehim), and the
+    sounds Chinese and Russian spellings merge (q/k/kh/h/x/gh/g, l/r, s/sh, p/f, ü/u)."""
+    return " ".join(_loose_word(word) for word in folded.split())
+
+
+@lru_cache(maxsize=1 << 15)
+def _loose_word(word: str) -> str:
+    if len(word) > 2 and word.endswith("h") and word[-2] in "aeiou" and word[-3:] != "shh":
+        word = word[:-1]
+    for old, new in t.LOOSE_REPLACEMENTS:
+        word = word.replace(old, new)
+    word = "".join(t.LOOSE_VOWELS.get(c, c) for c in word)
+    return _DOUBLED.sub(r"\1", word)
+
+
+def stem(word: str) -> str:
+    """An ASCII word without a patronymic or surname ending (serikovich, serikov, serikuly ->
+    serik); the word itself when it has none or the stem would be too short."""
+    for ending in t.PATRONYMIC_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= t.MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def is_particle(word: str) -> bool:
+    """A word that says "son of" / "daughter of" (oghli, qizi, uly, qyzy…): optional."""
+    return fold_ascii(word) in t.PARTICLES
 
 
 def _latin_word(word: str, cyrillic: str, han: str) -> str:
@@ -273,10 +276,25 @@ def _latin_word(word: str, cyrillic: str, han: str) -> str:
     if "arabic" in scripts:
         return uyghur_arabic_to_uly(word)
     if "cyrillic" in scripts:
+        if cyrillic == "uyghur":
+            return uyghur_cyrillic_to_uly(word)
         if cyrillic == "kazakh":
             return kazakh_cyrillic_to_latin(word)
         return russian_to_latin(word) if cyrillic == "bgn" else cyrillic_to_icao(word)
+    if han == "uyghur" and not is_particle(word):
+        reading = pinyin_reading(word)
+        if reading is not None:
+            return reading[0]  # a Chinese transcription typed in pinyin (Tuerxun)
     return word
+
+
+def _surname_split(words: list[str]) -> list[str] | None:
+    """A Chinese name written in one word (马文华), split after a common surname (马 文华)."""
+    if len(words) != 1 or not 2 <= len(words[0]) <= 4 or words[0][0] not in SURNAMES:
+        return None
+    if scripts_in(words[0]) != {"han"}:
+        return None
+    return [words[0][0], words[0][1:]]
 
 
 @dataclass(frozen=True)
@@ -295,15 +313,34 @@ class NameKeys:
 def _keys_of(text: str) -> NameKeys:
     cleaned = _clean(text)
     words = [w for w in _SEPARATORS.split(cleaned) if w]
+    keys = _word_keys(cleaned, words)
+    extra = _surname_split(words)
+    if extra is None:
+        return keys
+    split = _word_keys(cleaned, extra)
+    return NameKeys(keys.exact | split.exact, keys.loose | split.loose)
+
+
+def _word_keys(cleaned: str, words: list[str]) -> NameKeys:
     scripts = scripts_in(cleaned)
-    cyrillic_schemes = ("kazakh", "bgn", "icao") if "cyrillic" in scripts else ("kazakh",)
-    han_schemes = ("pinyin", "uyghur") if "han" in scripts else ("pinyin",)
+    cyrillic_schemes: tuple[str, ...] = ("kazakh",)
+    if "cyrillic" in scripts:
+        cyrillic_schemes = ("kazakh", "bgn", "icao")
+        if uyghur_cyrillic_likely(cleaned):
+            cyrillic_schemes += ("uyghur",)
+    typed = [pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)]
+    han_schemes: tuple[str, ...] = ("pinyin",)
+    if "han" in scripts or any(typed):
+        han_schemes = ("pinyin", "uyghur")
+    known = ("han" in scripts and _chinese_known(cleaned)) or (
+        "han" not in scripts and bool(typed) and all(r is not None and r[1] for r in typed)
+    )
     exact: set[str] = set()
     approximate: set[str] = set()
     for cyrillic in cyrillic_schemes:
         for han in han_schemes:
             key = fold_ascii(" ".join(_latin_word(w, cyrillic, han) for w in words))
-            (exact if han == "pinyin" else approximate).add(key)
+            (exact if han == "pinyin" or known else approximate).add(key)
     loose = {loose_key(k) for k in exact | approximate}
     return NameKeys(frozenset(exact - {""}), frozenset(loose - {""}))
 
@@ -348,12 +385,30 @@ LOOSE_WEIGHT = 0.95  # a loose-key match is a little less sure than an exact-key
 PARTIAL_WEIGHT = 0.9  # one name contained in the other (Tursun in Tursunjan)
 
 
+VOWEL_PENALTY = 0.12  # per vowel change no transliteration explains (Gülnar / Gülnur)
+_UNEXPLAINED = frozenset({("a", "u"), ("u", "a")})  # loose vowel classes a | e,i | o,u
+
+
+def unexplained_vowels(a: str, b: str) -> int:
+    """Vowel substitutions between two ASCII keys that no transliteration explains: a against
+    o/u (Gulnar / Gulnur, Marat / Murat). e/i, o/u, ö/ü, a/ä/e (Russian ә -> а) are explained."""
+    la, lb = loose_key(a), loose_key(b)
+    if la == lb:
+        return 0
+    return sum(
+        1
+        for op in Levenshtein.editops(la, lb)
+        if op.tag == "replace" and (la[op.src_pos], lb[op.dest_pos]) in _UNEXPLAINED
+    )
+
+
+@lru_cache(maxsize=1 << 16)
 def _score(a: str, b: str) -> float:
     best = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
     if min(len(a), len(b)) >= 4:
         partial = max(fuzz.partial_ratio(a, b), fuzz.token_set_ratio(a, b))
         best = max(best, PARTIAL_WEIGHT * partial)
-    return float(best) / 100.0
+    return max(0.0, float(best) / 100.0 - VOWEL_PENALTY * unexplained_vowels(a, b))
 
 
 def name_similarity(a: NameInput, b: NameInput) -> float:

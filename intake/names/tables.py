@@ -59,6 +59,32 @@ ICAO: dict[str, str] = {
     "і": "i", "җ": "zh", "ҳ": "kh",
 }  # fmt: skip
 
+# Uyghur Cyrillic (Uyghur Siril Yéziqi, used in Kazakhstan and Kyrgyzstan) -> ULY.
+UYGHUR_CYRILLIC: dict[str, str] = {
+    "а": "a", "ә": "e", "б": "b", "в": "w", "г": "g", "ғ": "gh", "д": "d", "е": "é",
+    "ё": "yo", "ж": "zh", "җ": "j", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "q",
+    "л": "l", "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "ö", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ү": "ü", "ф": "f", "х": "x", "һ": "h", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+UYGHUR_ONLY_CYRILLIC = frozenset("җ")
+UYGHUR_CYRILLIC_LETTERS = frozenset("әғқңөүһ")
+KAZAKH_ONLY_CYRILLIC = frozenset("ұі")
+
+# --- Patronymics and particles ------------------------------------------------------------
+# Endings of Russian-style patronymics and surnames and of Kazakh/Kyrgyz/Uyghur "son/daughter
+# of" forms, on ASCII-folded words, longest first; and the same forms written as a word.
+PATRONYMIC_ENDINGS: tuple[str, ...] = (
+    "ovich", "evich", "ovych", "ovna", "evna", "ovic", "ogli", "oghli", "oglu", "qizi",
+    "kizi", "qyzy", "kyzy", "uulu", "uly", "uli", "ova", "eva", "ov", "ev",
+)  # fmt: skip
+PARTICLES = frozenset(
+    {"oghli", "ogli", "oglu", "ogly", "qizi", "kizi", "qyzy", "kyzy", "kizy", "uly", "uli"}
+    | {"uulu", "ulu", "bin", "binti", "ibn"}
+)
+MIN_STEM = 3
+
 # --- Uyghur Arabic script <-> ULY ----------------------------------------------------------
 UYGHUR_TO_ULY: dict[str, str] = {
     "ا": "a", "ە": "e", "ب": "b", "پ": "p", "ت": "t", "ج": "j", "چ": "ch", "خ": "x",
@@ -76,6 +102,7 @@ ARABIC_VARIANTS: dict[str, str] = {
     "ة": "ە",  # teh marbuta in loanwords
     "أ": "ا", "إ": "ا", "آ": "ا",  # hamza/madda alef forms in Arabic loanwords
     "ؤ": "ۇ",
+    "ء": "ئ",  # a lone hamza, as Arabic keyboards (which lack ئ in some layouts) type it
 }  # fmt: skip
 ARABIC_IGNORED = frozenset(
     ["\u0640", "\u0670", "\u0674"]  # tatweel, superscript alef, Kazakh front-vowel hamza
@@ -107,8 +134,9 @@ APOSTROPHES = frozenset("'’ʼʻ`´‘")
 # transliteration systems (kh/x/h, q/k, gh/g, zh/j/dzh, w/v, Turkish c = j), then vowel classes.
 # "ch" is parked as "C" so that the Turkish-style c -> j rule cannot touch it.
 LOOSE_REPLACEMENTS: tuple[tuple[str, str], ...] = (
-    ("ch", "C"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"),
-    ("ph", "f"), ("x", "h"), ("q", "k"), ("w", "v"), ("c", "j"), ("y", "i"), ("C", "ch"),
+    ("ch", "C"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("ts", "s"), ("kh", "k"), ("gh", "k"),
+    ("sh", "s"), ("ph", "p"), ("ng", "n"), ("x", "k"), ("q", "k"), ("h", "k"), ("g", "k"),
+    ("f", "p"), ("b", "p"), ("r", "l"), ("w", "v"), ("c", "j"), ("y", "i"), ("C", "ch"),
 )  # fmt: skip
 LOOSE_VOWELS: dict[str, str] = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
 

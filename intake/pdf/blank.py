@@ -18,7 +18,6 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 from reportlab.pdfgen.canvas import Canvas
 
-from intake.errors import AmanatError
 from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, N_, is_rtl
 from intake.pdf.blank_fields import (
@@ -28,6 +27,7 @@ from intake.pdf.blank_fields import (
     field_blocks,
     writing_line,
 )
+from intake.pdf.errors import TooManyFormLanguages, UnsupportedFormLanguage
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
 
@@ -36,16 +36,6 @@ FOOTER_HEIGHT = 26.0
 QR_SIZE = 48.0
 QR_BORDER = 4  # modules of quiet zone around a QR code, as the QR standard asks
 DEFAULT_VICTIM_BLOCKS = 2
-
-
-class UnsupportedFormLanguage(AmanatError):
-    msgid = N_("Forms can be printed in {choices}, not in {code}.")
-    exit_code = 2
-
-
-class TooManyFormLanguages(AmanatError):
-    msgid = N_("A printed form can show one or two languages, not {count}.")
-    exit_code = 2
 
 
 def qr_payload(form: FormDefinition, langs: Sequence[str], page: int, pages: int) -> str:

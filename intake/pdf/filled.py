@@ -19,7 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from intake.forms.definitions import FormDefinition, SectionDef
 from intake.i18n import LANGUAGES, N_, is_rtl, ntr, tr
-from intake.pdf.blank import UnsupportedFormLanguage, draw_qr, heading_block, note_block
+from intake.pdf.blank import draw_qr, heading_block, note_block
+from intake.pdf.errors import UnsupportedFormLanguage
 from intake.pdf.filled_fields import row_blocks, value_parts, withheld_part
 from intake.pdf.form_text import GREY, FormText, Stack
 from intake.pdf.page_flow import MARGIN, Block, Frame, paginate, paint_page, paper_size
@@ -255,9 +256,9 @@ def testimony_blocks(
         redaction = redact(form, view.content, tr("[name withheld]", lang=lang))
         content, scrub = redaction.content, redaction.scrub
     blocks = _summary_blocks(text, view, redacted, width)
+    blocks += _review_blocks(text, form, view, redacted, width)  # the level up front
     for section in form.sections:
         blocks += _section_blocks(text, form, section, content.get(section.id), width)
-    blocks += _review_blocks(text, form, view, redacted, width)
     blocks += _attachment_blocks(text, view, scrub, width)
     blocks += _version_blocks(text, view, width)
     blocks += _provenance_blocks(text, view, width)

@@ -25,32 +25,6 @@ import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
-from intake.errors import AmanatError
-from intake.i18n import N_, ntr
-
-
-class UnprintableText(AmanatError):
-    """Some characters have no glyph in any bundled font.
-
-    The message gives only the count (testimony text never goes into a message); the characters
-    themselves are in ``missing`` for a caller that shows them on screen.
-    """
-
-    msgid = N_("Some characters cannot be printed: no font bundled with Amanat has them.")
-    exit_code = 8
-
-    def __init__(self, missing: frozenset[str]) -> None:
-        self.missing = missing
-        super().__init__()
-
-    def message(self, lang: str | None = None) -> str:
-        return ntr(
-            "{n} character cannot be printed: no font bundled with Amanat has it.",
-            "{n} characters cannot be printed: no font bundled with Amanat has them.",
-            len(self.missing),
-            lang=lang,
-        )
-
 
 class Script(Enum):
     """The font-selection class of a character (not the full Unicode script property)."""

@@ -16,16 +16,10 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, letter
 
-from intake.errors import AmanatError
-from intake.i18n import N_
+from intake.pdf.errors import BlockTooTall, UnsupportedPaper
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": letter}
 MARGIN = 36.0  # half an inch: inside the unprintable border of any office printer
-
-
-class UnsupportedPaper(AmanatError):
-    msgid = N_("Unknown paper size {paper}. Use a4 or letter.")
-    exit_code = 2
 
 
 def paper_size(paper: str) -> tuple[float, float]:
@@ -69,10 +63,6 @@ class Block:
     height: float
     paint: Painter
     keep_with_next: bool = False  # headings and labels stay on the page of what follows
-
-
-class BlockTooTall(ValueError):
-    """A block higher than a page body: a programming error in the form builder."""
 
 
 def paginate(blocks: list[Block], body_height: float) -> list[list[Block]]:

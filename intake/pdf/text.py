@@ -27,7 +27,8 @@ from intake.pdf.bidi_levels import (
     paragraph_level,
     visual_order,
 )
-from intake.pdf.fonts import FontFace, FontSet, Script, UnprintableText, bundled_fonts, script_of
+from intake.pdf.errors import UnprintableText
+from intake.pdf.fonts import FontFace, FontSet, Script, bundled_fonts, script_of
 from intake.pdf.shaping import Glyph, draw_glyphs, shape
 
 Align = Literal["start", "end", "left", "right", "center"]

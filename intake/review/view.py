@@ -22,6 +22,11 @@ from intake.testimonies.render import (
 )
 
 
+def when_text(stamp: str) -> str:
+    """ "2024-05-02T09:00:00Z" → "2024-05-02 09:00 UTC" (dates stay ISO 8601 everywhere)."""
+    return f"{stamp.replace('T', ' ')[:16]} UTC" if "T" in stamp else stamp
+
+
 def reviewer_text(review: Review) -> str:
     return f"{review.reviewer_name} ({review.reviewer_fingerprint})"
 
@@ -51,7 +56,9 @@ def review_section(
         )
         fields.append(
             RenderedField(
-                "review/at", tr("Reviewed on", lang=lang), (ValuePart(review.reviewed_at),)
+                "review/at",
+                tr("Reviewed on", lang=lang),
+                (ValuePart(when_text(review.reviewed_at)),),
             )
         )
         if review.note:

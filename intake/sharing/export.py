@@ -26,13 +26,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from intake.bundles import files
-from intake.forms.definitions import (
-    DEFAULT_FORM,
-    FormDefinition,
-    FormDefinitionError,
-    FormRef,
-    builtin_form,
-)
+from intake.forms.definitions import DEFAULT_FORM, FormDefinition, FormRef, builtin_form
+from intake.forms.errors import FormDefinitionError
 from intake.i18n import tr
 from intake.review.store import DEFAULT_LEVEL, ReviewStore
 from intake.sharing.content import (

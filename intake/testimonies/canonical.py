@@ -20,11 +20,10 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal, NoReturn, cast
+from typing import Any, Literal, NoReturn, cast
 
-from intake.errors import AmanatError
 from intake.forms.definitions import FormRef
-from intake.i18n import N_
+from intake.testimonies.errors import NotCanonical
 
 MAX_SAFE_INTEGER = 2**53 - 1  # integers beyond this lose precision in JavaScript/JCS numbers
 MAX_DEPTH = 32  # a testimony nests 5 levels deep; anything deeper is hostile or broken
@@ -44,13 +43,6 @@ _CONTENT_KEY = b'"content":'
 _RECORD_KEYS = frozenset(
     {"format", "id", "version", "form", "previous", "author", "created", "status", "content"}
 )
-
-
-class NotCanonical(AmanatError):
-    """A value or record that breaks the canonical serialization rules."""
-
-    msgid: ClassVar[str] = N_("A record is not in canonical form ({reason}).")
-    exit_code: ClassVar[int] = 8
 
 
 def _reject(reason: str) -> NoReturn:

@@ -13,26 +13,19 @@ from datetime import date
 from typing import Any
 
 from crypto.signing import verify
-from intake.forms.definitions import (
-    DEFAULT_FORM,
-    FormDefinition,
-    FormDefinitionError,
-    FormRef,
-    builtin_form,
-)
+from intake.forms.definitions import DEFAULT_FORM, FormDefinition, FormRef, builtin_form
+from intake.forms.errors import FormDefinitionError
 from intake.forms.normalization import normalize_content
 from intake.forms.validation import Problem, validate_content
 from intake.i18n import tr
 from intake.testimonies.canonical import (
-    NotCanonical,
     VersionRecord,
     canonical_bytes,
     parse_canonical,
     sha256_hex,
     signing_message,
 )
-from intake.testimonies.errors import ValidationFailed, VersionDamaged
-from intake.testimonies.json_input import UnknownForm
+from intake.testimonies.errors import NotCanonical, UnknownForm, ValidationFailed, VersionDamaged
 
 # Problems that stop even a draft from being saved: the content's shape and its size limits.
 # Missing required fields, bad dates or ID numbers are fine while the interview goes on.

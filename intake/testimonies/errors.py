@@ -1,7 +1,7 @@
-"""Typed errors of testimony storage, attachments and the audit trail.
+"""Typed errors of testimony storage, attachments, canonical records and JSON input.
 
-Each is an ``AmanatError`` with a plain, translatable message (resources/i18n/<lang>/
-testimony_store.json) and a CLI exit code. Messages name testimony ids, version numbers,
+Each is an ``AmanatError`` with a plain, translatable message (the gettext catalogs in
+resources/i18n/) and a CLI exit code. Messages name testimony ids, version numbers,
 sizes and counts, never content, names or file contents. ``ValidationFailed`` carries the
 validation problems (each already in the volunteer's language, each naming its field).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from intake.errors import AmanatError, InvalidInput
+from intake.errors import AmanatError, InvalidInput, UnsupportedFormat
 from intake.forms.validation import Problem
 from intake.i18n import N_, ntr
 
@@ -169,3 +169,43 @@ class CannotReadFile(InvalidInput):
 
 class AuditEntryInvalid(InvalidInput):
     msgid = N_("An audit entry was refused: {reason}")
+
+
+class NotCanonical(AmanatError):
+    """A value or record that breaks the canonical serialization rules."""
+
+    msgid: ClassVar[str] = N_("A record is not in canonical form ({reason}).")
+    exit_code: ClassVar[int] = 8
+
+
+class InputTooLarge(InvalidInput):
+    msgid: ClassVar[str] = N_("The testimony file is too large ({size} bytes; at most {limit}).")
+
+
+class InputNotJson(InvalidInput):
+    msgid: ClassVar[str] = N_(
+        "The testimony file is not valid JSON (line {line}, column {column})."
+    )
+
+
+class InputNotATestimony(InvalidInput):
+    msgid: ClassVar[str] = N_(
+        'The testimony file must be a JSON object with "content" and optionally "form".'
+    )
+
+
+class InputRepeatedKey(InvalidInput):
+    msgid: ClassVar[str] = N_("The testimony file repeats a key inside one object.")
+
+
+class InputNumber(InvalidInput):
+    msgid: ClassVar[str] = N_(
+        "The testimony file contains a number with a fraction or an unusual value; "
+        "only whole numbers are allowed."
+    )
+
+
+class UnknownForm(UnsupportedFormat):
+    msgid: ClassVar[str] = N_(
+        "This testimony was made with a form that this version of Amanat does not know."
+    )

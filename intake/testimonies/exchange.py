@@ -29,20 +29,21 @@ from intake.forms.definitions import FormDefinition
 from intake.forms.validation import validate_content
 from intake.i18n import tr
 from intake.testimonies import index
-from intake.testimonies.canonical import NotCanonical, VersionRecord, sha256_hex, signing_message
+from intake.testimonies.canonical import VersionRecord, sha256_hex, signing_message
 from intake.testimonies.content import DRAFT_BLOCKING, form_for, intact_record_bytes
 from intake.testimonies.errors import (
     BadSignature,
     ImportRejected,
+    NotCanonical,
     NotFinal,
     NotTheAuthor,
     PreviousVersionMissing,
+    UnknownForm,
     VersionConflict,
     VersionDamaged,
 )
 from intake.testimonies.index import IndexValues
-from intake.testimonies.json_input import UnknownForm
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 
 if TYPE_CHECKING:
     from intake.testimonies.store import TestimonyStore
@@ -199,7 +200,8 @@ def store_version(
             raise PreviousVersionMissing(version=number, id=tid)
     else:
         owner = owner_of(conn, tid)
-        if owner is not None and owner.hex() != parsed.author:  # checked before any chain
+        author = bytes.fromhex(parsed.author)
+        if owner is not None and not may_continue(conn, owner, author):  # before any chain
             raise NotTheAuthor(version=number, id=tid, owner=store.key_label(owner))
         same = conn.execute(
             "SELECT status, hash FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",

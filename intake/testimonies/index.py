@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.forms.definitions import FormDefinition, SectionDef
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
-from intake.names.keys import search_keys
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
+from intake.names.keys import search_keys, stem
 from intake.names.scripts import spelling_for_language
 from intake.testimonies.records import Status
 
@@ -27,6 +28,16 @@ PLACE_FIELDS = frozenset({("interview", "place"), ("victims", "detention_place")
 NARRATIVE_SECTIONS = frozenset({"narrative"})
 INTERVIEW_DATE = ("interview", "date")
 VICTIMS = "victims"
+# which rules wrote the index: raise it whenever search keys change, so that vaults indexed
+# with older rules are reindexed once when they are unlocked (TestimonyStore.refresh_index)
+INDEX_RULES = 2  # 2: the name rules of issue 19 (sound classes, Uyghur Cyrillic, Chinese)
+INDEX_RULES_SETTING = "search.index_rules"
+
+
+def index_is_stale(vault: Any) -> bool:
+    """Whether the vault's search index was written by older rules (and can be rewritten:
+    a vault opened read-only keeps its index as it is)."""
+    return not vault.read_only and vault.get_setting(INDEX_RULES_SETTING) != str(INDEX_RULES)
 
 
 @dataclass
@@ -64,6 +75,14 @@ def _strings(value: object, out: list[str] | None = None) -> list[str]:
     return found
 
 
+def name_index_keys(value: dict[str, Any]) -> set[str]:
+    """A name's search keys, and each key word without a patronymic or surname ending
+    (Сабиров -> sabir, Серікұлы -> serik), so a name without it is an exact hit."""
+    keys = search_keys(value)
+    stems = {stem(w) for key in keys for w in key.split()}
+    return keys | (stems - {w for key in keys for w in key.split()})
+
+
 def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
     """The searchable strings of a testimony's content, by column."""
     out = _Extract([], set(), [], [], [])
@@ -76,7 +95,7 @@ def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
             if fdef.type == "names":
                 _strings(value, out.names)
                 if isinstance(value, dict):
-                    out.name_keys |= search_keys(value)
+                    out.name_keys |= name_index_keys(value)
             elif fdef.type == "hometown":
                 places = _strings(value)
                 out.hometown.extend(places)

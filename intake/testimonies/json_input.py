@@ -13,53 +13,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
-from intake.errors import InvalidInput, UnsupportedFormat
-from intake.forms.definitions import (
-    DEFAULT_FORM,
-    FormDefinition,
-    FormDefinitionError,
-    FormRef,
-    builtin_form,
-)
+from intake.forms.definitions import DEFAULT_FORM, FormDefinition, FormRef, builtin_form
+from intake.forms.errors import FormDefinitionError
 from intake.forms.normalization import normalize_content
-from intake.i18n import N_
+from intake.testimonies.errors import (
+    InputNotATestimony,
+    InputNotJson,
+    InputNumber,
+    InputRepeatedKey,
+    InputTooLarge,
+    UnknownForm,
+)
 
 MAX_INPUT_BYTES = 8 << 20
-
-
-class InputTooLarge(InvalidInput):
-    msgid: ClassVar[str] = N_("The testimony file is too large ({size} bytes; at most {limit}).")
-
-
-class InputNotJson(InvalidInput):
-    msgid: ClassVar[str] = N_(
-        "The testimony file is not valid JSON (line {line}, column {column})."
-    )
-
-
-class InputNotATestimony(InvalidInput):
-    msgid: ClassVar[str] = N_(
-        'The testimony file must be a JSON object with "content" and optionally "form".'
-    )
-
-
-class InputRepeatedKey(InvalidInput):
-    msgid: ClassVar[str] = N_("The testimony file repeats a key inside one object.")
-
-
-class InputNumber(InvalidInput):
-    msgid: ClassVar[str] = N_(
-        "The testimony file contains a number with a fraction or an unusual value; "
-        "only whole numbers are allowed."
-    )
-
-
-class UnknownForm(UnsupportedFormat):
-    msgid: ClassVar[str] = N_(
-        "This testimony was made with a form that this version of Amanat does not know."
-    )
 
 
 @dataclass(frozen=True)

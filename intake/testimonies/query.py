@@ -1,44 +1,45 @@
 """Searching testimonies: query words in any script, close spellings, filters, query plans.
 
-A query is split into words; each word matches itself or any of its ASCII transliteration keys
-(intake/names/keys.py) as a prefix in any column of the FTS5 table ``testimony_search`` (written by
-intake/testimonies/index.py); words are ANDed and every term is quoted, so no input is FTS
-syntax. When nothing matches, words are also tried against indexed name keys spelled closely
-(rapidfuzz). Filters: testimony status, interview date range, hometown (a full-text query on
-the ``hometown`` column), victims' ethnicity and status codes, the coordinator's verification
-level (``reviews``, intake/review/store.py; sorting by it is an option). A query that names an
-external reference of a victim (``1234``, ``XJVD:1234``, ``XJVD 1234``; ``victim_references``)
-finds that testimony first, then the full-text hits. The SQL is chosen by measured
-selectivity (number of full-text hits, number of victims with the filtered code), so that a
-common name or a common code never makes SQLite rank or probe every row: few hits are
-ranked by bm25; many hits are listed newest first from the ``updated`` index.
+A name search runs in tiers (intake/testimonies/name_search.py): every query word as a whole
+word of a name or its ASCII transliteration keys, then as a prefix, then with close spellings
+(rapidfuzz on loose keys; this stage always runs while the result is not full), then all
+words but one. Each tier's full-text hits (FTS5 table ``testimony_search``, written by
+intake/testimonies/index.py) come after the previous tiers' and are ordered by how alike their
+victims' names are to the query (``name_scores``); the best-matching name is kept in
+``TestimonySummary.matched`` for highlighting. A tier with more than RERANK_MAX hits (a common
+name) is listed newest first and ends the search. Filters: testimony status, interview date
+range, hometown (a full-text query on the ``hometown`` column), victims' ethnicity and status
+codes, the coordinator's verification level (``reviews``, intake/review/store.py; sorting by
+it is an option). A query that names an external reference of a victim (``1234``,
+``XJVD:1234``, ``XJVD 1234``; ``victim_references``) finds that testimony first. The SQL is
+chosen by measured selectivity (number of full-text hits, number of victims with the filtered
+code), so that a common name or a common code never makes SQLite rank or probe every row.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Mapping
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
-from intake.forms.fuzzy_dates import DateFormatError, parse_fuzzy_date
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.i18n import tr
-from intake.names.keys import loose_key, search_keys
 from intake.names.scripts import spelling_for_language
 from intake.testimonies.errors import InvalidContent
+from intake.testimonies.name_search import (
+    NameVocabulary,
+    close_terms,
+    match_expression,
+    name_scores,
+    name_words,
+    tier_expressions,
+)
 from intake.testimonies.records import TestimonySummary
 
-MAX_QUERY_WORDS = 12  # a search box, not a document: longer queries are cut
-MIN_PREFIX = 2  # shorter terms match whole words only (a one-letter prefix matches everything)
 DEFAULT_LIMIT = 500
-MIN_FUZZY = 4  # shorter words have too many close neighbours to be useful
-FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for "spelled closely": Abdurakhim ~ Abdurehim
+RERANK_MAX = 300  # a tier with at most this many rows is ordered by name similarity
 RANK_MAX = 2000  # more hits than this are listed newest first instead of by bm25 (speed)
 SET_MAX = 5000  # a filter code held by at most this many victims drives the query
-_QUERY_SEPARATORS = re.compile(r"[\s·•・,.;:!?()\[\]{}\"«»“”*^+/\\|<>=&]+")
 _COLUMNS = "i.testimony_id, i.status, i.version_no, i.interview_date, i.victim_names, i.updated"
 _RANKED = (
     "WITH hits AS MATERIALIZED (SELECT rowid AS doc, rank FROM testimony_search"
@@ -68,86 +69,6 @@ _VICTIM_COUNT = {
     "ethnicity": "SELECT count(*) FROM testimony_victims WHERE ethnicity = ?",
     "status": "SELECT count(*) FROM testimony_victims WHERE status = ?",
 }
-
-
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _term(term: str) -> str:
-    return _quote(term) + ("*" if len(term) >= MIN_PREFIX else "")
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a search box, NFC and case-folded, without FTS punctuation."""
-    text = unicodedata.normalize("NFC", text)
-    words = [w for w in _QUERY_SEPARATORS.split(text) if any(c.isalnum() for c in w)]
-    return [w.casefold() for w in words[:MAX_QUERY_WORDS]]
-
-
-def _word_terms(word: str) -> set[str]:
-    terms = {word}
-    for key in search_keys(word):
-        terms |= set(key.split())
-    return terms
-
-
-def match_expression(text: str, extra: Mapping[str, set[str]] | None = None) -> str | None:
-    """FTS5 MATCH text: each word OR its transliteration keys, as prefixes; words ANDed.
-
-    ``extra`` adds whole-word alternatives per query word (close spellings, see
-    ``close_terms``).
-    """
-    groups: list[str] = []
-    for word in query_words(text):
-        terms = [_term(t) for t in sorted(_word_terms(word))]
-        terms += [_quote(t) for t in sorted((extra or {}).get(word, set()))]
-        groups.append("(" + " OR ".join(terms) + ")")
-    return " AND ".join(groups) if groups else None
-
-
-class NameVocabulary:
-    """The distinct words of the ``name_keys`` column, cached until the next write.
-
-    Held by one TestimonyStore (so it goes away with the store when the vault is locked);
-    reloading scans the full-text index, so it happens only for searches that found nothing.
-    """
-
-    def __init__(self) -> None:
-        self._changes = -1
-        self._terms: list[str] = []
-
-    def terms(self, conn: Any) -> list[str]:
-        if self._changes != conn.total_changes:
-            conn.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.testimony_search_terms"
-                " USING fts5vocab(main, testimony_search, col)"
-            )
-            rows = conn.execute(
-                "SELECT term FROM temp.testimony_search_terms WHERE col = 'name_keys'"
-            ).fetchall()
-            self._terms = [str(r[0]) for r in rows]
-            self._changes = conn.total_changes
-        return self._terms
-
-
-def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, set[str]]:
-    """Per query word, the indexed name-key words spelled closely (Abdurakhim ~ Abdurehim)."""
-    found: dict[str, set[str]] = {}
-    terms: list[str] | None = None
-    for word in query_words(text):
-        keys = {k for k in _word_terms(word) if k.isascii() and len(k) >= MIN_FUZZY}
-        keys |= {loose_key(k) for k in keys}
-        for key in keys:
-            terms = vocabulary.terms(conn) if terms is None else terms
-            for term, _, _ in process.extract(
-                key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
-            ):
-                # Spellings of one name almost always share their first sound
-                # (kashgar is not ashar); loose keys already merge q/k, x/h, e/i.
-                if loose_key(term)[:1] == loose_key(key)[:1]:
-                    found.setdefault(word, set()).add(term)
-    return found
 
 
 def _bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -191,23 +112,62 @@ def search(
     victims = {col: value for col, value in (("ethnicity", ethnicity), ("status", victim_status))}
     wanted = {c: v for c, v in victims.items() if v}
     query = _Query(conn, plain, wanted, max(1, limit), by_level)
-    referenced = reference_hits(conn, text) if text else []
-    first: list[Any] = []
-    if referenced:
+    if not name_words(text):
+        return [summary(r) for r in query.run(None, home, query.limit)]
+    found: list[TestimonySummary] = []
+    seen: set[str] = set()
+    referenced = reference_hits(conn, text)
+    if referenced:  # a victim reference named by the query comes first
         where, args = plain
         only = (
             [*where, "i.testimony_id IN (SELECT value FROM json_each(?))"],
             [*args, json.dumps(referenced)],
         )
-        first = _Query(conn, only, wanted, max(1, limit), by_level).run(None, home)
-    rows = query.run(match_expression(text), home)
-    if not rows and not first and text:
-        extra = close_terms(conn, text, vocabulary or NameVocabulary())
-        if extra:
-            rows = query.run(match_expression(text, extra), home)
-    seen = {str(r[0]) for r in first}
-    merged = first + [r for r in rows if str(r[0]) not in seen]
-    return [summary(r) for r in merged[: max(1, limit)]]
+        refs = _Query(conn, only, wanted, max(1, limit), by_level).run(None, home, query.limit)
+        found.extend(summary(r) for r in refs)
+        seen.update(s.id for s in found)
+    levels: dict[str, int] = {}
+    previous: str | None = None
+    tiers = tier_expressions(text)
+    while tiers and len(found) < query.limit:
+        tier, expression = tiers.pop(0)
+        if tier == "prefix":  # close spellings are looked up only when they can still count
+            extra = close_terms(conn, text, vocabulary or NameVocabulary())
+            tiers = [t for t in tier_expressions(text, extra) if t[0] not in ("exact", "prefix")]
+        docs = query.docs(expression, home, RERANK_MAX + 1)
+        if len(docs) > RERANK_MAX:
+            # Too many to compare names: the rest of this tier newest first (or by bm25), and
+            # no looser tier (it could only add rows after these).
+            match = expression if previous is None else f"({expression}) NOT ({previous})"
+            newest = [summary(r) for r in query.run(match, home, query.limit - len(found))]
+            found.extend(r for r in newest if r.id not in seen)
+            break
+        rows = [r for r in query.rows(docs) if str(r[0]) not in seen]
+        levels.update((str(r[0]), int(r[6])) for r in rows if len(r) > 6)
+        found.extend(_ranked(text, rows, query.limit - len(found)))
+        seen.update(str(r[0]) for r in rows)
+        previous = expression
+    if by_level and levels:  # verified first across the tiers, each level in tier order
+        found.sort(key=lambda s: -levels.get(s.id, 0))
+    return found[: query.limit]
+
+
+def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
+    """The first ``need`` of one tier's index rows, the one with the most similar victim name
+    first; each summary names the victim name that matched best (``matched``, to highlight)."""
+    names: list[str] = []
+    owners: list[int] = []
+    parsed = [[str(n) for n in json.loads(str(row[4]))] for row in rows]
+    for n, row_names in enumerate(parsed):
+        names.extend(row_names)
+        owners.extend([n] * len(row_names))
+    best: dict[int, tuple[float, str]] = {}
+    for score, index in name_scores(text, names):
+        row_no = owners[index]
+        if score > best.get(row_no, (-1.0, ""))[0]:
+            best[row_no] = (score, names[index])
+    order = sorted(range(len(rows)), key=lambda n: (-best.get(n, (0.0, ""))[0], n))[:need]
+    return [_summary(rows[n], parsed[n], best[n][1] if n in best else None) for n in order]
 
 
 def reference_hits(conn: Any, text: str) -> list[str]:
@@ -271,11 +231,35 @@ class _Query:
             for col, value in victims.items()
         }
 
-    def run(self, match: str | None, home: str | None) -> list[Any]:
+    def _fts(self, match: str | None, home: str | None) -> str:
+        parts = ([f"({match})"] if match else []) + ([f"hometown : ({home})"] if home else [])
+        return " AND ".join(parts)
+
+    def docs(self, match: str, home: str | None, cap: int) -> list[int]:
+        """Full-text hits of ``match`` (and the hometown), at most ``cap``, unordered."""
+        rows = self.conn.execute(
+            "SELECT rowid FROM testimony_search WHERE testimony_search MATCH ? LIMIT ?",
+            (self._fts(match, home), cap),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def rows(self, docs: list[int]) -> list[Any]:
+        """Index rows of these documents that pass every filter (a few hundred at most)."""
+        if not docs or any(count == 0 for count in self._counts.values()):
+            return []
+        where = [f"i.doc IN ({','.join('?' * len(docs))})", *self.plain[0]]
+        args: list[object] = [*docs, *self.plain[1]]
+        for col, value in self.victims.items():
+            where.append(_VICTIM_PROBE[col])
+            args.append(value)
+        columns = f"{_COLUMNS}, {_LEVEL_RANK}" if self.by_level else _COLUMNS
+        sql = f"SELECT {columns} FROM testimony_index i WHERE {' AND '.join(where)}"  # noqa: S608
+        return list(self.conn.execute(sql + " ORDER BY i.updated DESC, i.doc DESC", args))
+
+    def run(self, match: str | None, home: str | None, limit: int) -> list[Any]:
         if any(count == 0 for count in self._counts.values()):
             return []
-        parts = ([f"({match})"] if match else []) + ([f"hometown : ({home})"] if home else [])
-        fts = " AND ".join(parts)
+        fts = self._fts(match, home)
         hits = None
         if fts:
             hits = int(
@@ -314,7 +298,7 @@ class _Query:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order}, i.doc DESC LIMIT ?"
-        return list(self.conn.execute(sql, (*args, self.limit)).fetchall())
+        return list(self.conn.execute(sql, (*args, limit)).fetchall())
 
 
 def _spellings(item: object) -> dict[str, str]:
@@ -326,7 +310,11 @@ def _spellings(item: object) -> dict[str, str]:
 
 
 def summary(row: Any) -> TestimonySummary:
-    spellings = [_spellings(item) for item in json.loads(str(row[4]))]
+    return _summary(row, json.loads(str(row[4])), None)
+
+
+def _summary(row: Any, names: list[Any], matched: str | None) -> TestimonySummary:
+    spellings = [_spellings(item) for item in names]
     return TestimonySummary(
         id=str(row[0]),
         status=row[1],
@@ -335,6 +323,7 @@ def summary(row: Any) -> TestimonySummary:
         victim_names=[spelling_for_language(s, "en") for s in spellings],
         updated=str(row[5]),
         victim_spellings=spellings,
+        matched=matched,
     )
 
 

@@ -91,6 +91,7 @@ class TestimonySummary:
     updated: str
     exported: bool = False  # every final version has left in a bundle (schema 4)
     sealed: bool = False  # some version's content was removed after export
+    matched: str | None = None  # the victim name a name search matched best (to highlight)
     # per victim, the name's spellings by script ({"latin": …, "arabic": …}); empty for
     # index rows written before the spellings were kept (they have ``victim_names`` only)
     victim_spellings: list[dict[str, str]] = field(default_factory=list, repr=False)

@@ -24,7 +24,8 @@ from intake.forms.definitions import (
     FormDefinition,
     SectionDef,
 )
-from intake.forms.fuzzy_dates import DateFormatError, parse_date_range
+from intake.forms.errors import DateFormatError
+from intake.forms.fuzzy_dates import parse_date_range
 from intake.i18n import current_language, format_number, ntr, tr
 
 EMPTY = "—"

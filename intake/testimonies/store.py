@@ -23,7 +23,7 @@ from crypto.keys import signing_public_key
 from crypto.signing import sign
 from intake.cards.identity import fingerprint
 from intake.forms.definitions import FormRef
-from intake.testimonies import index, query
+from intake.testimonies import index, name_search, query
 from intake.testimonies.attachments import drop_orphans
 from intake.testimonies.canonical import VersionRecord, created_now, signing_message
 from intake.testimonies.content import (
@@ -43,7 +43,7 @@ from intake.testimonies.errors import (
     VersionDamaged,
     VersionNotFound,
 )
-from intake.testimonies.ownership import owner_of
+from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.records import Status, Testimony, TestimonySummary, VersionInfo
 from intake.vault import Vault
 from intake.vault.audit import AuditLog
@@ -76,7 +76,7 @@ class TestimonyStore:
         self.audit = AuditLog(vault, clock)
         self._own: tuple[bytes, str] | None = None
         self._flags: bool | None = None
-        self._vocabulary = query.NameVocabulary()
+        self._vocabulary = name_search.NameVocabulary()
 
     # ---- helpers ------------------------------------------------------------------------
 
@@ -101,8 +101,10 @@ class TestimonyStore:
         own, own_print = self._own_key()
         if author == own:
             return own_print
-        row = self.vault.conn.execute(
-            "SELECT fingerprint FROM cards WHERE ed25519_public = ?", (author,)
+        row = self.vault.conn.execute(  # enrolled, else known from a forwarded bundle
+            "SELECT fingerprint FROM cards WHERE ed25519_public = ? UNION ALL"
+            " SELECT fingerprint FROM introduced_cards WHERE ed25519_public = ? LIMIT 1",
+            (author, author),
         ).fetchone()
         return str(row[0]) if row else None
 
@@ -206,6 +208,15 @@ class TestimonyStore:
                 self.reindex(conn, testimony_id)
         return len(ids)
 
+    def refresh_index(self) -> bool:
+        """Reindex every testimony once when the index was written by older search rules
+        (``INDEX_RULES``); True when it did. A vault opened read-only is left as it is."""
+        if not index.index_is_stale(self.vault):
+            return False
+        self.rebuild_index()
+        self.vault.set_setting(index.INDEX_RULES_SETTING, str(index.INDEX_RULES))
+        return True
+
     # ---- drafts -------------------------------------------------------------------------
 
     def create_draft(self, content: dict[str, Any], form_ref: FormRef | None = None) -> str:
@@ -299,7 +310,7 @@ class TestimonyStore:
             if row["status"] != "final":
                 raise NotFinal()
             owner = owner_of(conn, testimony_id)
-            if owner is not None and owner != author:  # only the author adds versions
+            if owner is not None and not may_continue(conn, owner, author):  # only its author
                 raise NotYourTestimony(owner=self.key_label(owner))
             now = self._now()
             version_no = int(row["version_no"]) + 1
@@ -405,7 +416,10 @@ class TestimonyStore:
         row = self.version_row(conn, testimony_id, version_no)
         if row["status"] != "final":
             raise NotFinal()
-        if not row_is_intact(row) or owner_of(conn, testimony_id) != bytes(row["author"]):
+        owner = owner_of(conn, testimony_id)
+        if not row_is_intact(row) or owner is None:
+            return False
+        if not may_continue(conn, owner, bytes(row["author"])):
             return False
         before = conn.execute(
             "SELECT hash, status FROM testimony_versions WHERE testimony_id = ? AND version_no = ?",

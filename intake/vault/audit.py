@@ -22,14 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from intake.i18n import tr
-from intake.testimonies.canonical import (
-    NotCanonical,
-    canonical_bytes,
-    created_now,
-    parse_canonical,
-    sha256_hex,
-)
-from intake.testimonies.errors import AuditEntryInvalid
+from intake.testimonies.canonical import canonical_bytes, created_now, parse_canonical, sha256_hex
+from intake.testimonies.errors import AuditEntryInvalid, NotCanonical
 from intake.vault import Vault
 
 ENTRY_CONTEXT = b"amanat audit entry v1\n"  # domain separation from record and file hashes
@@ -48,6 +42,8 @@ ACTIONS = frozenset(
         "card_add",
         "card_verify",
         "card_revoke",
+        "card_succeed",  # a key statement: a new key continues an old key's testimonies
+        "key_rotate",  # this vault replaced its own keys (the old ones are kept, retired)
         "person_link",  # a coordinator linked two victims as the same person
         "person_dismiss",  # a coordinator dismissed a possible duplicate pair
         "person_undo",  # a coordinator took back a link or dismissal

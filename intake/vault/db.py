@@ -18,13 +18,8 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from intake.errors import (
-    StorageFull,
-    UnsupportedFormat,
-    VaultBusy,
-    VaultDamaged,
-    VaultReadOnly,
-)
+from intake.errors import StorageFull, UnsupportedFormat
+from intake.vault.errors import VaultBusy, VaultDamaged, VaultReadOnly
 from intake.vault.migrations import all_migrations
 
 DB_NAME = "vault.db"
@@ -54,15 +49,20 @@ def _keyed(
     *,
     read_only: bool = False,
     salvage: bool = False,
+    snapshot: bool = False,
 ) -> Connection:
     """A connection with the key, page size and page HMAC set; the first page authenticated
     unless the file is new (raises DatabaseError when it does not). ``read_only``: through
     the URI ``mode=ro&immutable=1``, which creates no file, takes no lock and writes nothing.
+    ``snapshot``: through ``mode=ro`` alone, which reads what is committed, write-ahead log
+    included, while another process may write (backups: docs/vault-format.md, "Backups").
     ``salvage``: a file shorter than its header says is read anyway (SQLite refuses it as
     corrupt unless ``writable_schema`` is on; nothing is written through this connection)."""
     page_size, hmac = layout
     if read_only:
         target, uri = path.resolve().as_uri() + "?mode=ro&immutable=1", True
+    elif snapshot:
+        target, uri = path.resolve().as_uri() + "?mode=ro", True
     else:
         target, uri = str(path), False
     conn = sqlcipher.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
@@ -251,3 +251,39 @@ def schema_of(conn: Connection) -> list[tuple[str, str, str]]:
         "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
     ).fetchall()
     return [(str(r[0]), str(r[1]), " ".join(str(r[2]).split())) for r in rows]
+
+
+def connect_snapshot(folder: Path, data_key: bytes) -> Connection:
+    """A reading connection to ``folder/vault.db`` that takes no vault lock and writes nothing
+    to the database (it may create ``-shm``/``-wal`` as any reader does): for a backup while
+    the vault is open elsewhere (docs/vault-format.md, "Backups"). No check, no migration."""
+    path = folder / DB_NAME
+    if not path.is_file():
+        raise VaultDamaged(part="database")
+    for i, layout in enumerate(LAYOUTS):
+        try:
+            conn = _keyed(path, data_key, layout, snapshot=True)
+            break
+        except DatabaseError as exc:
+            if i == len(LAYOUTS) - 1:
+                raise translate_error(exc) from None
+    with _closed_on_error(conn):
+        conn.execute("PRAGMA temp_store = MEMORY")  # no temporary files on disk
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def create_keyed(path: Path, data_key: bytes, layout: tuple[int, str]) -> Connection:
+    """A new, empty database file at ``path`` under ``data_key`` with ``layout`` (the target
+    of a backup, which takes the layout of its source)."""
+    try:
+        return _keyed(path, data_key, layout)
+    except DatabaseError as exc:
+        raise translate_error(exc) from None
+
+
+def layout_of(conn: Connection) -> tuple[int, str]:
+    """The (page size, page HMAC) a keyed connection uses, as in LAYOUTS."""
+    size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    hmac = str(conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0])
+    return size, hmac

@@ -21,7 +21,8 @@ from typing import Any
 
 from crypto.aead import AuthenticationFailed, open_sealed, seal
 from crypto.kdf import SALT_LEN, Argon2Params, calibrate, derive_key
-from intake.errors import UnsupportedFormat, VaultDamaged, WrongPassphrase
+from intake.errors import UnsupportedFormat
+from intake.vault.errors import VaultDamaged, WrongPassphrase
 
 FORMAT = "amanat-vault"
 VERSION = 1

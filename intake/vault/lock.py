@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from intake.errors import VaultInUse
+from intake.vault.errors import VaultInUse
 
 LOCK_NAME = "vault.lock"
 

@@ -19,13 +19,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from intake.errors import (
-    VaultDamaged,
-    VaultExists,
-    VaultInUse,
-    VaultNotFound,
-)
 from intake.vault import Vault, db, header, is_vault
+from intake.vault.errors import VaultDamaged, VaultExists, VaultInUse, VaultNotFound
 from intake.vault.lock import LOCK_NAME
 from intake.vault.rescue_copy import Progress, RescueCopier
 from intake.vault.rescue_report import LostAttachment, RescueReport, report_lines

@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from intake.errors import (
-    AmanatError,
-    UnsupportedFormat,
-    VaultDamaged,
-)
+from intake.errors import AmanatError, UnsupportedFormat
 from intake.testimonies.store import TestimonyStore
 from intake.vault import BULK_BYTES, Vault, db
 from intake.vault.audit import AuditLog
+from intake.vault.errors import VaultDamaged
 from intake.vault.migrations import latest_version
 from intake.vault.rescue_report import LostAttachment, RescueReport, seq_ranges
 from intake.vault.salvage import SalvageReader, quoted
@@ -60,6 +57,7 @@ class RescueCopier:
             ident = self.reader.conn.execute(
                 "SELECT role, name, signing_seed, x25519_private, created FROM identity"
             ).fetchall()
+            hybrid_seed = self._hybrid_seed()
         except db.DatabaseError:
             raise VaultDamaged(part="database") from None
         if version > latest_version():
@@ -73,7 +71,18 @@ class RescueCopier:
                 "UPDATE identity SET name = ?, signing_seed = ?, x25519_private = ?, created = ?",
                 (name, bytes(seed), bytes(x25519), created),
             )
+            if hybrid_seed is not None:  # a vault older than schema 8 keeps the new random one
+                conn.execute("UPDATE identity SET hybrid_seed = ?", (hybrid_seed,))
         return self.new
+
+    def _hybrid_seed(self) -> bytes | None:
+        """The source's hybrid key (schema 8 and later), so bundles sent to it still open."""
+        columns = {str(r[1]) for r in self.reader.conn.execute("PRAGMA table_info(identity)")}
+        if "hybrid_seed" not in columns:
+            return None
+        row = self.reader.conn.execute("SELECT hybrid_seed FROM identity").fetchone()
+        value = None if row is None or row[0] is None else bytes(row[0])
+        return value if value is not None and len(value) == 32 else None
 
     # ---- the steps ----------------------------------------------------------------------
 

@@ -23,11 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crypto.kdf import Argon2Params
-from crypto.keys import generate_signing_key, generate_x25519_key
+from crypto.keys import generate_hybrid_seed, generate_signing_key, generate_x25519_key
 from intake import content_caches
-from intake.errors import (
-    InvalidInput,
-    StorageFull,
+from intake.errors import InvalidInput, StorageFull
+from intake.i18n import tr
+from intake.vault import db, header
+from intake.vault.errors import (
     VaultBusy,
     VaultDamaged,
     VaultExists,
@@ -36,8 +37,6 @@ from intake.errors import (
     VaultNotFound,
     VaultReadOnly,
 )
-from intake.i18n import tr
-from intake.vault import db, header
 from intake.vault.lock import VaultLock
 
 ROLES = ("volunteer", "coordinator")
@@ -57,6 +56,7 @@ class Identity:
     signing_seed: bytes
     x25519_private: bytes
     created: str
+    hybrid_seed: bytes  # the post-quantum age key (crypto/hybrid.py), random, 32 bytes
 
     def __repr__(self) -> str:
         return f"Identity(role={self.role!r}, name=<{len(self.name)} chars>)"
@@ -141,9 +141,16 @@ class Vault:
         try:
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             conn.execute(
-                "INSERT INTO identity (id, role, name, signing_seed, x25519_private, created) "
-                "VALUES (1, ?, ?, ?, ?, ?)",
-                (role, name, generate_signing_key(), generate_x25519_key(), created),
+                "INSERT INTO identity (id, role, name, signing_seed, x25519_private, created,"
+                " hybrid_seed) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (
+                    role,
+                    name,
+                    generate_signing_key(),
+                    generate_x25519_key(),
+                    created,
+                    generate_hybrid_seed(),
+                ),
             )
             # The header is written last: a crash before this leaves no openable half-vault.
             header.write_header(folder, hdr)
@@ -233,6 +240,18 @@ class Vault:
             self._conns[me] = conn
         return conn
 
+    def open_copy(self, path: Path, layout: tuple[int, str] | None = None) -> db.Connection:
+        """A connection under this vault's data key to another database file: a new one with
+        ``layout``, or (None) an existing one, read-only. For backups (intake/safekeeping/):
+        the key itself never leaves the vault."""
+        with self._conns_guard:
+            if self._data_key is None:
+                raise VaultLocked
+            key = bytes(self._data_key)
+        if layout is None:
+            return db.open_existing(path, key, read_only=True)
+        return db.create_keyed(path, key, layout)
+
     @property
     def bulk_possible(self) -> bool:
         """Whether a ``bulk`` transaction would really write its pages once: only while no
@@ -302,9 +321,9 @@ class Vault:
     @property
     def identity(self) -> Identity:
         row = self.conn.execute(
-            "SELECT role, name, signing_seed, x25519_private, created FROM identity"
+            "SELECT role, name, signing_seed, x25519_private, created, hybrid_seed FROM identity"
         ).fetchone()
-        return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4])
+        return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4], bytes(row[5]))
 
     @property
     def vault_id(self) -> str:

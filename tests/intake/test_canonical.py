@@ -19,7 +19,6 @@ from intake.testimonies.canonical import (
     MAX_SAFE_INTEGER,
     RECORD_FORMAT,
     SIGNATURE_CONTEXT,
-    NotCanonical,
     VersionRecord,
     canonical_bytes,
     canonical_bytes_exact,
@@ -27,6 +26,7 @@ from intake.testimonies.canonical import (
     parse_canonical,
     signing_message,
 )
+from intake.testimonies.errors import NotCanonical
 
 nfc_text = st.text().map(lambda s: unicodedata.normalize("NFC", s))
 json_values = st.recursive(

@@ -14,14 +14,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from crypto.card import serialize_card
-from intake.cards.card_files import (
-    CardPictureTooLarge,
-    CardPictureUnreadable,
-    card_from_bytes,
-    read_card_file,
-)
+from intake.cards.card_files import card_from_bytes, read_card_file
+from intake.cards.errors import CardPictureTooLarge, CardPictureUnreadable, InvalidCard
 from intake.cards.qr import card_qr_png
-from intake.cards.registry import CardRegistry, InvalidCard, own_card
+from intake.cards.registry import CardRegistry, own_card
 from intake.core.app import AmanatCore
 from tests.conftest import VaultFactory, create_closed_vault
 from tests.intake.test_cli_vault import amanat

@@ -10,8 +10,9 @@ import pytest
 
 from crypto import minisign
 from crypto.card import serialize_card
+from intake.cards.errors import CardNotAllowed, InvalidCard
 from intake.cards.identity import fingerprint
-from intake.cards.registry import CardNotAllowed, CardRegistry, InvalidCard, own_card, parse
+from intake.cards.registry import CardRegistry, own_card, parse
 from tests.conftest import VaultFactory, create_closed_vault
 from tests.intake.test_cli_vault import amanat
 

@@ -14,12 +14,12 @@ import pytest
 from intake.forms.definitions import (
     FIELD_TYPES,
     PART_IDS,
-    FormDefinitionError,
     builtin_form,
     form_from_dict,
     load_form,
     localized,
 )
+from intake.forms.errors import FormDefinitionError
 from intake.i18n import LANGUAGES, set_language
 from tests.conftest import REPO
 

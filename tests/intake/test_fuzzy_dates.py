@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import (
-    DateFormatError,
     DateRange,
     FuzzyDate,
     normalize_date_range,

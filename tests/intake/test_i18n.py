@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tokenize
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from intake.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     format_number,
+    format_size,
+    format_time_of_day,
+    format_timestamp,
     is_rtl,
     ntr,
     ptr,
@@ -191,8 +195,52 @@ def test_numbers_follow_the_language() -> None:
     assert format_number(7, "ru") == "7"
 
 
+def test_sizes_follow_the_language() -> None:
+    assert format_size(999, "en") == "999 bytes"
+    assert format_size(1, "ru") == "1 байт"
+    assert format_size(3_400_000, "en") == "3.4\u00a0MB"
+    assert format_size(3_400_000, "ru") == "3,4\u00a0МБ"  # the decimal comma, CLDR's unit
+    assert format_size(21_000, "tr") == "21\u00a0kB"
+    assert format_size(12 << 30, "kk") == "13\u00a0ГБ"
+    assert format_size(999_999, "en") == "1\u00a0MB"  # not "1,000 kB"
+    assert format_size(1_234_000_000_000_000, "en") == "1,234\u00a0TB"  # grouped, largest unit
+
+
+STAMP = "2024-05-01T22:20:30Z"  # as records store moments: UTC, to the second
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "May 1, 2024, 10:20\u202fPM"),
+        ("ru", "1 мая 2024\u202fг., 22:20"),
+        ("kk", "2024\u202fж. 01 мам., 22:20"),
+        ("tr", "1 May 2024 22:20"),
+        ("zh", "2024年5月1日 22:20"),
+        ("ug", "1-ماي، 2024، 22:20"),
+    ],
+)
+def test_recorded_moments_follow_the_language(lang: str, text: str) -> None:
+    """Month in words, the language's order: nobody reads 05/01 as the wrong day."""
+    assert format_timestamp(STAMP, lang, tz=UTC) == text
+
+
+def test_the_time_of_day_follows_the_language() -> None:
+    moment = datetime(2024, 5, 1, 22, 20, 30)
+    assert format_time_of_day(moment, "en") == "10:20:30\u202fPM"
+    assert format_time_of_day(moment, "ru") == "22:20:30"
+
+
+def test_recorded_moments_are_shown_in_local_time() -> None:
+    almaty = timezone(timedelta(hours=5))
+    assert format_timestamp(STAMP, "en", tz=almaty) == "May 2, 2024, 3:20\u202fAM"
+    assert format_timestamp("2024-05-01T22:20:30", "en", tz=UTC) == "May 1, 2024, 10:20\u202fPM"
+    assert format_timestamp("", "en") == ""
+    assert format_timestamp("not a time", "en") == "not a time"
+
+
 def test_error_messages_are_translated() -> None:
-    from intake.errors import VaultNotFound
+    from intake.vault.errors import VaultNotFound
 
     err = VaultNotFound(path="/x")
     assert err.message("en") == "No vault was found in /x."
@@ -218,7 +266,7 @@ def test_counts_take_the_plural_form_of_the_language() -> None:
 
 def test_errors_with_a_count_take_the_plural_form() -> None:
     from intake.forms.validation import Problem
-    from intake.pdf.fonts import UnprintableText
+    from intake.pdf.errors import UnprintableText
     from intake.testimonies.errors import ValidationFailed
 
     one = ValidationFailed([Problem("/x", "m", "error", "c"), Problem("/y", "m", "warning", "c")])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.bundles import importer, quarantine
+from intake.bundles import bundle_report, errors, quarantine
 from intake.bundles.errors import BundleError, BundleNotAddressed
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -30,7 +30,7 @@ def test_unknown_sender_waits_then_is_enrolled_and_imported(
     assert waiting.sender_name == "Айгүл" and waiting.records == 1
     bundle.unlink()  # the vault holds its own copy
 
-    with pytest.raises(quarantine.FingerprintNotCompared):
+    with pytest.raises(errors.FingerprintNotCompared):
         quarantine.enroll_sender(coordinator, waiting.bundle_id, fingerprint_compared=False)
     card = quarantine.enroll_sender(coordinator, waiting.bundle_id, fingerprint_compared=True)
     assert card.usable and card.fingerprint == waiting.sender_fingerprint
@@ -72,7 +72,7 @@ def test_bundle_above_the_cap_is_refused_before_copying(
     coordinator = make_vault(name="Dana", role="coordinator")
     bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
     monkeypatch.setattr(quarantine, "MAX_BUNDLE", bundle.stat().st_size - 1)
-    with pytest.raises(quarantine.QuarantineBundleTooLarge) as caught:
+    with pytest.raises(errors.QuarantineBundleTooLarge) as caught:
         quarantine.receive_bundle(coordinator, bundle)
     assert caught.value.message("kk") != caught.value.message("en")
     assert _nothing_kept(coordinator)
@@ -88,7 +88,7 @@ def test_quarantine_total_is_limited(
     monkeypatch.setattr(quarantine, "MAX_TOTAL", total - 1)
     assert quarantine.receive_bundle(coordinator, first).outcome == "quarantined"
     assert quarantine.receive_bundle(coordinator, first).outcome == "quarantined"  # same again
-    with pytest.raises(quarantine.QuarantineFull) as caught:
+    with pytest.raises(errors.QuarantineFull) as caught:
         quarantine.receive_bundle(coordinator, second)
     assert caught.value.message("zh") != caught.value.message("en")
     assert len(quarantine.waiting_bundles(coordinator)) == 1
@@ -100,7 +100,7 @@ def test_bundle_not_addressed_to_this_vault_is_not_kept(
     coordinator = make_vault(name="Dana", role="coordinator")
     bundle = _unknown_bundle(make_vault, coordinator, tmp_path / "usb", "Aigul")
     # the signed recipient list names another coordinator (age still lets this vault read it)
-    monkeypatch.setattr(importer, "own_fingerprint", lambda identity: "0" * 64)
+    monkeypatch.setattr(bundle_report, "own_fingerprint", lambda identity: "0" * 64)
     with pytest.raises(BundleNotAddressed):
         quarantine.receive_bundle(coordinator, bundle)
     assert _nothing_kept(coordinator)
@@ -123,7 +123,7 @@ def test_file_that_grows_while_copied_is_refused(
             return super().seek(pos, whence)
 
     monkeypatch.setattr(quarantine, "_open", lambda path: Growing(path, "rb"))
-    with pytest.raises(quarantine.BundleChanged):
+    with pytest.raises(errors.BundleChanged):
         quarantine.receive_bundle(coordinator, bundle)
     assert _nothing_kept(coordinator)
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from intake.errors import VaultReadOnly
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db
 from intake.vault import lock as lock_module
 from intake.vault import vault as vault_module
+from intake.vault.errors import VaultReadOnly
 from intake.vault.rescue import rescue_vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.rescue_fixtures import build_vault, file_hashes, flip_bit, page_offset

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from intake.errors import VaultDamaged, VaultExists, WrongPassphrase
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db, header
 from intake.vault.audit import AuditLog
+from intake.vault.errors import VaultDamaged, VaultExists, WrongPassphrase
 from intake.vault.rescue import RescueReport, rescue_vault
 from intake.vault.salvage import SalvageReader
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -277,7 +277,10 @@ def test_reader_skips_only_the_bad_leaf(tmp_path: Path) -> None:
         def connect(folder: Path = folder) -> db.Connection:
             return db.connect_read_only(folder, key, check=False)
 
-        reader = SalvageReader(connect(), connect)
+        try:
+            reader = SalvageReader(connect(), connect)
+        except VaultDamaged:  # a page of the schema table (it spans several pages as the
+            continue  # schema grows), not a leaf of settings: the vault does not open at all
         rows = [int(r[0]) for r in reader.rows("settings", ["key"])]
         reader.close()
         if len(rows) < len(key_rows):

@@ -271,6 +271,13 @@ def test_cli_review_search_level_and_show_without_reprs(
     with pytest.raises(SystemExit) as refused:  # argparse: not one of the choices
         run(capsys, "review", received, "--vault", folder, "--level", "sure")
     assert refused.value.code == 2
+    code, out, err = run(capsys, "testimony", "show", received, "--vault", folder, "--json")
+    shown = json.loads(out)
+    assert shown["review"]["level"] == "verified"
+    assert shown["references"] == [
+        {"victim": 2, "source": "XJVD", "entry": "1234", "url": "https://example.org/1234"}
+    ]
+
     code, _, err = run(capsys, "review", received, "--vault", folder, "--ref", "XJVD")
     assert code == 8 and "SOURCE:ENTRY" in err
     code, _, err = run(capsys, "review", received, "--vault", folder, "--note", "x")

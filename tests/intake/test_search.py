@@ -8,7 +8,7 @@ import pytest
 
 from intake.testimonies import query as testimony_query
 from intake.testimonies.errors import InvalidContent
-from intake.testimonies.query import match_expression
+from intake.testimonies.name_search import match_expression
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
 from tests.intake.testimony_fixtures import Clock, example_content, one_victim
@@ -53,10 +53,15 @@ def test_tursun_finds_every_script(store: TestimonyStore, people: dict[str, str]
 
 
 def test_pinyin_finds_chinese_characters(store: TestimonyStore, people: dict[str, str]) -> None:
-    assert _found(store, "tuerxun") == {people["chinese"]}
+    # Pinyin typed in Latin is also read like its characters (Tuerxun is Tursun): the pinyin's
+    # own spelling first.
+    tursun = {people["chinese"], people["arabic"], people["cyrillic"]}
+    assert _found(store, "tuerxun") == tursun
+    assert store.search("tuerxun")[0].id == people["chinese"]
     # The characters are read the Uyghur way too, so they find every spelling of Tursun.
     assert _found(store, "吐尔逊") == {people["chinese"], people["arabic"], people["cyrillic"]}
-    assert _found(store, "abulimiti") == {people["chinese"]}
+    # The pinyin's exact spelling comes first; close spellings of Ablimit follow (fuzzy stage).
+    assert store.search("abulimiti")[0].id == people["chinese"]
 
 
 def test_kazakh_letters_and_prefixes(store: TestimonyStore, people: dict[str, str]) -> None:
@@ -64,7 +69,10 @@ def test_kazakh_letters_and_prefixes(store: TestimonyStore, people: dict[str, st
     assert _found(store, "нұрлан") == {people["kazakh"]}
     assert _found(store, "Serikuly") == {people["kazakh"]}
     assert _found(store, "Nurl") == {people["kazakh"]}  # a prefix, while typing
-    assert _found(store, "Erkin Tursun") == set()  # all words must match one testimony
+    # All words but one may match, ranked after every testimony that matches all words.
+    assert [s.id for s in store.search("Erkin Memet Tursun")] == [people["other"]]
+    tursun = {people["arabic"], people["cyrillic"], people["chinese"]}
+    assert set([s.id for s in store.search("Tursun Ablimit")][:3]) == tursun
     assert _found(store, "zzzz") == set()
 
 

@@ -15,11 +15,11 @@ from intake.testimonies.errors import (
     NotADraft,
     NotFinal,
     TestimonyNotFound,
+    UnknownForm,
     VersionDamaged,
     VersionNotFound,
 )
 from intake.testimonies.exchange import export_version
-from intake.testimonies.json_input import UnknownForm
 from intake.testimonies.store import TestimonyStore, ValidationFailed
 from intake.vault import Vault
 from intake.vault.audit import AuditLog

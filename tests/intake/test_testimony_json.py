@@ -10,14 +10,16 @@ import pytest
 from intake.errors import InvalidInput, UnsupportedFormat
 from intake.forms.validation import validate_content
 from intake.names.keys import name_similarity, search_keys
-from intake.testimonies.json_input import (
-    MAX_INPUT_BYTES,
+from intake.testimonies.errors import (
     InputNotATestimony,
     InputNotJson,
     InputNumber,
     InputRepeatedKey,
     InputTooLarge,
     UnknownForm,
+)
+from intake.testimonies.json_input import (
+    MAX_INPUT_BYTES,
     read_testimony_json,
 )
 from tests.conftest import REPO

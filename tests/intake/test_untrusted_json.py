@@ -10,9 +10,10 @@ from crypto.card import MAX_CARD_SIZE, parse_card
 from crypto.errors import CardError
 from intake.bundles.errors import ManifestInvalid
 from intake.bundles.manifest import parse_manifest
-from intake.errors import VaultDamaged
-from intake.testimonies.canonical import NotCanonical, parse_canonical
-from intake.testimonies.json_input import InputNumber, read_testimony_json
+from intake.testimonies.canonical import parse_canonical
+from intake.testimonies.errors import InputNumber, NotCanonical
+from intake.testimonies.json_input import read_testimony_json
+from intake.vault.errors import VaultDamaged
 from intake.vault.header import parse_header
 
 HUGE = "9" * 5000  # over CPython's int conversion limit

@@ -15,8 +15,10 @@ import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from crypto.kdf import Argon2Params
-from intake.errors import (
-    UnsupportedFormat,
+from intake.errors import UnsupportedFormat
+from intake.vault import Vault, db
+from intake.vault import vault as vault_module
+from intake.vault.errors import (
     VaultBusy,
     VaultDamaged,
     VaultExists,
@@ -25,8 +27,6 @@ from intake.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
-from intake.vault import Vault, db
-from intake.vault import vault as vault_module
 from intake.vault.migrations import all_migrations
 from tests.conftest import FAST_KDF, PASSPHRASE, VaultFactory
 

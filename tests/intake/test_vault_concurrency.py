@@ -17,8 +17,8 @@ import pytest
 
 from intake.bundles.importer import import_bundle
 from intake.duplicates.finder import DuplicateFinder
-from intake.errors import VaultBusy
 from intake.testimonies.store import TestimonyStore
+from intake.vault.errors import VaultBusy
 from tests.conftest import VaultFactory
 from tests.intake.coordinator_fixtures import finalized, send, victim_testimony
 

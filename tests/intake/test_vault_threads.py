@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from intake.errors import VaultLocked
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault, db
+from intake.vault.errors import VaultLocked
 from tests.conftest import PASSPHRASE
 from tests.intake.rescue_fixtures import build_vault, file_hashes
 from tests.intake.test_read_only_vault import _mount_read_only

@@ -10,9 +10,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from pytestqt.qtbot import QtBot
 
+from intake.i18n import format_size
 from intake.testimonies.attachments import AttachmentStore
 from tests.ui.conftest import type_text
-from ui.editor.attachments_panel import AttachmentsPanel, format_size
+from ui.editor.attachments_panel import AttachmentsPanel
 from ui.shell import AppShell
 from ui.table_rows import select_row
 

@@ -97,6 +97,9 @@ def test_good_bundles_from_two_volunteers_and_a_tampered_one(
     assert UYGHUR in archive.model.summary(0).victim_names[0] or "Tursun" in " ".join(
         archive.model.summary(0).victim_names
     )
+    # The victim name the search matched is named for highlighting (bold, and a tooltip).
+    victims = archive.model.index(0, archive_model.VICTIMS_COLUMN)
+    assert victims.data(archive_model.MATCH_ROLE) in archive.model.summary(0).victim_names
     volunteers = workspace.volunteers_page
     assert volunteers.table.rowCount() == 2
 
@@ -151,6 +154,10 @@ def test_duplicates_view_shows_a_cross_script_pair_and_remembers_a_link(
     labels = {cell(page.table, 0, 1), cell(page.table, 0, 2)}
     assert any("Tursun" in t for t in labels) and len(labels) == 2
     assert cell(page.table, 0, 3)  # reasons shown
+    # Why they were paired: both spellings, the name parts that matched, the facts that agree.
+    details = page.details.text()
+    assert all(label in details for label in labels)
+    assert "tursun ablimit" in details and "1971" in details
     page.link_button.click()
     assert page.candidates == []
     page.reload()

@@ -53,6 +53,8 @@ def test_export_writes_a_bundle_the_coordinator_verifies(
     assert bundle == dialog.result_info.path and not bundle.name.endswith(".part")
     assert str(bundle) in dialog.message.text()
     assert dialog.result_info.records == 1
+    assert dialog.result_info.post_quantum  # the coordinator's card offers the hybrid key
+    assert b"-> mlkem768x25519 " in bundle.read_bytes()[:4096]
 
     report = verify_bundle(coordinator, bundle)
     assert report.problem is None and report.sender_name == "Aigul Test"
@@ -101,3 +103,25 @@ def test_without_a_verified_coordinator_export_is_impossible(
     dialog = ExportDialog(volunteer_shell.session)
     dialog.set_folder(tmp_path)
     assert not dialog.recipients and not dialog.export_button.isEnabled()
+
+
+def test_classic_option_writes_an_x25519_bundle(
+    qtbot: QtBot, volunteer_shell: AppShell, make_vault: Any, tmp_path: Path
+) -> None:
+    volunteer = volunteer_shell.session.vault
+    coordinator = make_vault(role="coordinator", folder="c")
+    _exchange_cards(volunteer, coordinator)
+    _final_testimony(volunteer)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = ExportDialog(volunteer_shell.session)
+    dialog.set_folder(usb)
+    assert not dialog.classic.isChecked()  # post-quantum unless asked
+    dialog.classic.setChecked(True)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    assert dialog.result_info is not None and not dialog.result_info.post_quantum
+    (bundle,) = usb.iterdir()
+    head = bundle.read_bytes()[:4096]
+    assert b"-> X25519 " in head and b"mlkem768x25519" not in head
+    import_bundle(coordinator, bundle)

@@ -30,6 +30,7 @@ from ui.coordinator import attachments_panel
 from ui.coordinator.record_view import RecordDialog
 from ui.coordinator.workspace import CoordinatorWorkspace
 from ui.shell import AppShell, apply_language
+from ui.table_rows import select_row
 
 REPR = re.compile(r"[\[{]\s*['\"]|['\"]\s*[:,\]}]|^(True|False)$")
 CODES = {"uyghur", "direct", "prison", "released", "kk, ug", "male", "child", "True", "False"}
@@ -158,23 +159,23 @@ def test_attachments_list_show_image_and_refuse_large_or_bombs(
     names = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]  # type: ignore[union-attr]
     assert names == ["id-card.png", "bomb.png", "scan.png"]
     first = [panel.table.item(0, c).text() for c in range(6)]  # type: ignore[union-attr]
-    assert first[1] == "image/png" and first[2] == "81 bytes"
-    assert first[3].strip("\u2066\u202a\u202c\u2069") == panel.rows[0].sha256
-    assert tid in first[4] and first[5] == "2"
+    assert first[1] == "image/png" and first[2] == "81 bytes" and first[3] == "2"
+    assert tid[:8] in first[4] and panel.table.item(0, 4).toolTip() == tid  # type: ignore[union-attr]
+    assert first[5].strip("\u2066\u202a\u202c\u2069") == panel.rows[0].sha256
 
-    panel.table.selectRow(0)
+    select_row(panel.table, 0)
     panel.show_current()
     assert not panel.picture.pixmap().isNull()
     assert "40 × 30 pixels" in panel.message.text()
 
-    panel.table.selectRow(1)
+    select_row(panel.table, 1)
     panel.show_current()
     assert panel.picture.pixmap().isNull()
     assert "too large to show safely" in panel.message.text()
     assert "30000 × 30000" in panel.message.text()
 
     monkeypatch.setattr(attachments_panel, "VIEW_MAX_BYTES", 1000)
-    panel.table.selectRow(2)
+    select_row(panel.table, 2)
     panel.show_current()
     assert panel.picture.pixmap().isNull()
     assert "too large to show inside Amanat" in panel.message.text()
@@ -199,7 +200,7 @@ def test_save_a_copy_warns_first_and_writes_an_owner_only_file(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
     recorder.answer = False
-    panel.table.selectRow(0)
+    select_row(panel.table, 0)
     panel.save_current()
     assert "NOT be encrypted" in recorder.confirms[0]
     assert asked == [] and not target.exists()
@@ -255,3 +256,21 @@ def test_review_tab_sets_level_and_references_audited_filtered_and_sorted(
     page.run_query()
     qtbot.waitUntil(lambda: not page.model.loading, timeout=10_000)
     assert page.model.ids(list(range(page.model.rowCount()))) == [tid]
+
+
+def test_the_editor_preview_refuses_a_decompression_bomb_too(
+    qtbot: QtBot, volunteer_shell: AppShell
+) -> None:
+    import io
+
+    workspace = volunteer_shell.window.workspace
+    assert workspace is not None
+    workspace.new_testimony()
+    panel = workspace.editor.attachments
+    tid = workspace.editor.ensure_saved()
+    assert tid is not None
+    AttachmentStore(volunteer_shell.session.vault).add(tid, io.BytesIO(bomb_png()), "bomb.png")
+    panel.show_testimony(tid, editable=True)
+    select_row(panel.table, 0)
+    assert panel.preview.pixmap().isNull()
+    assert "too large to show safely" in panel.preview.text()

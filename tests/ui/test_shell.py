@@ -94,7 +94,7 @@ def test_uncaught_typed_error_is_shown_not_silent(
 ) -> None:
     """An expected failure no screen caught (e.g. the vault is busy) reaches the person as
     its message; anything else only as its type on stderr, never its text."""
-    from intake.errors import VaultBusy
+    from intake.vault.errors import VaultBusy
     from ui.app import _quiet_excepthook
 
     _quiet_excepthook(VaultBusy, VaultBusy(), None)

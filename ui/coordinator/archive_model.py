@@ -6,7 +6,8 @@ true while the last page was full; ``fetchMore`` (called by the view as the user
 for twice as many rows in the background and appends the new ones, so 100,000 testimonies never
 load at once and the GUI thread never waits for SQLite. A newer query makes older answers stale:
 each answer carries its generation and late ones are dropped. ``clear`` drops every row
-(locking).
+(locking). For a name search, ``MATCH_ROLE`` of the victims column gives the victim name that
+matched best; ``ui.coordinator.matched_delegate`` shows it in bold.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.i18n import current_language, tr
+from intake.i18n import current_language, format_timestamp, tr
 from intake.review.store import DEFAULT_LEVEL, level_label
-from intake.testimonies.archive import ArchiveQuery, Page, fetch_page
+from intake.testimonies.archive import ArchiveQuery, Page
 from intake.testimonies.store import TestimonySummary
 from ui.coordinator.common import ltr, start_job
 from ui.session import VaultSession
@@ -25,6 +26,8 @@ from ui.workers import Progress
 
 PAGE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 2  # victims column: the name a search matched best
+VICTIMS_COLUMN = 2
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -38,7 +41,6 @@ class ArchiveModel(QAbstractTableModel):
     def __init__(self, session: VaultSession) -> None:
         super().__init__()
         self.session = session
-        self.store = session.core.testimonies
         self.query = ArchiveQuery()
         self._rows: list[TestimonySummary] = []
         self._levels: dict[str, str] = {}
@@ -63,12 +65,12 @@ class ArchiveModel(QAbstractTableModel):
         self.set_query(self.query)
 
     def _fetch(self, count: int) -> None:
-        generation, query, store = self._generation, self.query, self.store
+        generation, query, core = self._generation, self.query, self.session.core
         self.loading = True
         self._pending = True
 
         def job(_progress: Progress) -> tuple[int, Page]:
-            return generation, fetch_page(store, query, count)
+            return generation, core.archive_page(query, count)
 
         start_job(self.session, job, self._arrived, self._failed)
 
@@ -128,6 +130,10 @@ class ArchiveModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == ID_ROLE:
             return row.id
+        if role == MATCH_ROLE:
+            return row.matched if index.column() == VICTIMS_COLUMN else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == VICTIMS_COLUMN:
+            return tr("Matched: {name}", name=row.matched) if row.matched else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()
@@ -139,7 +145,7 @@ class ArchiveModel(QAbstractTableModel):
             return ltr(row.interview_date or "")
         if column == 3:
             return " · ".join(row.victim_names_in(current_language()))
-        return ltr(row.updated.replace("T", " ")[:16])
+        return format_timestamp(row.updated)
 
     def summary(self, row: int) -> TestimonySummary:
         return self._rows[row]

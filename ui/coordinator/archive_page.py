@@ -30,8 +30,9 @@ from intake.i18n import ntr, tr
 from intake.review.store import LEVELS, level_label
 from intake.testimonies.archive import ArchiveQuery
 from ui import dialogs
-from ui.coordinator.archive_model import ID_ROLE, ArchiveModel
+from ui.coordinator.archive_model import ID_ROLE, VICTIMS_COLUMN, ArchiveModel
 from ui.coordinator.common import title_label
+from ui.coordinator.matched_delegate import MatchedNameDelegate
 from ui.session import VaultSession
 
 SEARCH_PAUSE_MS = 250  # wait for a pause in typing before searching
@@ -43,6 +44,7 @@ class ArchivePage(QWidget):
     open_requested = Signal(str)
     victims_requested = Signal(str)
     share_requested = Signal(list)
+    forward_requested = Signal(list)  # to another coordinator (docs/bundle-format.md §7.13)
     pdf_requested = Signal(str)
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
@@ -103,6 +105,7 @@ class ArchivePage(QWidget):
         self.model.failed.connect(lambda exc: dialogs.show_error(self, exc))
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(VICTIMS_COLUMN, MatchedNameDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
@@ -124,8 +127,13 @@ class ArchivePage(QWidget):
         self.share_button.clicked.connect(lambda: self.share_requested.emit(self.selected_ids()))
         self.pdf_button = QPushButton(tr("Save PDF…"))
         self.pdf_button.clicked.connect(lambda: self._emit_current(self.pdf_requested))
+        self.forward_button = QPushButton(tr("Forward to another coordinator…"))
+        self.forward_button.clicked.connect(
+            lambda: self.forward_requested.emit(self.selected_ids())
+        )
         for button in (self.open_button, self.victims_button, self.share_button, self.pdf_button):
             row.addWidget(button)
+        row.addWidget(self.forward_button)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -177,6 +185,8 @@ class ArchivePage(QWidget):
             self.model.set_query(self.current_query())
 
     def _loaded(self) -> None:
+        for column in (0, 1, 2, 4):  # the header sized them before any row had arrived
+            self.table.resizeColumnToContents(column)
         shown = self.model.rowCount()
         more = self.model.canFetchMore()
         self.count_label.setText(

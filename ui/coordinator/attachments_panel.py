@@ -34,8 +34,10 @@ from intake.i18n import tr
 from intake.testimonies.render import size_text
 from ui import dialogs
 from ui.coordinator.common import help_label, ltr
+from ui.fonts import monospace_font
 from ui.image_decoding import decode_image
 from ui.session import VaultSession
+from ui.table_rows import select_row
 
 SHOWN_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"})
 
@@ -54,9 +56,9 @@ class RecordAttachments(QWidget):
             tr("File name"),
             tr("Type"),
             tr("Size"),
-            "SHA-256",
-            tr("Testimony"),
             tr("Version"),
+            tr("Testimony"),
+            "SHA-256",
         ]
         self.table = QTableWidget(len(self.rows), len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -69,12 +71,18 @@ class RecordAttachments(QWidget):
                 row.filename,
                 row.media_type,
                 size_text(row.size),
-                ltr(row.sha256),
-                ltr(row.testimony_id),
                 str(row.version) if row.version is not None else "—",
+                ltr(row.testimony_id[:8] + "…"),
+                ltr(row.sha256),
             )
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if c == 4:
+                    item.setToolTip(row.testimony_id)
+                if c == 5:
+                    item.setFont(monospace_font(9))
+                    item.setToolTip(row.sha256)
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_a: self._selection_changed())
@@ -111,8 +119,7 @@ class RecordAttachments(QWidget):
         splitter.addWidget(self.picture_area)
         splitter.setSizes([220, 400])
         layout.addWidget(splitter)
-        if self.rows:
-            self.table.selectRow(0)
+        select_row(self.table, 0)
         self._selection_changed()
 
     def current(self) -> AttachmentRow | None:

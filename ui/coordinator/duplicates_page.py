@@ -1,14 +1,18 @@
 """Possible duplicates: pairs of victims that may be the same person, with score and reasons.
 
-Candidates are computed on a worker thread (intake.duplicates.finder.DuplicateFinder: names compared
-across scripts through transliteration, birth year, hometown, equal PRC ID numbers). The
-coordinator links a pair as the same person (both testimonies are kept; nothing is deleted)
-or dismisses it; decisions are stored and audited by the finder, and decided pairs are not
-proposed again.
+Candidates are computed on a worker thread (intake.duplicates.finder.DuplicateFinder: names
+compared across scripts through transliteration, birth year, hometown, equal PRC ID numbers).
+Below the table, the selected pair is explained (intake.duplicates.explain): both spellings,
+the name parts that matched, and which facts agree and which differ. The coordinator links a
+pair as the same person (both testimonies are kept; nothing is deleted) or dismisses it;
+decisions are stored and audited by the finder, and decided pairs are not proposed again.
 """
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.core.app import AmanatCore
+from intake.duplicates.explain import explain
 from intake.duplicates.finder import Candidate
 from intake.i18n import ntr, tr
 from ui import dialogs
@@ -57,6 +62,11 @@ class DuplicatesPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table, 1)
+        self.details = QLabel()  # why the selected pair was proposed
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.details)
+        self.table.itemSelectionChanged.connect(self._show_details)
         self.status = QLabel()
         layout.addWidget(self.status)
         row = QHBoxLayout()
@@ -111,6 +121,27 @@ class DuplicatesPage(QWidget):
             else tr("No possible duplicates.")
         )
 
+    def _show_details(self) -> None:
+        pair = self.selected()
+        if pair is None:
+            self.details.clear()
+            return
+        why = explain(pair)
+        lines = [
+            f"<b>{escape(why.spelling_a)}</b> &nbsp;⇄&nbsp; <b>{escape(why.spelling_b)}</b>",
+        ]
+        if why.matched:
+            lines.append(escape(tr("Name parts that matched: {name}", name=why.matched)))
+        groups = (
+            (tr("Name"), why.names),
+            (tr("Agrees"), why.agreed),
+            (tr("Differs"), why.differs),
+        )
+        for title, items in groups:
+            if items:
+                lines.append(f"<b>{escape(title)}:</b> " + "; ".join(escape(i) for i in items))
+        self.details.setText("<br>".join(lines))
+
     def selected(self) -> Candidate | None:
         row = self.table.currentRow()
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
@@ -144,3 +175,4 @@ class DuplicatesPage(QWidget):
     def clear(self) -> None:
         self.candidates = []
         self.table.setRowCount(0)
+        self.details.clear()

@@ -1,7 +1,7 @@
 """The coordinator's import screen: choose or drop bundles, one report per bundle, quarantine.
 
 Bundles are received one after another on a worker thread by the core (AmanatCore.receive_bundles,
-intake/core/app.py; each through intake.bundles.quarantine.receive_bundle:
+intake/core/app.py, which uses intake.bundles.quarantine.receive_bundle for each:
 imported when the sender is enrolled, kept in the vault's quarantine when not, refused with a
 plain reason when tampered, foreign or revoked — then nothing changed). Each bundle gets a
 report: sender name and fingerprint, signature, records new / updated / unchanged, problems,
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles import quarantine
 from intake.bundles.importer import BundleReport
+from intake.bundles.quarantine import WaitingBundle
 from intake.core.app import Received
-from intake.i18n import ntr, tr
+from intake.i18n import format_timestamp, ntr, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, start_job, title_label
 from ui.session import VaultSession
@@ -57,6 +57,20 @@ def receive_all(
     results = session.core.receive_bundles(paths, step)
     progress(100)
     return results
+
+
+def fetch_all(session: VaultSession, progress: Progress) -> list[BundleOutcome]:
+    """Fetch from the drop (worker thread): one outcome per bundle file handled; files that
+    were fetched before are only moved on the drop and not reported again."""
+
+    def step(name: str, done: int, total: int) -> None:
+        session.check_cancel()
+        progress(int(100 * done / max(total, 1)))
+
+    results = session.core.drop.fetch(step)
+    progress(100)
+    return [Received(f.name, f.receipt, f.error) for f in results if f.outcome != "known"]
+    # "waiting" (no room on this disk) comes with its error and is shown as not imported
 
 
 def _gaps_text(report: BundleReport) -> str:
@@ -154,10 +168,18 @@ class ImportPage(QWidget):
         self.choose_button.clicked.connect(self.choose)
         self.choose_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.choose_button)
+        self.fetch_button = QPushButton(tr("Fetch from drop"))
+        self.fetch_button.setToolTip(
+            tr("Download new bundles from the drop you set, import them, and tidy the drop.")
+        )
+        self.fetch_button.clicked.connect(self.fetch_from_drop)
+        self.fetch_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        row.addWidget(self.fetch_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         row.addWidget(self.progress, 1)
+        row.addStretch(1)  # the buttons stay on the left while the progress bar is hidden
         layout.addLayout(row)
         splitter = QSplitter()
         splitter.setOrientation(splitter.orientation().Vertical)
@@ -206,9 +228,7 @@ class ImportPage(QWidget):
 
     def reload_quarantine(self) -> None:
         self.waiting.clear()
-        self._waiting: list[quarantine.WaitingBundle] = quarantine.waiting_bundles(
-            self.session.vault
-        )
+        self._waiting: list[WaitingBundle] = self.session.core.waiting_bundles()
         for item in self._waiting:
             self.waiting.addItem(
                 ntr(
@@ -217,14 +237,14 @@ class ImportPage(QWidget):
                     item.records,
                     name=item.sender_name,
                     sequence=item.sequence,
-                    when=ltr(item.received_at.replace("T", " ")[:16]),
+                    when=format_timestamp(item.received_at),
                 )
             )
         if self._waiting:
             self.waiting.setCurrentRow(0)
         self._waiting_selected(self.waiting.currentRow())
 
-    def selected_waiting(self) -> quarantine.WaitingBundle | None:
+    def selected_waiting(self) -> WaitingBundle | None:
         row = self.waiting.currentRow()
         return self._waiting[row] if 0 <= row < len(self._waiting) else None
 
@@ -253,13 +273,14 @@ class ImportPage(QWidget):
         )
         self.discard_button.setEnabled(item is not None and not self.running)
         self.choose_button.setEnabled(not self.running)
+        self.fetch_button.setEnabled(not self.running)
 
     def enroll_and_import(self) -> None:
         item = self.selected_waiting()
         if item is None or not self.compared.isChecked():
             return
         try:
-            quarantine.enroll_sender(self.session.vault, item.bundle_id, fingerprint_compared=True)
+            self.session.core.enroll_quarantined_sender(item.bundle_id, fingerprint_compared=True)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return
@@ -290,7 +311,7 @@ class ImportPage(QWidget):
         ):
             return
         try:
-            quarantine.discard(self.session.vault, item.bundle_id)
+            self.session.core.discard_quarantined(item.bundle_id)
         except Exception as exc:
             dialogs.show_error(self, exc)
         self.reload_quarantine()
@@ -303,6 +324,12 @@ class ImportPage(QWidget):
         )
         if files:
             self.import_files([Path(f) for f in files])
+
+    def fetch_from_drop(self) -> None:
+        """Fetch every new bundle from the drop (intake/transport/fetch.py) on a worker."""
+        if self.running:
+            return
+        self._run(lambda progress: fetch_all(self.session, progress))
 
     def import_files(self, paths: list[Path]) -> None:
         if self.running or not paths:

@@ -10,10 +10,14 @@ takes its direction from its own text, so a Uyghur name reads right to left in a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from intake.i18n import isolate_numbers
 from intake.testimonies.render import RenderedSection
+
+LABEL_WIDTH = 170
+PART_WIDTH = 150
 
 
 def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
@@ -22,7 +26,11 @@ def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+    # Every value starts at the page's own start edge (a table reads down one edge), whatever
+    # its own direction: a Uyghur name in an English view, a Latin one in a Uyghur view.
+    rtl = QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    edge = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignAbsolute | edge)
     return label
 
 
@@ -48,6 +56,8 @@ def sections_widget(sections: list[RenderedSection], *, scroll: bool = True) -> 
                 layout.addWidget(_heading(group.heading, 1, "entryHeading"))
             grid = QGridLayout()
             grid.setColumnStretch(2, 1)
+            grid.setColumnMinimumWidth(0, LABEL_WIDTH)  # the same columns in every group
+            grid.setColumnMinimumWidth(1, PART_WIDTH)
             grid.setHorizontalSpacing(12)
             row = 0
             for shown in group.fields:

@@ -15,7 +15,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QHeaderView,
+    QLabel,
     QListWidget,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -24,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles.history import provenance
-from intake.i18n import format_number, isolate_numbers, ntr, tr
+from intake.i18n import format_number, format_timestamp, isolate_numbers, ntr, tr
 from intake.testimonies.content import form_for
 from intake.testimonies.render import changed_fields, display_name, render_content
 from ui.coordinator.attachments_panel import RecordAttachments
@@ -71,7 +73,10 @@ class RecordDialog(QDialog):
         tabs.addTab(self.content, tr("Content"))
         self.review = ReviewPanel(session, testimony_id, self.form, self.victims)
         self.review.changed.connect(self._review_changed)
-        tabs.addTab(self.review, tr("Review"))
+        review_area = QScrollArea()
+        review_area.setWidgetResizable(True)
+        review_area.setWidget(self.review)
+        tabs.addTab(review_area, tr("Review"))
         self.attachments = RecordAttachments(session, testimony_id)
         tabs.addTab(
             self.attachments,
@@ -87,6 +92,8 @@ class RecordDialog(QDialog):
 
     def _provenance(self, session: VaultSession, testimony_id: str) -> QWidget:
         names = {k.fingerprint: k.card.name for k in session.core.cards.all()}
+        arrivals = session.core.origins(testimony_id)  # who sent, who wrote (§7.13)
+        names.update({o.author.fingerprint: o.author.name for o in arrivals if o.author.name})
         rows: list[tuple[str, ...]] = []
         for info in self.store.versions(testimony_id):
             signed = ""
@@ -102,7 +109,7 @@ class RecordDialog(QDialog):
                     str(info.version_no),
                     author,
                     ltr(info.author_fingerprint or ""),
-                    ltr((info.finalized or info.updated).replace("T", " ")[:16]),
+                    format_timestamp(info.finalized or info.updated),
                     signed,
                 )
             )
@@ -117,13 +124,16 @@ class RecordDialog(QDialog):
                     str(p.version_no),
                     ltr(p.bundle_id),
                     names.get(p.sender_fingerprint, ltr(p.sender_fingerprint)),
-                    ltr(p.imported_at.replace("T", " ")[:16]),
+                    format_timestamp(p.imported_at),
                     outcome_text(p.outcome),
                 )
-                for p in provenance(session.vault, testimony_id)
+                for p in session.core.provenance(testimony_id)
             ],
         )
         splitter = QSplitter(Qt.Orientation.Vertical)
+        self.origins = QLabel("\n".join(o.line(mark=ltr) for o in arrivals))
+        self.origins.setWordWrap(True)
+        splitter.addWidget(self.origins)
         splitter.addWidget(signatures)
         splitter.addWidget(bundles)
         self.signatures, self.bundles = signatures, bundles
@@ -138,11 +148,15 @@ class RecordDialog(QDialog):
                     "Version {number} ({status}), {when}",
                     number=info.version_no,
                     status=tr("final") if info.status == "final" else tr("draft"),
-                    when=ltr((info.finalized or info.updated).replace("T", " ")[:16]),
+                    when=format_timestamp(info.finalized or info.updated),
                 )
             )
         self.diff = _table([tr("Field"), tr("Before"), tr("After")], [])
         self.diff.setWordWrap(True)
+        header = self.diff.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.diff_note = help_label("")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -153,7 +167,7 @@ class RecordDialog(QDialog):
         splitter = QSplitter()
         splitter.addWidget(self.version_list)
         splitter.addWidget(right)
-        splitter.setSizes([230, 700])
+        splitter.setSizes([290, 640])
         self.version_list.setCurrentRow(len(self._infos) - 1)
         return splitter
 
@@ -190,6 +204,7 @@ class RecordDialog(QDialog):
             for c, value in enumerate((change.label, change.before or "—", change.after or "—")):
                 self.diff.setItem(r, c, QTableWidgetItem(isolate_numbers(value)))
         self.diff.resizeColumnToContents(0)
+        self.diff.setColumnWidth(0, min(self.diff.columnWidth(0), 320))
         self.diff.resizeRowsToContents()
 
 

@@ -9,7 +9,6 @@ the vault's record and written atomically as well.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.bundles import files
 from intake.i18n import current_language, ntr, tr
 from intake.sharing.export import ShareOptions, ShareReport, risk_warnings
 from ui import dialogs
@@ -144,20 +142,10 @@ class ShareDialog(QDialog):
 
 def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: bool) -> int:
     """Render the testimony's newest version to ``path`` atomically; returns the page count."""
-    buffer = io.BytesIO()
-    pages = session.core.print_testimony(
-        testimony_id, current_language(), buffer, redacted=redacted
-    )
     # plaintext: owner only, no planted link; the save dialog asked before replacing a file
-    part = files.open_part(path, private=True, overwrite=True)
-    try:
-        part.write(buffer.getvalue())
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
-    return pages
+    return session.core.save_testimony_pdf(
+        testimony_id, current_language(), path, redacted=redacted, overwrite=True
+    )
 
 
 def ask_pdf(session: VaultSession, testimony_id: str, parent: QWidget) -> Path | None:

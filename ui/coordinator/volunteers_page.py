@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from crypto import card as cardfmt
-from intake.bundles import history
-from intake.cards.card_files import read_card_file
 from intake.cards.registry import KnownCard
-from intake.core.app import AmanatCore
-from intake.i18n import tr
+from intake.core.cards import read_card_file
+from intake.i18n import format_number, format_timestamp, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
 from ui.session import VaultSession
@@ -124,17 +122,17 @@ class VolunteersPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        vault = self.session.vault
-        self._cards = [k for k in AmanatCore(vault).cards.all() if k.card.role == "volunteer"]
+        core = self.session.core
+        self._cards = [k for k in core.cards.all() if k.card.role == "volunteer"]
         self.table.setRowCount(len(self._cards))
         for row, known in enumerate(self._cards):
-            received = history.received_bundles(vault, known.fingerprint)
-            missing = history.missing_sequences(vault, known.fingerprint)
+            received = core.received_bundles(known.fingerprint)
+            missing = core.missing_sequences(known.fingerprint)
             values = (
                 known.card.name,
                 ltr(known.fingerprint),
                 status_text(known),
-                str(len(received)),
+                format_number(len(received)),
                 ", ".join(ltr(f"{a}–{b}" if a != b else str(a)) for a, b in missing),
             )
             for col, value in enumerate(values):
@@ -156,9 +154,9 @@ class VolunteersPage(QWidget):
             self.details_title.setText(tr("No volunteer enrolled yet."))
             self.gaps_label.clear()
             return
-        vault = self.session.vault
+        core = self.session.core
         self.details_title.setText(known.card.name)
-        missing = history.missing_sequences(vault, known.fingerprint)
+        missing = core.missing_sequences(known.fingerprint)
         self.gaps_label.setText(
             tr(
                 "Missing bundle numbers: {ranges}. Ask the volunteer to send them again.",
@@ -167,14 +165,14 @@ class VolunteersPage(QWidget):
             if missing
             else tr("No bundle is missing.")
         )
-        received = history.received_bundles(vault, known.fingerprint)
+        received = core.received_bundles(known.fingerprint)
         self.bundles.setRowCount(len(received))
         for row, bundle in enumerate(received):
             values = (
                 str(bundle.sequence),
-                ltr(bundle.created.replace("T", " ")[:16]),
-                ltr(bundle.imported_at.replace("T", " ")[:16]),
-                str(bundle.records),
+                format_timestamp(bundle.created),
+                format_timestamp(bundle.imported_at),
+                format_number(bundle.records),
             )
             for col, value in enumerate(values):
                 self.bundles.setItem(row, col, QTableWidgetItem(value))

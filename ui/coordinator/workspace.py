@@ -15,6 +15,7 @@ from intake.i18n import tr
 from ui import dialogs
 from ui.coordinator.archive_page import ArchivePage
 from ui.coordinator.duplicates_page import DuplicatesPage
+from ui.coordinator.forward_dialog import ForwardDialog
 from ui.coordinator.import_page import ImportPage
 from ui.coordinator.record_view import RecordDialog, VictimDialog
 from ui.coordinator.share_dialog import ShareDialog, ask_pdf
@@ -40,6 +41,7 @@ class CoordinatorWorkspace(QTabWidget):
         self.archive_page.open_requested.connect(self.open_record)
         self.archive_page.victims_requested.connect(self.open_victim)
         self.archive_page.share_requested.connect(self.share)
+        self.archive_page.forward_requested.connect(self.forward)
         self.archive_page.pdf_requested.connect(lambda tid: ask_pdf(session, tid, self))
         self.currentChanged.connect(self._tab_changed)
 
@@ -71,6 +73,10 @@ class CoordinatorWorkspace(QTabWidget):
             dialogs.show_info(self, tr("Share testimonies"), tr("Select testimonies first."))
             return
         dialogs.run_and_destroy(ShareDialog(self.session, ids, self))
+
+    def forward(self, ids: list[str]) -> None:
+        """Pass the selected testimonies (or all) on to another coordinator."""
+        dialogs.run_and_destroy(ForwardDialog(self.session, ids, self))
 
     def save(self) -> bool:
         return True

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.errors import AmanatError
-from intake.i18n import ntr, tr
+from intake.i18n import format_size, tr
 from intake.testimonies.attachments import AttachmentInfo
 from ui import dialogs
 from ui.fonts import monospace_font
@@ -40,14 +40,6 @@ from ui.workers import Progress, WorkerHandle, run_in_thread
 
 PREVIEW_LIMIT = 32 * 1024 * 1024  # larger images are listed but not decoded for preview
 SHA_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def format_size(size: int) -> str:
-    if size < 1024:
-        return ntr("{n} byte", "{n} bytes", size)
-    if size < 1024 * 1024:
-        return tr("{n} KB", n=f"{size / 1024:.1f}")
-    return tr("{n} MB", n=f"{size / (1024 * 1024):.1f}")
 
 
 class AttachmentsPanel(QWidget):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTime, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from intake.forms.definitions import FormDefinition, SectionDef, builtin_form
 from intake.forms.normalization import normalize_content
 from intake.forms.validation import Problem, has_errors, validate_content
-from intake.i18n import current_language, tr
+from intake.i18n import current_language, format_time_of_day, tr
 from intake.testimonies.errors import ValidationFailed
 from intake.testimonies.store import Testimony
 from ui import dialogs
@@ -198,9 +198,7 @@ class TestimonyEditor(QWidget):
             self.save_state.setText(tr("Not saved: {reason}", reason=dialogs.error_text(exc)))
             return False
         self.dirty = False
-        self.save_state.setText(
-            tr("Saved at {time}", time=QTime.currentTime().toString("HH:mm:ss"))
-        )
+        self.save_state.setText(tr("Saved at {time}", time=format_time_of_day()))
         self._refresh_header()
         self.saved.emit(self.testimony_id)
         return True

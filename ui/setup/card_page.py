@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import Card
-from intake.cards.card_files import CARD_FILE_PATTERNS, card_from_bytes, read_card_file
+from intake.core.cards import CARD_FILE_PATTERNS, card_from_bytes, read_card_file
 from intake.errors import AmanatError
 from intake.i18n import tr
 from ui.dialogs import error_text

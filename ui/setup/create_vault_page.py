@@ -9,6 +9,7 @@ shows; the passphrase fields are cleared as soon as the vault exists.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
 from crypto.kdf import Argon2Params
 from intake.core.vaults import create_vault
 from intake.i18n import tr
-from intake.vault import Vault
 from ui.dialogs import error_text
 from ui.session import VaultSession
 from ui.setup.strength_meter import StrengthMeter
 from ui.workers import Progress, WorkerHandle, run_in_thread
+
+if TYPE_CHECKING:
+    from intake.vault import Vault
 
 MAX_NAME = 64  # what fits on a card (crypto/card.py)
 ADVICE_LINES = 4  # "too short", zxcvbn's warning and up to two suggestions
@@ -173,8 +176,8 @@ class CreateVaultPage(QWidget):
         self.passphrase.clear()
         self.repeat.clear()
         self.message.setText("")
-        if isinstance(vault, Vault):
-            self.session.attach(vault)
+        if vault is not None:
+            self.session.attach(cast("Vault", vault))
             self.created.emit()
 
     def _failed(self, exc: Exception) -> None:

@@ -11,6 +11,7 @@ role is one click away (ui/unlock_page.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,10 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.core.vaults import create_demo, new_demo_folder, unlock_vault
-from intake.demo import DEMO_PASSPHRASE, Demo
+from intake.core.vaults import create_demo, demo_passphrase, new_demo_folder, unlock_vault
 from intake.i18n import tr
-from intake.vault import Vault
 from ui.dialogs import error_text
 from ui.workers import Progress, WorkerHandle, run_in_thread
 
@@ -40,7 +39,7 @@ class DemoDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Demo with fictional people"))
         self.setMinimumWidth(560)
-        self.demo: Demo | None = None
+        self.demo: Any = None  # intake.demo.Demo once built
         self.job: WorkerHandle | None = None
         self._step = tr("Preparing the demo…")
         layout = QVBoxLayout(self)
@@ -57,7 +56,7 @@ class DemoDialog(QDialog):
             tr(
                 "Both vaults use the passphrase “{passphrase}”. Which role do you want to try? "
                 "You can switch from the unlock screen (File › Lock).",
-                passphrase=DEMO_PASSPHRASE,
+                passphrase=demo_passphrase(),
             )
         )
         self.choice_label.setWordWrap(True)
@@ -88,7 +87,7 @@ class DemoDialog(QDialog):
         self.start(folder or new_demo_folder())
 
     def start(self, folder: Path) -> None:
-        def job(progress: Progress) -> Demo:
+        def job(progress: Progress) -> object:
             def step(percent: int, text: str) -> None:
                 if text:
                     self._step = text  # read by the GUI thread in _progress
@@ -104,7 +103,7 @@ class DemoDialog(QDialog):
 
     def _built(self, demo: object) -> None:
         self.job = None
-        if not isinstance(demo, Demo):
+        if demo is None:
             return
         self.demo = demo
         self.progress.setValue(100)
@@ -129,13 +128,13 @@ class DemoDialog(QDialog):
             button.setEnabled(False)
         self.step_label.setText(tr("Opening the demo vault…"))
 
-        def job(_progress: Progress) -> Vault:
-            return unlock_vault(path, DEMO_PASSPHRASE)
+        def job(_progress: Progress) -> object:
+            return unlock_vault(path, demo_passphrase())
 
         self.job = run_in_thread(job, self._opened, self._failed)
 
     def _opened(self, vault: object) -> None:
         self.job = None
-        if isinstance(vault, Vault):
+        if vault is not None:
             self.opened.emit(vault)
             self.accept()

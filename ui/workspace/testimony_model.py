@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from intake.i18n import current_language, tr
+from intake.i18n import current_language, format_timestamp, tr
 from intake.testimonies.store import TestimonySummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,8 +55,9 @@ def left_to_right(text: str) -> str:
 
 
 def short_time(stamp: str) -> str:
-    """'2024-05-01T10:20:30Z' → '2024-05-01 10:20' (UTC; no locale surprises), isolated LTR."""
-    return left_to_right(stamp.replace("T", " ")[:16]) if stamp else ""
+    """'2024-05-01T10:20:30Z' → 'May 1, 2024, 12:20 PM' in the interface language and local
+    time (intake.i18n.format_timestamp); the table sorts on the stored value."""
+    return format_timestamp(stamp)
 
 
 class TestimonyTableModel(QAbstractTableModel):

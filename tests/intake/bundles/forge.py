@@ -8,7 +8,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crypto.age import Decryptor, encrypt
+from crypto.age import Decryptor, Identity, encrypt
+from crypto.hybrid import HybridIdentity
 from crypto.keys import x25519_public_key
 from crypto.x25519 import X25519Identity, X25519Recipient
 from intake.bundles.manifest import Manifest
@@ -18,21 +19,28 @@ from intake.vault import Vault
 
 @dataclass(frozen=True)
 class Keys:
-    """The coordinator's X25519 key (to read and re-encrypt) and the volunteer's signing seed."""
+    """The coordinator's X25519 and hybrid keys (to read and re-encrypt: bundles to a card with
+    a post-quantum key are hybrid) and the volunteer's signing seed."""
 
     coordinator_x25519: bytes
     volunteer_seed: bytes
+    coordinator_hybrid: bytes
 
     @classmethod
     def of(cls, volunteer: Vault, coordinator: Vault) -> Keys:
-        return cls(coordinator.identity.x25519_private, volunteer.identity.signing_seed)
+        ident = coordinator.identity
+        return cls(ident.x25519_private, volunteer.identity.signing_seed, ident.hybrid_seed)
 
     @property
     def recipient(self) -> X25519Recipient:
         return X25519Recipient(x25519_public_key(self.coordinator_x25519))
 
     def decrypt(self, bundle: bytes) -> bytes:
-        return Decryptor([X25519Identity(self.coordinator_x25519)], io.BytesIO(bundle)).read()
+        identities: list[Identity] = [
+            X25519Identity(self.coordinator_x25519),
+            HybridIdentity(self.coordinator_hybrid),
+        ]
+        return Decryptor(identities, io.BytesIO(bundle)).read()
 
     def encrypt(self, plaintext: bytes) -> bytes:
         out = io.BytesIO()

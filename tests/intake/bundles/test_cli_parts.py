@@ -35,13 +35,6 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert pipe.getvalue() == ""
 
 
-def test_sizes() -> None:
-    assert cmd_bundle._size(999) == "999 B"
-    assert cmd_bundle._size(1_500) == "1.5 KB"
-    assert cmd_bundle._size(2_500_000) == "2.5 MB"
-    assert cmd_bundle._size(3_000_000_000_000) == "3000.0 GB"
-
-
 def test_progress_can_cancel_an_export(make_vault: VaultFactory, tmp_path: Path) -> None:
     pair = make_pair(make_vault)
     add_final(pair.volunteer, (photo(4, 3_000_000),))

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from intake.bundles.errors import NotEnoughSpace
 from intake.bundles.export import export_bundle
 from intake.bundles.importer import import_bundle
-from intake.bundles.space import NotEnoughSpace, human_size
 from intake.cards.registry import own_card
 from intake.errors import StorageFull
+from intake.i18n import format_size
 from intake.vault import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.intake.bundles.cli import amanat
@@ -112,10 +113,16 @@ def test_a_disk_that_fills_during_the_import_loses_nothing(
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(0, "0 B"), (999, "999 B"), (21_000, "21 KB"), (3_400_000, "3.4 MB"), (12 << 30, "13 GB")],
+    [
+        (0, "0 bytes"),
+        (999, "999 bytes"),
+        (21_000, "21\u00a0kB"),
+        (3_400_000, "3.4\u00a0MB"),
+        (12 << 30, "13\u00a0GB"),
+    ],
 )
 def test_sizes_read_as_a_person_reads_them(size: int, text: str) -> None:
-    assert human_size(size) == text
+    assert format_size(size, "en") == text
 
 
 def test_bulk_is_possible_only_while_no_other_thread_holds_a_connection(

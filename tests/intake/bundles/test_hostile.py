@@ -57,7 +57,9 @@ class World:
 
     @property
     def manifest(self) -> Manifest:
-        reader = BundleReader(io.BytesIO(self.good), self.keys.coordinator_x25519)
+        reader = BundleReader(
+            io.BytesIO(self.good), self.keys.coordinator_x25519, self.keys.coordinator_hybrid
+        )
         return reader.read_head().manifest
 
     def parts(self) -> tuple[list[bytes], list[bytes]]:
@@ -398,7 +400,7 @@ def test_not_enough_disk_space_is_refused_before_any_write(
     # The free-space probe is replaced (a fake); test_disk_space.py uses a real small disk.
     import shutil
 
-    from intake.bundles.space import NotEnoughSpace
+    from intake.bundles.errors import NotEnoughSpace
 
     usage = shutil.disk_usage(world.folder)
     monkeypatch.setattr(

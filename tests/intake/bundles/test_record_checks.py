@@ -114,7 +114,11 @@ def _forged(setup: Setup, bad: int, damage_next: bool) -> Path:
     the stream fails right after that record (it is refused first all the same)."""
     plaintext = setup.keys.decrypt(setup.bundle.read_bytes())
     manifest: Manifest = (
-        BundleReader(io.BytesIO(setup.bundle.read_bytes()), setup.keys.coordinator_x25519)
+        BundleReader(
+            io.BytesIO(setup.bundle.read_bytes()),
+            setup.keys.coordinator_x25519,
+            setup.keys.coordinator_hybrid,
+        )
         .read_head()
         .manifest
     )

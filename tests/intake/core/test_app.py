@@ -7,10 +7,17 @@ from pathlib import Path
 import pytest
 
 from crypto.kdf import MIN_MEMORY_KIB
-from intake.bundles.errors import BundleError
+from intake.bundles.errors import (
+    BundleError,
+    FingerprintNotCompared,
+    NotInQuarantine,
+    OutputExists,
+)
 from intake.core.app import AmanatCore
 from intake.core.vaults import check_new_passphrase, create_vault, unlock_vault
-from intake.errors import InvalidInput, WrongPassphrase
+from intake.errors import InvalidInput
+from intake.testimonies.archive import ArchiveQuery
+from intake.vault.errors import WrongPassphrase
 from tests.conftest import FAST_KDF, PASSPHRASE, VaultFactory
 from tests.intake.coordinator_fixtures import finalized, send, tampered_copy, victim_testimony
 
@@ -76,3 +83,63 @@ def test_weak_passphrases_are_refused() -> None:
     with pytest.raises(InvalidInput):
         check_new_passphrase("password1")
     check_new_passphrase("juniper lantern orbit pebble", "Aigul")
+
+
+def test_the_quarantine_history_and_provenance_through_the_core(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    """What the coordinator's screens do, through the core only: a bundle from an unknown
+    sender waits, its sender is enrolled once the fingerprint was compared, it is imported, and
+    the history and provenance show where the testimony came from."""
+    coordinator = make_vault(name="Dana", role="coordinator")
+    volunteer, other = make_vault(name="Айгүл"), make_vault(name="Other")
+    (tid,) = finalized(volunteer, victim_testimony({"latin": "Tursun Ablimit"}, True))
+    finalized(other, victim_testimony({"latin": "Mihrigul Tursun"}, True))
+    core = AmanatCore(coordinator)
+    core.receive_bundles([send(volunteer, coordinator, tmp_path / "a", enroll=False)])
+    core.receive_bundles([send(other, coordinator, tmp_path / "b", enroll=False)])
+    by_sender = {w.sender_name: w for w in core.waiting_bundles()}
+    assert sorted(by_sender) == ["Other", "Айгүл"]
+    waiting, dropped = by_sender["Айгүл"], by_sender["Other"]
+
+    with pytest.raises(FingerprintNotCompared):
+        core.enroll_quarantined_sender(waiting.bundle_id, fingerprint_compared=False)
+    known = core.enroll_quarantined_sender(waiting.bundle_id, fingerprint_compared=True)
+    received = core.import_quarantined(waiting.bundle_id, "bundle 1")
+    assert received.error is None and received.receipt is not None
+    core.discard_quarantined(dropped.bundle_id)
+    with pytest.raises(NotInQuarantine):
+        core.discard_quarantined(dropped.bundle_id)
+
+    assert core.waiting_bundles() == []
+    assert [b.sequence for b in core.received_bundles(known.fingerprint)] == [1]
+    assert core.missing_sequences(known.fingerprint) == []
+    assert [(p.testimony_id, p.outcome) for p in core.provenance(tid)] == [(tid, "new")]
+    page = core.archive_page(ArchiveQuery(volunteer=known.fingerprint), 10)
+    assert [s.id for s in page.rows] == [tid] and page.complete
+
+
+def test_seal_settings_and_printing_through_the_core(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(name="Айгүл")
+    (tid,) = finalized(vault, victim_testimony({"latin": "Tursun Ablimit"}, True))
+    core = AmanatCore(vault)
+    assert not core.seal_is_on()
+    core.set_seal(True)
+    assert core.seal_is_on() and core.seal_status().on
+    core.set_seal(False)
+    assert not core.seal_status().on
+
+    core.set_autolock_minutes(17)
+    assert core.autolock_minutes() == 17
+    with pytest.raises(InvalidInput):
+        core.set_autolock_minutes(0)
+    assert core.autolock_minutes() == 17
+
+    pdf = tmp_path / "t.pdf"
+    assert core.save_testimony_pdf(tid, "ug", pdf) >= 1
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_mode & 0o077 == 0
+    with pytest.raises(OutputExists):  # replaced only when asked
+        core.save_testimony_pdf(tid, "en", pdf)
+    assert not list(tmp_path.glob("*.part"))

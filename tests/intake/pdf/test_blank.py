@@ -10,13 +10,9 @@ from pathlib import Path
 import pytest
 
 from intake.forms.definitions import builtin_form
-from intake.pdf.blank import (
-    TooManyFormLanguages,
-    UnsupportedFormLanguage,
-    qr_payload,
-    render_blank_form,
-)
-from intake.pdf.page_flow import MARGIN, UnsupportedPaper
+from intake.pdf.blank import qr_payload, render_blank_form
+from intake.pdf.errors import TooManyFormLanguages, UnsupportedFormLanguage, UnsupportedPaper
+from intake.pdf.page_flow import MARGIN
 
 from .pdf_probe import page_count, pages, pdf_text, render_png
 

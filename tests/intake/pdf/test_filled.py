@@ -14,7 +14,7 @@ import pytest
 from intake.forms.definitions import FormRef, builtin_form
 from intake.pdf import filled_fields
 from intake.pdf import text as text_module
-from intake.pdf.blank import UnsupportedFormLanguage
+from intake.pdf.errors import UnsupportedFormLanguage
 from intake.pdf.filled import human_size, record_qr_payload, render_testimony
 from intake.pdf.fonts import Script, bundled_fonts
 from intake.pdf.page_flow import MARGIN

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
+from intake.pdf.errors import UnprintableText
 from intake.pdf.fonts import (
     FONT_FILES,
     Script,
-    UnprintableText,
     bundled_fonts,
     fonts_dir,
     script_of,

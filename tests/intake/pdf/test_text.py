@@ -10,7 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from intake.pdf.bidi_levels import embedding_levels, paragraph_level, visual_order
-from intake.pdf.fonts import Script, UnprintableText, bundled_fonts
+from intake.pdf.errors import UnprintableText
+from intake.pdf.fonts import Script, bundled_fonts
 from intake.pdf.shaping import shape_glyph_ids
 from intake.pdf.text import Line, draw, layout, text_height
 

@@ -157,10 +157,11 @@ def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
     first; each summary names the victim name that matched best (``matched``, to highlight)."""
     names: list[str] = []
     owners: list[int] = []
-    parsed = [[str(n) for n in json.loads(str(row[4]))] for row in rows]
-    for n, row_names in enumerate(parsed):
-        names.extend(row_names)
-        owners.extend([n] * len(row_names))
+    parsed = [list(json.loads(str(row[4]))) for row in rows]
+    for n, victims in enumerate(parsed):
+        spellings = [s for item in victims for s in _spellings(item).values()]  # every script
+        names.extend(spellings)
+        owners.extend([n] * len(spellings))
     best: dict[int, tuple[float, str]] = {}
     for score, index in name_scores(text, names):
         row_no = owners[index]

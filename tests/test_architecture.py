@@ -179,6 +179,11 @@ UI_MAY_IMPORT: dict[str, set[str]] = {
     "intake.bundles.export": {"ExportResult", "Selection"},
     "intake.safekeeping.backup": {"BackupResult"},
     "intake.transport.outbox": {"SendResult"},
+    "intake.cards.cardfile": {
+        "MAX_CARD_FILE",
+        "read_card_file",  # pure: a card file's bytes -> the checked card and its statements
+        "report_lines",  # pure: what a card file's statements did, as sentences
+    },
     "intake.cards.registry": {
         "KnownCard",
         "parse",  # pure: a card file's bytes -> a checked Card (InvalidCard); stores nothing

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import format_size, tr
+from intake.i18n import format_size, format_timestamp, tr
 from intake.transport.errors import Cancelled
 from intake.transport.outbox import SendResult
 from ui.coordinator.common import help_label, ltr, start_job, title_label
@@ -101,7 +101,7 @@ class OutboxDialog(QDialog):
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             if entry.state == "sent":
-                state = tr("Sent {time}", time=ltr(entry.sent_at or ""))
+                state = tr("Sent {time}", time=format_timestamp(entry.sent_at or ""))
             elif errors and entry.bundle_id in errors:
                 state = tr("Waiting: {problem}", problem=errors[entry.bundle_id])
             elif entry.last_error:

@@ -59,23 +59,34 @@ def card_bytes_from_picture(data: bytes) -> bytes:
     raise CardPictureUnreadable
 
 
-def card_from_bytes(data: bytes) -> cardfmt.Card:
-    """A verified card from a card file's bytes or from a picture of its QR code."""
-    from intake.cards.registry import parse
-
-    if is_picture(data):
-        return parse(card_bytes_from_picture(data))
-    return parse(data)
+def card_file_data(data: bytes) -> bytes:
+    """The card file's bytes: ``data`` itself, or what the QR code in a picture holds (a card
+    alone; key statements travel only in card files, docs/bundle-format.md)."""
+    return card_bytes_from_picture(data) if is_picture(data) else data
 
 
-def read_card_file(path: Path) -> cardfmt.Card:
-    """The verified card in ``path``: a ``.card``/``.json`` file or a PNG/JPEG of its QR code."""
+def read_card_data(path: Path) -> bytes:
+    """The card file's bytes from ``path``: a card file, or a PNG/JPEG of its QR code."""
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_PICTURE_BYTES + 1)
     except OSError:
         raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
-    return card_from_bytes(data)
+    return card_file_data(data)
+
+
+def card_from_bytes(data: bytes) -> cardfmt.Card:
+    """A verified card from a card file's bytes or from a picture of its QR code."""
+    from intake.cards.cardfile import read_card_file as parse_card_file
+
+    return parse_card_file(card_file_data(data)).card
+
+
+def read_card_file(path: Path) -> cardfmt.Card:
+    """The verified card in ``path``: a ``.card``/``.json`` file or a PNG/JPEG of its QR code."""
+    from intake.cards.cardfile import read_card_file as parse_card_file
+
+    return parse_card_file(read_card_data(path)).card
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def apply_carried(
     keys, applied, refused = KeyStatements(vault), 0, []
     for statement in statements:
         try:
-            keys.accept(statement)
+            keys.receive(statement)
             applied += 1
         except AmanatError as exc:
             refused.append(exc)
@@ -242,6 +242,52 @@ class KeyStatements:
                 ),
             )
         return self.registry.require(subject.fingerprint)
+
+    def receive(self, statement: stmt.Statement) -> KnownCard | None:
+        """``accept``, or, for a statement about one of this vault's earlier (retired) keys,
+        keep it to carry in this vault's card file (§8.6); then None."""
+        if statement.subject_key in self._own_earlier_keys():
+            self._keep_about_earlier_key(statement)
+            return None
+        return self.accept(statement)
+
+    def _own_earlier_keys(self) -> dict[bytes, str]:
+        rows = self.vault.conn.execute("SELECT signing_public, x25519_private FROM retired_keys")
+        return {
+            bytes(r[0]): key_fingerprint(bytes(r[0]), x25519_public_key(bytes(r[1]))) for r in rows
+        }
+
+    def _keep_about_earlier_key(self, statement: stmt.Statement) -> None:
+        """§8.3 for a statement about this vault's own retired key: checked as anywhere, and
+        only stored (this vault already continues its old keys); a succession must name one of
+        this vault's own keys."""
+        try:
+            stmt.verify_statement(statement)
+        except stmt.StatementError as exc:
+            raise InvalidStatement(reason=str(exc)) from None
+        earlier = self._own_earlier_keys()
+        if earlier[statement.subject_key] != statement.subject:
+            raise InvalidStatement(reason=tr("the key does not match the card"))
+        self._issuer_rights(statement)
+        own = {own_card(self.vault).fingerprint, *earlier.values()}
+        if statement.successor is not None and statement.successor not in own:
+            raise StatementNotAllowed(reason=tr("the new card is not one of this vault's keys."))
+        data = stmt.serialize_statement(statement)
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO key_statements (hash, kind, subject, successor,"
+                " effective, issuer, statement, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    hashlib.sha256(data).hexdigest(),
+                    statement.kind,
+                    statement.subject,
+                    statement.successor,
+                    statement.effective,
+                    statement.issuer,
+                    data,
+                    _now(),
+                ),
+            )
 
     def _successor(self, statement: stmt.Statement, subject: KnownCard) -> KnownCard | None:
         if statement.successor is None:

@@ -20,9 +20,9 @@ from intake.cli.common import (
     print_json,
 )
 from intake.errors import InvalidInput
-from intake.i18n import tr
+from intake.i18n import ntr, tr
 
-MAX_CARD_FILE = 64 * 1024  # statements (cards themselves: intake/cards/card_files.py)
+MAX_CARD_FILE = 64 * 1024  # a card file with statements (cards/cardfile.py) and a statement
 
 
 def register(sub: Any) -> None:
@@ -213,7 +213,7 @@ def _print_card(card: cardfmt.Card) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with open_core(args) as core:
+    with open_core(args) as core:  # the QR carries the card alone; statements travel in the file
         mine = core.save_my_card(args.output, args.qr)
     out(tr("Card written to {path}", path=args.output))
     if args.qr:
@@ -222,12 +222,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(MAX_CARD_FILE + 1)  # one byte more: a larger file is refused
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
+
+
+def _read_card_bytes(path: Path) -> bytes:
+    """A card file's bytes, or those of the card in a PNG/JPEG picture of its QR code."""
+    from intake.cards.card_files import read_card_data
+
+    return read_card_data(path)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    card = _read_card_file(args.file)
+    from intake.cards.cardfile import read_card_file
+
+    parsed = read_card_file(_read_card_bytes(args.file))
     if args.json:
-        print_json(_describe(card))
-    else:
-        _print_card(card)
+        print_json(_describe(parsed.card))
+        return 0
+    _print_card(parsed.card)
+    carried = len(parsed.statements) + len(parsed.damaged)
+    if carried:  # applied only by 'card import' (bundle-format §8.6)
+        out(
+            ntr(
+                "The file also carries {n} key statement about earlier keys.",
+                "The file also carries {n} key statements about earlier keys.",
+                carried,
+            )
+        )
     return 0
 
 
@@ -238,12 +264,21 @@ def _status(known: KnownCard) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    card = _read_card_file(args.file)
+    from intake.cards.cardfile import report_lines
+
+    data = _read_card_bytes(args.file)
     with open_core(args) as core:
-        known, new = core.cards.add(card, verified=args.verified)
+        result = core.import_card_file(data, verified=args.verified)
+    known, card = result.known, result.known.card
     _print_card(card)
-    out(tr("Card added.") if new else tr("This card was already known."))
+    out(tr("Card added.") if result.new else tr("This card was already known."))
     out(tr("Status") + f": {_status(known)}")
+    lines = report_lines(result)  # how many were accepted (if any), then each refusal
+    accepted = 1 if result.statements_applied else 0
+    for line in lines[:accepted]:
+        out(line)
+    for line in lines[accepted:]:
+        err(line)
     if not known.verified:
         err(
             tr(
@@ -327,7 +362,8 @@ def cmd_rotate(args: argparse.Namespace) -> int:
             raise InvalidInput(reason=tr("{path} already exists", path=path))
     with open_core(args) as core:
         rotation = core.key_statements.rotate(since, args.last_sequence)
-    _write_new(args.card, rotation.card_bytes)
+        card_file = core.own_card_file()  # also carries the old key's revocation (§4.4)
+    _write_new(args.card, card_file)
     _write_statement(args, serialize_statement(rotation.revocation))
     out(tr("New card written to {path}", path=args.card))
     out(tr("Fingerprint") + f": {parse_card(rotation.card_bytes).fingerprint}")
@@ -343,15 +379,18 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 def cmd_statement(args: argparse.Namespace) -> int:
     from intake.cards.statements import parse
 
-    try:
-        with open(args.file, "rb") as f:
-            data = f.read(MAX_CARD_FILE)
-    except OSError:
-        raise InvalidInput(reason=tr("cannot read {path}", path=args.file)) from None
-    statement = parse(data)
+    statement = parse(_read_bytes(args.file))
     with open_core(args) as core:
-        known = core.key_statements.accept(statement)
+        known = core.key_statements.receive(statement)
         successor = core.cards.get(statement.successor) if statement.successor else None
+    if known is None:
+        out(
+            tr(
+                "This statement is about one of this vault's earlier keys. It is kept, and "
+                "your card file ('amanat card export') now carries it to others."
+            )
+        )
+        return 0
     out(tr("{name} is revoked.", name=known.card.name))
     if successor is not None:
         out(

@@ -182,9 +182,12 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    from intake.i18n import format_size, format_timestamp
+
     for e in entries:
         state = tr("sent") if e.state == "sent" else tr("waiting")
-        out(f"{e.bundle_id}  {state}  {e.size}")
+        when = format_timestamp(e.sent_at or "")
+        out(f"{e.bundle_id}  {state}  {format_size(e.size)}" + (f"  {when}" if when else ""))
     return 0
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from intake.bundles.quarantine import Receipt, WaitingBundle
     from intake.bundles.seal import SealStatus
     from intake.cards.card_files import MyCard
+    from intake.cards.cardfile import CardImport
     from intake.cards.registry import CardRegistry, KnownCard
     from intake.cards.statements import KeyStatements
     from intake.core.drop import DropUseCases
@@ -112,6 +113,18 @@ class AmanatCore:
 
         return KeyStatements(self.vault)
 
+    def own_card_file(self) -> bytes:
+        """This vault's card file, with the statements about its earlier keys (§4.4)."""
+        from intake.cards.cardfile import card_file_bytes
+
+        return card_file_bytes(self.vault)
+
+    def import_card_file(self, data: bytes, *, verified: bool) -> CardImport:
+        """Store a card from a card file, then apply the statements it carries (§8.6)."""
+        from intake.cards.cardfile import import_card_file
+
+        return import_card_file(self.vault, data, verified=verified)
+
     @property
     def duplicates(self) -> DuplicateFinder:
         from intake.duplicates.finder import DuplicateFinder
@@ -139,9 +152,8 @@ class AmanatCore:
         from intake.cards.qr import card_qr_png
         from intake.cards.registry import own_card
 
-        card = own_card(self.vault)
-        data = serialize_card(card)
-        return MyCard(card, data, card_qr_png(data))
+        card = own_card(self.vault)  # the file carries key statements too; the QR the card
+        return MyCard(card, self.own_card_file(), card_qr_png(serialize_card(card)))
 
     def save_my_card(
         self, card_path: Path | None, qr_path: Path | None = None, *, overwrite: bool = False

@@ -6,6 +6,20 @@ vault's own card through here, not through the cards room directly (tests/test_a
 
 from __future__ import annotations
 
-from intake.cards.card_files import CARD_FILE_PATTERNS, MyCard, card_from_bytes, read_card_file
+from intake.cards.card_files import (
+    CARD_FILE_PATTERNS,
+    MyCard,
+    card_file_data,
+    card_from_bytes,
+    read_card_data,
+    read_card_file,
+)
 
-__all__ = ["CARD_FILE_PATTERNS", "MyCard", "card_from_bytes", "read_card_file"]
+__all__ = [
+    "CARD_FILE_PATTERNS",
+    "MyCard",
+    "card_file_data",
+    "card_from_bytes",
+    "read_card_data",
+    "read_card_file",
+]

@@ -36,7 +36,12 @@ def test_unlock_reindexes_a_vault_from_older_rules_once(
         assert vault.get_setting(index.INDEX_RULES_SETTING) == str(index.INDEX_RULES)
 
     calls: list[int] = []
-    monkeypatch.setattr(TestimonyStore, "rebuild_index", lambda self: calls.append(1) or 0)
+
+    def counted(_self: TestimonyStore) -> int:
+        calls.append(1)
+        return 0
+
+    monkeypatch.setattr(TestimonyStore, "rebuild_index", counted)
     unlock_vault(tmp_path / "v", PASSPHRASE).close()
     assert calls == []  # current rules: nothing to do
 

@@ -266,6 +266,34 @@ def test_enroll_from_card_file_needs_the_comparison(
     assert page.table.rowCount() == 1 and cell(page.table, 0, 2) == "Enrolled"
 
 
+def test_a_rotated_volunteers_card_file_revokes_the_old_card(
+    coordinator_shell: AppShell,
+    make_vault: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recorder: DialogRecorder,
+) -> None:
+    """The new card file carries the old key's revocation (bundle-format §8.6): enrolling the
+    new card through the page applies it, and the page says so."""
+    from intake.cards.cardfile import card_file_bytes
+    from intake.cards.statements import KeyStatements
+
+    volunteer = make_vault(name="Berik", folder="v1")
+    old = own_card(volunteer)
+    coordinator_shell.session.core.cards.add(old, verified=True)
+    KeyStatements(volunteer).rotate("2025-03-11T09:00:00Z")
+    card_file = tmp_path / "berik-new.card"
+    card_file.write_bytes(card_file_bytes(volunteer))
+    page = workspace_of(coordinator_shell).volunteers_page
+    monkeypatch.setattr(page, "ask_comparison", lambda _card: True)
+    assert page.enroll_file(card_file)
+    assert recorder.infos == [
+        "1 key statement (revocation or succession) from this card file was accepted."
+    ]
+    assert coordinator_shell.session.core.cards.require(old.fingerprint).revoked
+    assert coordinator_shell.session.core.cards.require(own_card(volunteer).fingerprint).usable
+
+
 def test_other_tabs_stay_usable_while_an_import_runs(
     qtbot: QtBot, coordinator_shell: AppShell, make_vault: Any, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from crypto.card import serialize_card
 from intake.cards.registry import CardRegistry, own_card
 from intake.vault import is_vault
 from tests.conftest import FAST_KDF
-from tests.ui.conftest import type_text
+from tests.ui.conftest import DialogRecorder, type_text
 from ui.setup.create_vault_page import CreateVaultPage
 from ui.setup.first_run import FirstRunFlow
 
@@ -80,6 +80,36 @@ def test_changed_card_is_refused_with_a_message(
     assert page.card is None and page.details.isHidden()
     assert page.message.text()
     assert not page.add_button.isEnabled()
+
+
+def test_a_rotated_coordinators_card_file_revokes_its_old_card(
+    qtbot: QtBot, make_shell: Any, make_vault: Any, recorder: DialogRecorder
+) -> None:
+    """The coordinator rotated: its new card file carries the old key's revocation, which the
+    card page applies after adding the card (bundle-format §8.6), so exports stop going to the
+    old card."""
+    from intake.cards.cardfile import card_file_bytes
+    from intake.cards.statements import KeyStatements
+
+    volunteer = make_vault(folder="vol")
+    coordinator = make_vault(name="Coordinator Test", role="coordinator", folder="c")
+    old = own_card(coordinator)
+    CardRegistry(volunteer).add(old, verified=True)
+    KeyStatements(coordinator).rotate()
+    shell = make_shell(volunteer.path)
+    shell.session.attach(volunteer)
+    shell.window.show_first_run("card")
+    page = _flow(shell).card_page
+    assert page is not None
+    page.load(card_file_bytes(coordinator))
+    assert page.fingerprint.text() == own_card(coordinator).fingerprint
+    page.compared.setChecked(True)
+    page.add_button.click()
+    assert recorder.infos == [
+        "1 key statement (revocation or succession) from this card file was accepted."
+    ]
+    known = CardRegistry(volunteer).usable_coordinators()
+    assert [k.fingerprint for k in known] == [own_card(coordinator).fingerprint]
 
 
 def test_weak_passphrase_is_refused(qtbot: QtBot, tmp_path: Path, make_shell: Any) -> None:

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from crypto import card as cardfmt
+from intake.cards.cardfile import report_lines
 from intake.cards.registry import KnownCard
-from intake.core.cards import read_card_file
+from intake.core.cards import card_from_bytes, read_card_data
 from intake.i18n import format_number, format_timestamp, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
@@ -187,17 +188,21 @@ class VolunteersPage(QWidget):
         """Read a card file (or a picture of its QR code) and enroll it once the fingerprint
         comparison was confirmed."""
         try:
-            card = read_card_file(path)
+            data = read_card_data(path)  # a card file, or what a picture's QR code holds
+            card = card_from_bytes(data)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False
         if not self.ask_comparison(card):
             return False
         try:
-            self.session.core.cards.add(card, verified=True)
+            result = self.session.core.import_card_file(data, verified=True)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False
+        lines = report_lines(result)  # key statements the card file carried (§8.6)
+        if lines:
+            dialogs.show_info(self, tr("Key statements"), "\n\n".join(lines))
         self.reload()
         return True
 

@@ -1,7 +1,7 @@
 """Adding a coordinator's card, with the explicit fingerprint comparison step.
 
 Used as first-run step 3 and from the File menu. The card file is parsed and its
-self-signature checked by intake.cards.registry; the page shows the name, role and fingerprint and
+self-signature checked by intake.cards.cardfile; the page shows the name, role and fingerprint and
 stores the card as *verified* only after the volunteer ticks "I compared this fingerprint with
 the coordinator (in person or by phone)". Exports go only to verified cards, so this one click
 is what stands between a forged card and a testimony sent to the wrong person.
@@ -9,7 +9,6 @@ is what stands between a forged card and a testimony sent to the wrong person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,9 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import Card
-from intake.core.cards import CARD_FILE_PATTERNS, card_from_bytes, read_card_file
+from intake.cards.cardfile import read_card_file as parse_card_file
+from intake.cards.cardfile import report_lines
+from intake.core.cards import CARD_FILE_PATTERNS, card_file_data, read_card_data
 from intake.errors import AmanatError
 from intake.i18n import tr
+from ui import dialogs
 from ui.dialogs import error_text
 from ui.fonts import monospace_font
 from ui.session import VaultSession
@@ -62,6 +64,7 @@ class CardPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.card: Card | None = None
+        self.data = b""  # the card file as read: imported with the statements it carries
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         title = QLabel(tr("Add your coordinator's card"))
@@ -134,23 +137,31 @@ class CardPage(QWidget):
 
     def load_file(self, path: Path) -> None:
         """Show the card in ``path``: a card file or a PNG/JPEG picture of its QR code."""
-        self._show_card(lambda: read_card_file(path))
+        try:
+            data = read_card_data(path)
+        except AmanatError as exc:
+            self.card, self.data = None, b""
+            self.details.setVisible(False)
+            self.show_problem(exc.message())
+            self._refresh()
+            return
+        self.load(data)
 
     def load(self, data: bytes) -> None:
-        """Show the card in ``data`` (or why it cannot be used)."""
-        self._show_card(lambda: card_from_bytes(data))
-
-    def _show_card(self, read: Callable[[], Card]) -> None:
+        """Show the card in ``data`` (a card file or a picture of its QR code), or why it
+        cannot be used."""
         self.card = None
+        self.data = b""
         self.compared.setChecked(False)
         try:
-            card = read()
+            data = card_file_data(data)  # a picture of the QR code: the card it holds
+            card = parse_card_file(data).card
         except AmanatError as exc:
             self.details.setVisible(False)
             self.show_problem(exc.message())
             self._refresh()
             return
-        self.card = card
+        self.card, self.data = card, data
         self.name.setText(card.name)
         self.role.setText(role_label(card.role))
         self.fingerprint.setText(card.fingerprint)
@@ -171,10 +182,13 @@ class CardPage(QWidget):
         if self.card is None or not self.compared.isChecked():
             return
         try:
-            self.session.core.cards.add(self.card, verified=True)
+            result = self.session.core.import_card_file(self.data, verified=True)
         except Exception as exc:  # typed errors shown as their message
             self.show_problem(error_text(exc))
             return
+        lines = report_lines(result)  # key statements the card file carried (§8.6)
+        if lines:
+            dialogs.show_info(self, tr("Key statements"), "\n\n".join(lines))
         self.card = None
         self.details.setVisible(False)
         self.added.emit()

@@ -169,7 +169,7 @@ class UnlockPage(QWidget):
         super().showEvent(event)
         if self.job is None:
             self.focus_passphrase()
-            QTimer.singleShot(0, self._focus_if_shown)
+            QTimer.singleShot(0, self, self._focus_if_shown)  # dropped if the page is gone
 
     def _focus_if_shown(self) -> None:
         if self.isVisible() and self.job is None:

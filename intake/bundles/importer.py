@@ -181,7 +181,7 @@ class _StoringSink(_CheckingSink):
         if checked.digest != entry.sha256:  # the reader checked the hash: never expected
             raise RecordInvalid(number=number, reason=tr("it is not in canonical form"))
         try:
-            outcome, _ = store_version(self.store, checked, self.conn)
+            outcome, _ = store_version(self.store, checked, self.conn, self.now)
         except NotTheAuthor as exc:  # another author's testimony: this record only (§7.8)
             self._refuse(number, entry, exc)
             return

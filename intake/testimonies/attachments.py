@@ -221,7 +221,7 @@ class AttachmentStore:
         rows = conn.execute(
             "SELECT a.sha256, a.size, a.media_type, l.filename, l.added"
             " FROM testimony_attachments l JOIN attachments a ON a.sha256 = l.sha256"
-            " WHERE l.testimony_id = ? ORDER BY l.added, l.filename",
+            " WHERE l.testimony_id = ? ORDER BY l.added, l.rowid",
             (testimony_id,),
         ).fetchall()
         return [AttachmentInfo(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]

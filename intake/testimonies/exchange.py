@@ -188,10 +188,11 @@ def import_version(
 
 
 def store_version(
-    store: TestimonyStore, checked: CheckedVersion, conn: Any
+    store: TestimonyStore, checked: CheckedVersion, conn: Any, now: str | None = None
 ) -> tuple[ImportOutcome, str]:
     """Store a checked version inside the caller's open transaction; returns the outcome and
-    the hash it was stored under (or found stored under when 'unchanged')."""
+    the hash it was stored under (or found stored under when 'unchanged'). ``now``: the
+    import's time (RFC 3339), for the transparency log's entry; the clock when not given."""
     parsed, digest = checked.record, checked.digest
     tid, number = parsed.testimony_id, parsed.version
     head_row = conn.execute("SELECT head_version FROM testimonies WHERE id = ?", (tid,)).fetchone()
@@ -238,7 +239,7 @@ def store_version(
         " VALUES (?, ?, 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         values,
     )
-    record_version(conn, digest, bytes.fromhex(parsed.author), created_now())
+    record_version(conn, digest, bytes.fromhex(parsed.author), now or created_now())
     outcome: ImportOutcome = "new" if head_row is None else "updated"
     if head_row is not None and number < head:
         outcome = "older"

@@ -43,7 +43,10 @@ def _promoted_card(attacker: Vault) -> bytes:
     ident = attacker.identity
     later = datetime.now(UTC) + timedelta(minutes=5)
     card = create_card(
-        ident.name, "coordinator", ident.signing_seed, x25519_public_key(ident.x25519_private),
+        ident.name,
+        "coordinator",
+        ident.signing_seed,
+        x25519_public_key(ident.x25519_private),
         created=later,
     )
     assert card.fingerprint == own_card(attacker).fingerprint
@@ -91,7 +94,9 @@ def test_a_coordinator_cannot_name_itself_successor(make_vault: VaultFactory) ->
     hostile, honest, vol, vol_new = _coordinators(make_vault)
     with pytest.raises(StatementNotAllowed, match="issued"):
         KeyStatements(honest).accept(_succession(hostile, vol, hostile))
-    assert not may_continue(honest.conn, own_card(vol).ed25519_public, own_card(hostile).ed25519_public)
+    assert not may_continue(
+        honest.conn, own_card(vol).ed25519_public, own_card(hostile).ed25519_public
+    )
     assert not CardRegistry(honest).require(own_card(vol).fingerprint).revoked
     KeyStatements(honest).succeed(own_card(vol).fingerprint, own_card(vol_new).fingerprint)
 
@@ -128,7 +133,9 @@ def test_a_carried_succession_waits_for_the_coordinator(make_vault: VaultFactory
     assert CardRegistry(honest).require(own_card(other).fingerprint).revoked
     # the coordinator confirms it herself, after comparing the new card with the volunteer
     KeyStatements(honest).succeed(own_card(vol).fingerprint, own_card(vol_new).fingerprint)
-    assert successors(honest.conn, own_card(vol).ed25519_public) == [own_card(vol_new).ed25519_public]
+    assert successors(honest.conn, own_card(vol).ed25519_public) == [
+        own_card(vol_new).ed25519_public
+    ]
 
 
 # ---- 3. a card file carries only statements about its owner's earlier keys -------------------

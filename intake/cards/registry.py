@@ -131,7 +131,7 @@ class CardRegistry:
                         reason=tr(
                             "its role ({role}) differs from the role you enrolled ({enrolled}). "
                             "A newer card never changes an enrolled role: check with the person "
-                            "in person or by phone; a new role needs a new card (new keys), "
+                            "face to face or by phone; a new role needs a new card (new keys), "
                             "enrolled and verified again.",
                             role=card.role,
                             enrolled=existing.card.role,

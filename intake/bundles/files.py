@@ -344,6 +344,20 @@ def discard(f: PartFile, path: Path) -> None:
     _release(part_path(path))
 
 
+def write_file(path: Path, data: bytes, *, private: bool = False, overwrite: bool = False) -> None:
+    """Write a small file whole, the way every Amanat file is written: ``path``.part (owner-only
+    when ``private``: plaintext such as a PDF), flushed, renamed; removed if anything fails; an
+    existing ``path`` only replaced with ``overwrite``."""
+    part = open_part(path, private=private, overwrite=overwrite)
+    try:
+        part.write(data)
+        flush(part, path)
+        publish(path)
+    except BaseException:
+        discard(part, path)
+        raise
+
+
 def publish(path: Path) -> None:
     """Rename the finished ``path.part`` to ``path`` and flush the folder."""
     try:

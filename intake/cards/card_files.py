@@ -107,11 +107,4 @@ def save_public_file(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     unless ``overwrite`` (the person agreed to replace it)."""
     from intake.bundles import files
 
-    part = files.open_part(path, overwrite=overwrite)
-    try:
-        part.write(data)
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
+    files.write_file(path, data, overwrite=overwrite)

@@ -124,17 +124,11 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from intake.bundles.files import open_part, publish
+    from intake.bundles.files import write_file
 
     with open_core(args) as core:
         data = core.drop.export_description()
-    part = open_part(args.output)  # the description holds no secret: a plain public file
-    try:
-        part.write(data)
-        part.sync()
-    finally:
-        part.close()
-    publish(args.output)
+    write_file(args.output, data)  # the description holds no secret: a plain public file
     out(tr("Drop description written to {path}", path=args.output))
     return 0
 

@@ -494,12 +494,5 @@ def write_pdf(path: Path, render: Callable[[BinaryIO], int], *, overwrite: bool 
 
     buffer = io.BytesIO()
     pages = render(buffer)
-    part = files.open_part(path, private=True, overwrite=overwrite)
-    try:
-        part.write(buffer.getvalue())
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
+    files.write_file(path, buffer.getvalue(), private=True, overwrite=overwrite)
     return pages

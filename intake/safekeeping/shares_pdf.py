@@ -158,14 +158,8 @@ def write_shares_pdf(
 
     buffer = io.BytesIO()
     pages = render_shares_pdf(shares, threshold, vault_id, buffer, langs=langs)
-    part = files.open_part(path, private=True, overwrite=overwrite)
     try:
-        part.write(buffer.getvalue())
-        files.flush(part, path)
-        files.publish(path)
-    except BaseException:
-        files.discard(part, path)
-        raise
+        files.write_file(path, buffer.getvalue(), private=True, overwrite=overwrite)
     finally:
         buffer.seek(0)
         buffer.write(bytes(buffer.getbuffer().nbytes))  # overwrite the copy in memory

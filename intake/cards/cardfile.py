@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from crypto import card as cardfmt
 from crypto import statement as stmt
-from intake.cards.errors import InvalidCard, InvalidStatement
+from intake.cards.errors import InvalidCard, InvalidStatement, StatementNotAllowed
 from intake.cards.registry import CardRegistry, KnownCard, own_card, parse
 from intake.errors import AmanatError
 from intake.i18n import ntr, tr
@@ -92,13 +92,48 @@ def import_card_file(vault: Vault, data: bytes, *, verified: bool) -> CardImport
     parsed = read_card_file(data)
     registry = CardRegistry(vault)
     known, new = registry.add(parsed.card, verified=verified)
-    applied, refused = apply_carried(vault, parsed.statements)
+    about_owner, foreign = _about_earlier_keys(parsed.card, parsed.statements)
+    applied, refused = apply_carried(vault, about_owner)
     return CardImport(
         registry.require(known.fingerprint),
         new,
         applied,
-        parsed.damaged + tuple(refused),
+        parsed.damaged + foreign + tuple(refused),
     )
+
+
+def _about_earlier_keys(
+    card: cardfmt.Card, statements: tuple[stmt.Statement, ...]
+) -> tuple[tuple[stmt.Statement, ...], tuple[AmanatError, ...]]:
+    """§8.6: a card file carries only statements about its owner's earlier keys. Those are the
+    keys a succession in the file leads from to this card (directly or through other earlier
+    keys), and any key revoking itself; every other statement is refused with its reason."""
+    earlier = {card.fingerprint}
+    grew = True
+    while grew:
+        grew = False
+        for s in statements:
+            if s.kind == "succeed" and s.successor in earlier and s.subject not in earlier:
+                earlier.add(s.subject)
+                grew = True
+    earlier.discard(card.fingerprint)
+    kept: list[stmt.Statement] = []
+    foreign: list[AmanatError] = []
+    for s in statements:
+        if s.subject in earlier or (
+            s.kind == "revoke" and s.self_issued and s.subject != card.fingerprint
+        ):
+            kept.append(s)
+        else:
+            foreign.append(
+                StatementNotAllowed(
+                    reason=tr(
+                        "a card file carries only statements about its owner's earlier keys, "
+                        "and this one is about another card."
+                    )
+                )
+            )
+    return tuple(kept), tuple(foreign)
 
 
 def report_lines(result: CardImport) -> list[str]:

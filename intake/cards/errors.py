@@ -51,3 +51,15 @@ class CardPictureUnreadable(AmanatError):
 class CardPictureTooLarge(AmanatError):
     msgid = N_("This picture is too large to be a card's QR code.")
     exit_code = 8
+
+
+class SuccessionNeedsConfirmation(StatementNotAllowed):
+    """A succession made in another vault and carried in a bundle or card file: never applied
+    by itself (docs/bundle-format.md §8.5); the coordinator confirms it with the volunteer."""
+
+    msgid = N_(
+        "Another coordinator states that the card {successor} continues the testimonies of "
+        "{fingerprint}. This is not applied by itself: compare the new card's fingerprint with "
+        "the volunteer in person or by phone, then run: amanat card succeed {fingerprint} "
+        "{successor}"
+    )

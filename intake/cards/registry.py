@@ -124,14 +124,25 @@ class CardRegistry:
                 )
                 AuditLog(self.vault).append(conn, "card_add", card.fingerprint, {"role": card.role})
             else:
-                # a newer card (new name or role), or the same one now with its hybrid recipient
+                # a newer card (new name), or the same one now with its hybrid recipient; the
+                # role is the one enrolled, never changed by the card's owner (§4.4, §7.13)
+                if card.role != existing.card.role:
+                    raise CardNotAllowed(
+                        reason=tr(
+                            "its role ({role}) differs from the role you enrolled ({enrolled}). "
+                            "A newer card never changes an enrolled role: check with the person "
+                            "face to face or by phone; a new role needs a new card (new keys), "
+                            "enrolled and verified again.",
+                            role=card.role,
+                            enrolled=existing.card.role,
+                        )
+                    )
                 if (card.created, card.version) > (existing.card.created, existing.card.version):
                     conn.execute(
-                        "UPDATE cards SET name = ?, role = ?, card = ?, card_created = ?"
+                        "UPDATE cards SET name = ?, card = ?, card_created = ?"
                         " WHERE fingerprint = ?",
                         (
                             card.name,
-                            card.role,
                             cardfmt.serialize_card(card),
                             card.created,
                             card.fingerprint,

@@ -23,7 +23,12 @@ from crypto.keys import (
     signing_public_key,
     x25519_public_key,
 )
-from intake.cards.errors import InvalidStatement, StatementConflict, StatementNotAllowed
+from intake.cards.errors import (
+    InvalidStatement,
+    StatementConflict,
+    StatementNotAllowed,
+    SuccessionNeedsConfirmation,
+)
 from intake.cards.registry import CardRegistry, KnownCard, own_card
 from intake.errors import AmanatError
 from intake.i18n import tr
@@ -75,11 +80,24 @@ def carried_statements(vault: Vault, limit: int) -> tuple[stmt.Statement, ...]:
 def apply_carried(
     vault: Vault, statements: tuple[stmt.Statement, ...]
 ) -> tuple[int, list[AmanatError]]:
-    """Accept each statement a bundle carried, as ``amanat card statement`` would; returns how
-    many were applied and why the others were not (they never fail the bundle)."""
+    """Accept each statement a bundle or card file carried, as ``amanat card statement``
+    would, except that a succession issued by another vault is never applied by itself: it is
+    refused as SuccessionNeedsConfirmation, for the coordinator to compare the new card with
+    the volunteer and state it here (§8.5). Returns how many were applied and why the others
+    were not (they never fail the bundle)."""
     keys, applied, refused = KeyStatements(vault), 0, []
+    own_key = signing_public_key(vault.identity.signing_seed)
     for statement in statements:
         try:
+            if (
+                statement.kind == "succeed"
+                and statement.issuer != own_key
+                and statement.subject_key not in keys._own_earlier_keys()
+            ):
+                keys.check(statement)  # a forged or disallowed one says why, as before
+                raise SuccessionNeedsConfirmation(
+                    fingerprint=statement.subject, successor=statement.successor
+                )
             keys.receive(statement)
             applied += 1
         except AmanatError as exc:
@@ -190,6 +208,11 @@ class KeyStatements:
 
     def accept(self, statement: stmt.Statement) -> KnownCard:
         """Check and apply a statement; returns the subject's card as now stored."""
+        subject, successor = self.check(statement)
+        return self._apply(statement, subject, successor)
+
+    def check(self, statement: stmt.Statement) -> tuple[KnownCard, KnownCard | None]:
+        """The checks of ``accept`` without applying: the subject's and successor's cards."""
         try:
             stmt.verify_statement(statement)
         except stmt.StatementError as exc:
@@ -203,7 +226,11 @@ class KeyStatements:
         if subject.card.ed25519_public != statement.subject_key:
             raise InvalidStatement(reason=tr("the key does not match the card"))
         self._issuer_rights(statement)
-        successor = self._successor(statement, subject)
+        return subject, self._successor(statement, subject)
+
+    def _apply(
+        self, statement: stmt.Statement, subject: KnownCard, successor: KnownCard | None
+    ) -> KnownCard:
         data = stmt.serialize_statement(statement)
         digest = hashlib.sha256(data).hexdigest()
         with self.vault.transaction() as conn:
@@ -302,6 +329,14 @@ class KeyStatements:
             )
         if successor.card.ed25519_public == subject.card.ed25519_public:
             raise StatementNotAllowed(reason=tr("the new card has the same key as the old one."))
+        if successor.card.ed25519_public == statement.issuer:
+            raise StatementNotAllowed(
+                reason=tr("the new card is the card of whoever issued the statement.")
+            )
+        if successor.card.role != subject.card.role:
+            raise StatementNotAllowed(
+                reason=tr("the new card's role differs from the role enrolled for the old card.")
+            )
         return successor
 
     # ---- this vault's own keys ------------------------------------------------------------

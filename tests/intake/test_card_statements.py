@@ -98,7 +98,9 @@ def test_a_statement_about_an_unrelated_key_does_nothing_the_bundle_path_refuses
     make_vault: VaultFactory,
 ) -> None:
     """The volunteer's card carries a revocation of another volunteer's key, signed by the
-    volunteer's key: refused at the issuer check (8.3), the other card stays usable."""
+    volunteer's key: refused at the §8.6 check (a card file carries only statements about its
+    owner's earlier keys; the bundle path would refuse it at the issuer check, 8.3), the other
+    card stays usable."""
     volunteer = make_vault("Aigul", "volunteer", folder="vol")
     coordinator = make_vault("Coordinator", "coordinator", folder="coord")
     other = make_vault("Other", "volunteer", folder="other")
@@ -120,9 +122,7 @@ def test_a_statement_about_an_unrelated_key_does_nothing_the_bundle_path_refuses
     result = import_card_file(coordinator, data, verified=True)
     assert result.known.fingerprint == own_card(volunteer).fingerprint
     [problem] = result.statements_refused
-    assert isinstance(problem, StatementNotAllowed) and "verified coordinator" in problem.message(
-        "en"
-    )
+    assert isinstance(problem, StatementNotAllowed) and "earlier keys" in problem.message("en")
     assert CardRegistry(coordinator).require(victim.fingerprint).usable
 
 
@@ -227,15 +227,24 @@ class Circle:
 def test_a_second_coordinator_learns_the_succession_from_the_new_card_file(
     make_vault: VaultFactory,
 ) -> None:
+    """B learns of A's succession from the new card file, but it is never applied by itself
+    (§8.5): B is told to compare the new card with the volunteer and state it; the old key's
+    own revocation applies."""
+    from intake.cards.errors import SuccessionNeedsConfirmation
     from intake.testimonies.ownership import successors
 
     c = Circle(make_vault)
     assert KeyStatements(c.vol).receive(c.succession) is None  # kept, changes nothing here
     assert [s.kind for s in own_statements(c.vol)] == ["revoke", "succeed"]
     result = import_card_file(c.b, card_file_bytes(c.vol), verified=True)
-    assert result.statements_applied == 2 and result.statements_refused == ()
-    assert successors(c.b.conn, c.old.ed25519_public) == [c.new.ed25519_public]
+    assert result.statements_applied == 1
+    [problem] = result.statements_refused
+    assert isinstance(problem, SuccessionNeedsConfirmation)
+    assert f"amanat card succeed {c.old.fingerprint} {c.new.fingerprint}" in problem.message("en")
+    assert successors(c.b.conn, c.old.ed25519_public) == []
     assert CardRegistry(c.b).require(c.old.fingerprint).revoked_effective == SEIZED_TEXT
+    KeyStatements(c.b).succeed(c.old.fingerprint, c.new.fingerprint, SEIZED_TEXT)
+    assert successors(c.b.conn, c.old.ed25519_public) == [c.new.ed25519_public]
 
 
 def test_an_unverified_new_card_gets_no_succession_from_its_own_file(

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from intake.content_caches import remember
 from intake.names import tables as t
 from intake.names.chinese import name_reading, pinyin_reading, pinyin_syllables
+from intake.names.palladius import palladius_reading
 from intake.names.scripts import script_of, scripts_in
 from intake.names.tables_chinese import SURNAMES
 
@@ -34,6 +35,9 @@ _SEPARATORS = re.compile(r"[\s·•・‧.,;:/\\()\[\]{}\"«»“”„<>_+=&|!?
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"(.)\1+")
 _ARABIC_LETTERS = frozenset(t.UYGHUR_TO_ULY) | {t.HAMZA}
+# Letter groups Palladius writes and Russian or Turkic names hardly ever have (цз, чж, сю,
+# юй, -энь…): a Cyrillic name is read as Palladius only when one of them is present.
+_PALLADIUS_MARK = re.compile("цз|чж|ц[иеяю]|с[юя]|юй|юэ|уй|эй|\\Bэ|[аэиуя]нь")
 _LATIN_VOWELS = frozenset("aäeıioöuūüyAÄEIİOÖUŪÜY")
 
 
@@ -280,12 +284,28 @@ def _latin_word(word: str, cyrillic: str, han: str) -> str:
             return uyghur_cyrillic_to_uly(word)
         if cyrillic == "kazakh":
             return kazakh_cyrillic_to_latin(word)
+        if cyrillic == "palladius":
+            return palladius_reading(word) or russian_to_latin(word)
         return russian_to_latin(word) if cyrillic == "bgn" else cyrillic_to_icao(word)
     if han == "uyghur" and not is_particle(word):
         reading = pinyin_reading(word)
         if reading is not None:
             return reading[0]  # a Chinese transcription typed in pinyin (Tuerxun)
     return word
+
+
+def palladius_likely(words: list[str]) -> bool:
+    """A Chinese name in Palladius Cyrillic (Ма Цзяньго): every Cyrillic word splits into
+    Palladius syllables and one of them reads otherwise than in Russian transliteration."""
+    cyrillic = [w for w in words if "cyrillic" in scripts_in(w)]
+    if not any(_PALLADIUS_MARK.search(w.lower()) for w in cyrillic):
+        return False  # Жанна, Хасан split into syllables too, but are not Chinese
+    readings = [palladius_reading(w) for w in cyrillic]
+    if not cyrillic or any(r is None for r in readings):
+        return False
+    return any(
+        r != fold_ascii(russian_to_latin(w)) for w, r in zip(cyrillic, readings, strict=True)
+    )
 
 
 def _surname_split(words: list[str]) -> list[str] | None:
@@ -328,6 +348,8 @@ def _word_keys(cleaned: str, words: list[str]) -> NameKeys:
         cyrillic_schemes = ("kazakh", "bgn", "icao")
         if uyghur_cyrillic_likely(cleaned):
             cyrillic_schemes += ("uyghur",)
+        if palladius_likely(words):
+            cyrillic_schemes += ("palladius",)
     typed = [pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)]
     han_schemes: tuple[str, ...] = ("pinyin",)
     if "han" in scripts or any(typed):

@@ -6,8 +6,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from intake.duplicates.features import VictimFeatures, victim_features
 from intake.duplicates.scoring import compare
+from intake.names.keys import name_keys, name_similarity
+from intake.names.palladius import palladius_reading
+from intake.testimonies.store import TestimonyStore
+from intake.vault import Vault
+from tests.intake.testimony_fixtures import Clock, one_victim
+
+
+@pytest.fixture
+def store(vault: Vault) -> TestimonyStore:
+    return TestimonyStore(vault, clock=Clock())
 
 
 def _f(victim: dict[str, Any]) -> VictimFeatures:
@@ -39,3 +51,38 @@ def test_swapped_order_yields_to_strong_other_evidence() -> None:
     a = _f({"names": {"latin": "Sawut Sabir"}, "birth_date": "1961-03-04", "gender": "male"})
     b = _f({"names": {"latin": "Sabir Sawut"}, "birth_date": "1961-03-04", "gender": "male"})
     assert compare(a, b).score > 0.5  # same full birth date: a clerk swapped the order
+
+
+# --- Hui and Han names in Palladius Cyrillic ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "pinyin"),
+    [
+        ("Цзяньго", "jianguo"),
+        ("Вэньхуа", "wenhua"),
+        ("Чжицян", "zhiqiang"),
+        ("Сюин", "xiuying"),
+        ("Гоцзюнь", "guojun"),
+        ("Дэшэн", "desheng"),
+    ],
+)
+def test_palladius_is_read_back_as_pinyin(cyrillic: str, pinyin: str) -> None:
+    assert palladius_reading(cyrillic) == pinyin
+
+
+def test_palladius_name_meets_chinese_and_pinyin() -> None:
+    assert "ma jianguo" in name_keys("Ма Цзяньго").exact
+    assert name_similarity("Ма Цзяньго", "马建国") == 1.0
+    assert name_similarity("Бай Гуйин", "Bai Guiying") == 1.0
+
+
+def test_turkic_names_are_not_read_as_palladius() -> None:
+    # Жанна and Хасан split into Palladius syllables (жан-на) but carry no Palladius marks.
+    assert name_keys("Жанна Хасан").exact == {"janna hasan", "zhanna khasan"}
+
+
+def test_palladius_search_finds_the_chinese_spelling(store: TestimonyStore) -> None:
+    wanted = store.create_draft(one_victim({"cyrillic": "Ма Цзяньго"}))
+    other = store.create_draft(one_victim({"latin": "Ma Jiangu"}))  # one letter apart
+    assert [s.id for s in store.search("马建国")][:2] == [wanted, other]

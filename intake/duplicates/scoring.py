@@ -23,7 +23,13 @@ from rapidfuzz import fuzz
 from intake.duplicates.features import VictimFeatures
 from intake.forms.definitions import builtin_form
 from intake.i18n import N_, tr
-from intake.names.keys import loose_key, name_keys_similarity, stem, unexplained_vowels
+from intake.names.keys import (
+    given_first,
+    loose_key,
+    name_keys_similarity,
+    stem,
+    unexplained_vowels,
+)
 
 PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
 NAME_ALL_PARTS = 4.0  # every part of both names agrees
@@ -171,19 +177,11 @@ def _consonants(word: str) -> str:
     return first + "".join(c for c in loose[1:] if c not in "aeiou")
 
 
-def _given_first(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Two words in given-name-first order: Russian forms write the surname made of the
-    father's name (Sabirov, Sabirova, Sabiruly) first, "Сабиров Савут" is Sawut son of Sabir."""
-    if len(words) == 2 and stem(words[0]) != words[0] and stem(words[1]) == words[1]:
-        return (words[1], words[0])
-    return words
-
-
 def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str], float, bool]:
     """How many words of xs find a distinct partner in ys, which words of xs they are, the
     mean similarity of the partners, and whether the partners stand in another order
     (Sawut Sabir / Sabir Sawut: the given and the father's name swapped)."""
-    xs, ys = _given_first(xs), _given_first(ys)
+    xs, ys = given_first(xs), given_first(ys)
     free = list(enumerate(ys))
     matched: list[str] = []
     positions: list[int] = []

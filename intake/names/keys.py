@@ -268,6 +268,39 @@ def stem(word: str) -> str:
     return word
 
 
+def given_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Two ASCII name words in given-name-first order: Russian forms write the surname made
+    of the father's name (Sabirov, Sabirova, Sabiruly) first, so "sabirov savut" is Sawut son
+    of Sabir, the order of "savut sabir"."""
+    if len(words) == 2 and stem(words[0]) != words[0] and stem(words[1]) == words[1]:
+        return (words[1], words[0])
+    return words
+
+
+def order_swapped(a: NameInput, b: NameInput) -> bool:
+    """Whether two names of two or more words agree only with their words in another order
+    (Hesen Rozi / Rozi Hesen: the given and the father's name swapped, often father and son).
+    Words are compared by the loose key of their stem, after ``given_first``."""
+    swapped = False
+    for x in _ordered_words(a):
+        for y in _ordered_words(b):
+            if len(x) < 2 or len(x) != len(y):
+                continue
+            if x == y:
+                return False
+            if sorted(x) == sorted(y):
+                swapped = True
+    return swapped
+
+
+def _ordered_words(names: NameInput) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for key in name_keys(names).exact:
+        words = given_first(tuple(w for w in key.split() if not is_particle(w)))
+        found.add(tuple(loose_key(stem(w)) for w in words))
+    return found
+
+
 def is_particle(word: str) -> bool:
     """A word that says "son of" / "daughter of" (oghli, qizi, uly, qyzy…): optional."""
     return fold_ascii(word) in t.PARTICLES

@@ -10,7 +10,7 @@ import pytest
 
 from intake.duplicates.features import VictimFeatures, victim_features
 from intake.duplicates.scoring import compare
-from intake.names.keys import name_keys, name_similarity
+from intake.names.keys import name_keys, name_similarity, order_swapped
 from intake.names.palladius import palladius_reading
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -86,3 +86,17 @@ def test_palladius_search_finds_the_chinese_spelling(store: TestimonyStore) -> N
     wanted = store.create_draft(one_victim({"cyrillic": "Ма Цзяньго"}))
     other = store.create_draft(one_victim({"latin": "Ma Jiangu"}))  # one letter apart
     assert [s.id for s in store.search("马建国")][:2] == [wanted, other]
+
+
+def test_search_lists_swapped_order_after_close_spellings(store: TestimonyStore) -> None:
+    son = store.create_draft(one_victim({"latin": "Rozi Hesen"}))  # Rozi son of Hesen
+    father = store.create_draft(one_victim({"cyrillic": "Хасан Розиев"}))  # Hesen son of Rozi
+    assert [s.id for s in store.search("Hesen Rozi")] == [father, son]
+    assert [s.id for s in store.search("Rozi Hesen")][:1] == [son]
+
+
+def test_order_swapped_reads_a_russian_surname_first() -> None:
+    assert order_swapped("Hesen Rozi", "Rozi Hesen")
+    assert not order_swapped("Hesen Rozi", "Розиев Хасан")  # surname first: Hesen son of Rozi
+    assert order_swapped("Rozi Khasanov", "Хасан Розиев")
+    assert not order_swapped("Tursun", "Tursun")

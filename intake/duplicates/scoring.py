@@ -27,6 +27,7 @@ from intake.names.keys import (
     given_first,
     loose_key,
     name_keys_similarity,
+    russian_sounds,
     stem,
     unexplained_vowels,
 )
@@ -161,6 +162,8 @@ def word_similarity(x: str, y: str) -> float:
         return 0.0
     if _consonants(sx) == _consonants(sy) and len(loose_key(sx)) == len(loose_key(sy)):
         return 0.9
+    if russian_sounds(loose_key(sx)) == russian_sounds(loose_key(sy)):
+        return 0.9  # Russian/Turkish spellings: Mehmet / Мамат, Abdurashid / Abdureshit
     ratio = max(fuzz.ratio(x, y), fuzz.ratio(loose_key(sx), loose_key(sy))) / 100.0
     return ratio if ratio >= TOKEN_MATCH / 100.0 else 0.0
 

@@ -268,6 +268,19 @@ def stem(word: str) -> str:
     return word
 
 
+_H_BEFORE_CONSONANT = re.compile("(?<=[aeiou])k(?=[^aeiou])")
+_FINAL_D = re.compile("d\\b")
+
+
+def russian_sounds(loose: str) -> str:
+    """A loose key read the way Russian and Turkish spellings blur Uyghur sounds: e/i as a
+    (Russian writes the Uyghur ә as а: Мәмәт -> Мамат, Әхмәт -> Ахмат), a final d as t
+    (Uyghur devoices it, Russian keeps the Arabic d: Abdureshit / Абдурашид), and h (k in the
+    loose key) between a vowel and a consonant dropped (Turkish Mehmet, Ahmet / Uyghur Memet,
+    Russian Мамат). Gulnar and Gulnur, whose a/u no transliteration explains, stay apart."""
+    return _FINAL_D.sub("t", _H_BEFORE_CONSONANT.sub("", loose)).replace("i", "a")
+
+
 def given_first(words: tuple[str, ...]) -> tuple[str, ...]:
     """Two ASCII name words in given-name-first order: Russian forms write the surname made
     of the father's name (Sabirov, Sabirova, Sabiruly) first, so "sabirov savut" is Sawut son

@@ -8,9 +8,16 @@ from typing import Any
 
 import pytest
 
+from intake.duplicates.blocking import candidate_pairs
 from intake.duplicates.features import VictimFeatures, victim_features
 from intake.duplicates.scoring import compare
-from intake.names.keys import name_keys, name_similarity, order_swapped
+from intake.names.keys import (
+    loose_key,
+    name_keys,
+    name_similarity,
+    order_swapped,
+    russian_sounds,
+)
 from intake.names.palladius import palladius_reading
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -100,3 +107,28 @@ def test_order_swapped_reads_a_russian_surname_first() -> None:
     assert not order_swapped("Hesen Rozi", "Розиев Хасан")  # surname first: Hesen son of Rozi
     assert order_swapped("Rozi Khasanov", "Хасан Розиев")
     assert not order_swapped("Tursun", "Tursun")
+
+
+# --- Russian and Turkish spellings of Uyghur sounds ---------------------------------------------
+
+
+def test_turkish_mehmet_finds_russian_mamat(store: TestimonyStore) -> None:
+    wanted = store.create_draft(one_victim({"cyrillic": "Мамат Омаров"}))
+    store.create_draft(one_victim({"latin": "Mehmet Ablimit"}))  # only Mehmet agrees
+    assert [s.id for s in store.search("Mehmet Omar")][:1] == [wanted]
+
+
+def test_russian_final_d_finds_uyghur_final_t(store: TestimonyStore) -> None:
+    wanted = store.create_draft(one_victim({"latin": "Mihrigül Abdureshit"}))
+    store.create_draft(one_victim({"latin": "Mihrigül Abdurahman"}))  # only Mihrigül agrees
+    assert [s.id for s in store.search("Mihrigul Abdurashid")][:1] == [wanted]
+    assert russian_sounds(loose_key("abdurashid")) == russian_sounds(loose_key("abdureshit"))
+    assert russian_sounds(loose_key("mehmet")) == russian_sounds(loose_key("mamat"))
+
+
+def test_mehmet_and_mamat_are_compared_and_paired() -> None:
+    a = _f({"names": {"latin": "Mehmet Omar"}, "birth_date": "1950", "gender": "male"})
+    b = _f({"names": {"cyrillic": "Мамат Омаров"}, "birth_date": "1950", "gender": "male"})
+    pairs, _ = candidate_pairs([a, b])
+    assert list(pairs) == [(0, 1)]
+    assert compare(a, b).score > 0.5

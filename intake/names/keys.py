@@ -354,6 +354,15 @@ def palladius_likely(words: list[str]) -> bool:
     )
 
 
+_UYGHUR_ONLY_ARABIC = frozenset("ەېۇۈۆۋڭگپچژ")  # letters an Arabic keyboard cannot type
+
+
+def _arabic_keyboard_z(text: str) -> bool:
+    """Arabic-script text with ز and none of the letters an Arabic keyboard lacks: ز may
+    stand for ژ (zh, Kazakh and Uyghur Ж), which such a keyboard cannot type."""
+    return "ز" in text and not _UYGHUR_ONLY_ARABIC.intersection(text)
+
+
 def _surname_split(words: list[str]) -> list[str] | None:
     """A Chinese name written in one word (马文华), split after a common surname (马 文华)."""
     if len(words) != 1 or not 2 <= len(words[0]) <= 4 or words[0][0] not in SURNAMES:
@@ -380,6 +389,10 @@ def _keys_of(text: str) -> NameKeys:
     cleaned = _clean(text)
     words = [w for w in _SEPARATORS.split(cleaned) if w]
     keys = _word_keys(cleaned, words)
+    if _arabic_keyboard_z(cleaned):  # زانار may be ژانار (Zhanar) typed without ژ
+        variant = cleaned.replace("ز", "ژ")
+        typed = _word_keys(variant, [w for w in _SEPARATORS.split(variant) if w])
+        keys = NameKeys(keys.exact, keys.loose | typed.loose)
     extra = _surname_split(words)
     if extra is None:
         return keys

@@ -29,7 +29,8 @@ INTERVIEW_DATE = ("interview", "date")
 VICTIMS = "victims"
 # which rules wrote the index: raise it whenever search keys change, so that vaults indexed
 # with older rules are reindexed once when they are unlocked (TestimonyStore.refresh_index)
-# 2: the name rules of issue 19 (sound classes, Uyghur Cyrillic, Chinese); 3: Palladius Cyrillic
+# 2: the name rules of issue 19 (sound classes, Uyghur Cyrillic, Chinese); 3: Palladius Cyrillic,
+# ز read as ژ in text typed on an Arabic keyboard
 INDEX_RULES = 3
 INDEX_RULES_SETTING = "search.index_rules"
 

@@ -1,20 +1,27 @@
 """The demo: a volunteer and a coordinator vault with clearly fictional testimonies.
 
 ``create_demo(folder)`` makes, in ``folder``, two vaults that share a passphrase shown on screen,
-exchanges and verifies their cards, and records a few fictional testimonies written in several
-scripts (one with a generated "photo"). Nothing here is real data; every narrative says so.
-The demo is for trying the app and for screenshots; it never touches the default vault.
+exchanges and verifies their cards, records a few fictional testimonies written in several
+scripts (one with a generated "photo"), and sends the final ones to the coordinator the way a
+volunteer would: a signed, encrypted bundle (kept in ``folder/bundles``) imported into the
+coordinator's vault. So both roles can be tried: the volunteer's list and editor, the
+coordinator's archive, record view and volunteer registry. ``progress(percent, step)`` tells
+a screen how far it got (``step`` is a translated sentence). Nothing here is real data; every
+narrative says so. The demo is for trying the app and for screenshots; it never touches the
+default vault.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from crypto.kdf import Argon2Params
 from intake.cards.registry import CardRegistry, own_card
+from intake.i18n import tr
 from intake.testimonies.attachments import AttachmentStore
 from intake.testimonies.store import TestimonyStore
 from intake.vault import Vault
@@ -22,11 +29,23 @@ from intake.vault import Vault
 DEMO_PASSPHRASE = "demo only apricot lantern river"  # noqa: S105 - shown on screen, demo only
 DEMO_NOTE = "FICTIONAL DEMO DATA: these people do not exist."
 DEMO_MARKER = "AMANAT-DEMO.txt"  # beside the demo vaults: lets the app show the passphrase
+ROLES = ("volunteer", "coordinator")  # the two demo vaults, by their folder names
+
+DemoProgress = Callable[[int, str], None]  # (percent of the whole demo, translated step)
 
 
 def demo_passphrase_for(vault_path: Path) -> str | None:
     """The demo passphrase if ``vault_path`` is one of the demo vaults, else None."""
     return DEMO_PASSPHRASE if (vault_path.parent / DEMO_MARKER).is_file() else None
+
+
+def other_demo_vault(vault_path: Path) -> tuple[str, Path] | None:
+    """For one demo vault, the other one's role and folder (to switch roles); else None."""
+    if demo_passphrase_for(vault_path) is None or vault_path.name not in ROLES:
+        return None
+    role = ROLES[1 - ROLES.index(vault_path.name)]
+    other = vault_path.parent / role
+    return (role, other) if (other / "vault.json").is_file() else None
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,10 @@ class Demo:
     volunteer: Path
     coordinator: Path
     passphrase: str
+
+    def vault(self, role: str) -> Path:
+        """The demo vault of ``role`` ("volunteer" or "coordinator")."""
+        return self.coordinator if role == "coordinator" else self.volunteer
 
 
 def _names(latin: str, cyrillic: str = "", arabic: str = "", chinese: str = "") -> dict[str, Any]:
@@ -158,26 +181,53 @@ def demo_photo_png() -> bytes:
     return buffer.getvalue()
 
 
-def create_demo(folder: Path, kdf_params: Argon2Params | None = None) -> Demo:
-    """Create the demo vaults in ``folder`` (must not contain vaults yet)."""
+def create_demo(
+    folder: Path, kdf_params: Argon2Params | None = None, progress: DemoProgress | None = None
+) -> Demo:
+    """Create the demo vaults in ``folder`` (must not contain vaults yet); the coordinator's
+    vault holds the volunteer's final testimonies, received as a bundle."""
+    from intake.bundles.export import export_bundle
+    from intake.bundles.importer import import_bundle
+
+    def step(percent: int, text: str) -> None:
+        if progress is not None:
+            progress(percent, text)
+
     demo = Demo(folder, folder / "volunteer", folder / "coordinator", DEMO_PASSPHRASE)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DEMO_MARKER).write_text(
         f"Amanat demo vaults with FICTIONAL data. Passphrase: {DEMO_PASSPHRASE}\n", "utf-8"
     )
-    with (
-        Vault.create(
-            demo.coordinator, DEMO_PASSPHRASE, "coordinator", "Demo Coordinator", kdf_params
-        ) as coord,
-        Vault.create(
+    step(0, tr("Creating the coordinator's vault…"))
+    with Vault.create(
+        demo.coordinator, DEMO_PASSPHRASE, "coordinator", "Demo Coordinator", kdf_params
+    ) as coord:
+        step(15, tr("Creating the volunteer's vault…"))
+        with Vault.create(
             demo.volunteer, DEMO_PASSPHRASE, "volunteer", "Demo Volunteer", kdf_params
-        ) as vol,
-    ):
-        CardRegistry(vol).add(own_card(coord), verified=True)
-        CardRegistry(coord).add(own_card(vol), verified=True)
-        store = TestimonyStore(vol)
-        ids = [store.create_draft(content) for content in demo_testimonies()]
-        AttachmentStore(vol).add(ids[0], io.BytesIO(demo_photo_png()), "demo-photo.png")
-        store.finalize(ids[0])
-        store.finalize(ids[1])
+        ) as vol:
+            step(30, tr("Exchanging and verifying their cards…"))
+            CardRegistry(vol).add(own_card(coord), verified=True)
+            CardRegistry(coord).add(own_card(vol), verified=True)
+            step(40, tr("Writing fictional testimonies…"))
+            store = TestimonyStore(vol)
+            ids = [store.create_draft(content) for content in demo_testimonies()]
+            AttachmentStore(vol).add(ids[0], io.BytesIO(demo_photo_png()), "demo-photo.png")
+            store.finalize(ids[0])
+            store.finalize(ids[1])
+            step(55, tr("Sending them to the coordinator as an encrypted bundle…"))
+            (folder / "bundles").mkdir(exist_ok=True)
+            result = export_bundle(
+                vol,
+                [own_card(coord).fingerprint],
+                folder / "bundles",
+                progress=lambda done, total: step(55 + 20 * done // max(total, 1), ""),
+            )
+        step(75, tr("The coordinator imports the bundle…"))
+        import_bundle(
+            coord,
+            result.path,
+            progress=lambda done, total: step(75 + 25 * done // max(total, 1), ""),
+        )
+    step(100, tr("The demo is ready."))
     return demo

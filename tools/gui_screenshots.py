@@ -30,12 +30,14 @@ SCREENS = (
     "list",
     "editor",
     "victims",
+    "consent",
     "attachments",
     "history",
     "export",
+    "mycard",
     "about",
 )
-EDITOR_TABS = {"editor": 0, "victims": 2, "attachments": 5, "history": 6}
+EDITOR_TABS = {"editor": 0, "victims": 2, "consent": 4, "attachments": 5, "history": 6}
 
 
 def seed(folder: Path) -> None:
@@ -87,6 +89,10 @@ def show(folder: Path, lang: str, screen: str) -> int:
             dialog = ExportDialog(shell.session)
             dialog.set_folder(Path("/media/usb"))
             alone = dialog
+        elif screen == "mycard":
+            from ui.my_card_dialog import MyCardDialog
+
+            alone = MyCardDialog(shell.session)
         elif screen == "about":
             about = AboutDialog()
             about.components.setCurrentRow(2)

@@ -91,10 +91,10 @@ class ExportDialog(QDialog):
 
         where = QGroupBox(tr("Destination folder"))
         where_layout = QHBoxLayout(where)
-        self.folder = QLineEdit()
-        self.folder.setReadOnly(True)
+        self.folder = QLineEdit()  # typed or chosen; must name an existing folder
         self.folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path
-        self.folder.setPlaceholderText(tr("For example a USB stick"))
+        self.folder.setPlaceholderText(tr("Type a folder or choose one, e.g. a USB stick"))
+        self.folder.textChanged.connect(lambda _t: self._refresh())
         choose = QPushButton(tr("Choose folder…"))
         choose.clicked.connect(self.choose_folder)
         where_layout.addWidget(self.folder, 1)
@@ -147,6 +147,22 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         self._refresh()
 
+    def say(self, text: str) -> None:
+        """Show ``text`` under the choices. The dialog grows to the height everything needs
+        at its width (wrapped lines included), so the choices above are never squeezed."""
+        self.message.setText(text)
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
+
     # ---- choices --------------------------------------------------------------------------
 
     def chosen_recipients(self) -> list[str]:
@@ -166,15 +182,23 @@ class ExportDialog(QDialog):
         self.folder.setText(str(folder))
         self._refresh()
 
+    def destination(self) -> Path | None:
+        """The folder typed or chosen (``~`` expanded), or None while the box is empty."""
+        text = self.folder.text().strip()
+        return Path(text).expanduser() if text else None
+
     def _refresh(self) -> None:
-        ready = bool(self.chosen_recipients() and self.folder.text()) and self.job is None
+        ready = bool(self.chosen_recipients() and self.destination()) and self.job is None
         self.export_button.setEnabled(ready and self.result_info is None)
 
     # ---- export ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        recipients, folder = self.chosen_recipients(), Path(self.folder.text())
-        if not recipients or not self.folder.text() or self.job is not None:
+        recipients, folder = self.chosen_recipients(), self.destination()
+        if not recipients or folder is None or self.job is not None:
+            return
+        if not folder.is_dir():  # a typo must not become a file name beside the folder
+            self.say(tr("The folder {path} does not exist. Check it or choose one.", path=folder))
             return
         core, selection, classic = self.session.core, self.selection(), self.classic.isChecked()
         ids = [self.selected_id] if selection == "ids" and self.selected_id else []
@@ -193,7 +217,7 @@ class ExportDialog(QDialog):
                 recipients, folder, selection=selection, ids=ids, progress=step, classic=classic
             )
 
-        self.message.setText(tr("Writing the bundle…"))
+        self.say(tr("Writing the bundle…"))
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.session.job_started()
@@ -203,7 +227,7 @@ class ExportDialog(QDialog):
     def cancel(self) -> None:
         if self.job is not None:
             self.cancel_requested = True
-            self.message.setText(tr("Stopping…"))
+            self.say(tr("Stopping…"))
         else:
             self.reject()
 
@@ -231,11 +255,11 @@ class ExportDialog(QDialog):
             lines.append(tr("Encrypted with post-quantum protection."))
         if result.sealed:
             lines.append(tr("The exported testimonies are now sealed on this computer."))
-        self.message.setText("\n".join(lines))
+        self.say("\n".join(lines))
         self.cancel_button.setText(tr("Close"))
         self._refresh()
 
     def _failed(self, exc: Exception) -> None:
         self._over()
-        self.message.setText(error_text(exc))
+        self.say(error_text(exc))
         self._refresh()

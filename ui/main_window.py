@@ -19,6 +19,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -30,6 +31,8 @@ from intake.core.safekeeping import backup_due, not_backed_up
 from intake.i18n import LANGUAGES, current_language, ntr, tr
 from ui import dialogs
 from ui.about import AboutDialog
+from ui.coordinator.common import ltr
+from ui.fonts import monospace_font
 from ui.idle_lock import IdleLock
 from ui.panic_wipe import WIPE_SHORTCUT, confirm_and_wipe
 from ui.preferences import Preferences
@@ -40,6 +43,7 @@ from ui.setup.first_run import FirstRunFlow
 from ui.unlock_page import UnlockPage
 
 if TYPE_CHECKING:  # imported when first shown, so the unlock screen comes sooner
+    from intake.vault import Vault
     from ui.coordinator.workspace import CoordinatorWorkspace
     from ui.workspace.workspace import Workspace
 
@@ -114,6 +118,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self.own_fingerprint = QLabel()  # always visible: people are asked to read it aloud
+        self.own_fingerprint.setObjectName("statusFingerprint")
+        self.own_fingerprint.setFont(monospace_font(11))
+        self.own_fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.own_fingerprint)
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
         self.new_action = self._action(tr("&New testimony"), self.new_testimony, "Ctrl+N")
@@ -122,6 +131,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(tr("&Export to coordinator…"), self.export, "Ctrl+E")
         self.outbox_action = self._action(tr("Out&box…"), self.outbox)
         self.card_action = self._action(tr("Add coordinator &card…"), self.add_card)
+        self.my_card_action = self._action(tr("&My card…"), self.show_my_card)
         self.backup_action = self._action(tr("&Back up to a USB stick…"), self.backup)
         self.paper_key_action = self._action(tr("&Print paper key…"), self.print_paper_key)
         self.wipe_action = self._action(tr("&Wipe vault…"), self.wipe, WIPE_SHORTCUT)
@@ -135,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.outbox_action)
         file_menu.addAction(self.card_action)
+        file_menu.addAction(self.my_card_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.paper_key_action)
@@ -155,6 +166,10 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
         self.settings_action = self._action(tr("&Auto-lock…"), self.open_settings)
         settings_menu.addAction(self.settings_action)
+        self.seal_action = QAction(tr("&Seal what I export"), self)  # also in the export dialog
+        self.seal_action.setCheckable(True)
+        self.seal_action.triggered.connect(self.toggle_seal)
+        settings_menu.addAction(self.seal_action)
 
         help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self._action(tr("&About Amanat"), self.about))
@@ -189,7 +204,18 @@ class MainWindow(QMainWindow):
             self.backup_action.setEnabled(True)
             self.paper_key_action.setEnabled(True)
         self.wipe_action.setEnabled(self.session.vault_exists())
+        open_vault = self.session.is_unlocked and (
+            self.workspace is not None or self.coordinator is not None
+        )
+        self.my_card_action.setEnabled(open_vault)
+        self.seal_action.setEnabled(volunteer)
+        self.seal_action.setChecked(volunteer and self._seal_on())
         self.statusBar().showMessage(self.session.describe())
+        self.own_fingerprint.setText(
+            tr("Your fingerprint: {fingerprint}", fingerprint=ltr(self.session.fingerprint()))
+            if open_vault
+            else ""
+        )
 
     # ---- pages ----------------------------------------------------------------------------
 
@@ -216,6 +242,7 @@ class MainWindow(QMainWindow):
         flow = FirstRunFlow(self.session, step)
         flow.language_chosen.connect(self._language)
         flow.finished.connect(self.show_workspace)
+        flow.demo_requested.connect(self.open_demo)
         self._show(flow)
 
     def show_unlock(self) -> None:
@@ -240,6 +267,22 @@ class MainWindow(QMainWindow):
             self._show(workspace, workspace=workspace)
         self.check_backup_reminder()
         self.reminder.start()
+
+    def open_demo(self) -> None:
+        """Build the demo vaults with progress, then open the role the person chose."""
+        from ui.setup.demo_dialog import DemoDialog
+
+        dialog = DemoDialog(self)
+        dialog.opened.connect(self._demo_opened)
+        dialogs.run_and_destroy(dialog)
+
+    def _demo_opened(self, vault: Vault) -> None:
+        if self.session.is_unlocked:  # cannot happen from the first screen; never mix vaults
+            vault.close()
+            return
+        self.session.switch_to(vault.path)
+        self.session.attach(vault)
+        self.show_workspace()
 
     @property
     def first_run_step(self) -> str:
@@ -334,6 +377,35 @@ class MainWindow(QMainWindow):
             dialogs.show_info(
                 self, tr("Coordinator added"), tr("The coordinator's card was added.")
             )
+
+    def show_my_card(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        from ui.my_card_dialog import MyCardDialog
+
+        dialogs.run_and_destroy(MyCardDialog(self.session, self))
+
+    def _seal_on(self) -> bool:
+        return self.session.core.seal_is_on()
+
+    def toggle_seal(self) -> None:
+        """Settings › Seal what I export: the same vault setting as the export dialog's box."""
+        if not self.session.is_unlocked or self.session.role != "volunteer":
+            return
+        wanted = self.seal_action.isChecked()
+        if wanted and not dialogs.confirm(
+            self,
+            tr("Seal what I export"),
+            tr(
+                "From now on, the testimonies you export are removed from this computer right "
+                "after the export; only the coordinators can open the bundle. Keep it off if "
+                "you still need to read or print what you exported."
+            ),
+            tr("Turn sealing on"),
+        ):
+            wanted = False
+        self.session.core.set_seal(wanted)
+        self.seal_action.setChecked(self.session.core.seal_is_on())
 
     def lock(self) -> None:
         self.session.lock()

@@ -120,6 +120,14 @@ class VaultSession(QObject):
             self._lock_pending = False
             self.lock(by_idle=self.locked_by_idle)
 
+    @property
+    def busy(self) -> bool:
+        return self._jobs > 0
+
+    def fingerprint(self) -> str:
+        """This vault's own fingerprint (public: people read it aloud to compare cards)."""
+        return self.core.my_card().fingerprint
+
     def describe(self) -> str:
         """A short, content-free description of the session for the status bar."""
         if not self.is_unlocked:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.core.vaults import demo_passphrase_for, rescue_vault, unlock_vault
+from intake.core.vaults import demo_passphrase_for, other_demo_vault, rescue_vault, unlock_vault
 from intake.i18n import tr
 from intake.vault.errors import VaultDamaged
 from intake.vault.rescue import RescueReport, report_lines
@@ -103,6 +104,10 @@ class UnlockPage(QWidget):
         self.rescue_button.setVisible(False)  # offered only when the database is damaged
         self.rescue_button.clicked.connect(self.rescue)
         layout.addWidget(self.rescue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.switch_demo_button = QPushButton()  # only on a demo vault: try the other role
+        self.switch_demo_button.setVisible(False)
+        self.switch_demo_button.clicked.connect(self.switch_demo)
+        layout.addWidget(self.switch_demo_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.shares_button = QPushButton(tr("Forgot the passphrase? Use key shares…"))
         self.shares_button.setFlat(True)
         self.shares_button.clicked.connect(self.open_with_shares)
@@ -134,11 +139,41 @@ class UnlockPage(QWidget):
                     passphrase="\u2066" + demo.replace(" ", "\u00a0") + "\u2069",
                 )
             )
+        other = other_demo_vault(self.session.path)
+        self.switch_demo_button.setVisible(other is not None)
+        if other is not None:
+            self.switch_demo_button.setText(
+                tr("Open the demo coordinator instead")
+                if other[0] == "coordinator"
+                else tr("Open the demo volunteer instead")
+            )
         # wrapped text set after layout: reserve its full height so no line is clipped
         self.notice.setMinimumHeight(self.notice.heightForWidth(self.NOTICE_WIDTH))
 
+    def switch_demo(self) -> None:
+        """Work on the other demo vault (volunteer ↔ coordinator); only while locked."""
+        other = other_demo_vault(self.session.path)
+        if other is None or self.job is not None or self.session.is_unlocked:
+            return
+        self.session.switch_to(other[1])
+        self.message.setText("")
+        self.refresh_notice()
+        self.focus_passphrase()
+
     def focus_passphrase(self) -> None:
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The passphrase field has the focus whenever this screen appears (at start-up too,
+        where the window is shown after the page was built), so typing goes straight in."""
+        super().showEvent(event)
+        if self.job is None:
+            self.focus_passphrase()
+            QTimer.singleShot(0, self._focus_if_shown)
+
+    def _focus_if_shown(self) -> None:
+        if self.isVisible() and self.job is None:
+            self.focus_passphrase()
 
     def unlock(self) -> None:
         passphrase = self.passphrase.text()

@@ -38,3 +38,16 @@ class StatementConflict(AmanatError):
         "one new key."
     )
     exit_code = 10
+
+
+class CardPictureUnreadable(AmanatError):
+    msgid = N_(
+        "No Amanat card was found in this picture. Take the photo straight on, close enough "
+        "that the QR code fills most of it, or use the card file."
+    )
+    exit_code = 8
+
+
+class CardPictureTooLarge(AmanatError):
+    msgid = N_("This picture is too large to be a card's QR code.")
+    exit_code = 8

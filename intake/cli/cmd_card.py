@@ -36,7 +36,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     p = csub.add_parser("show", help=tr("show a card file's name, role and fingerprint"))
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help=tr("a .card or .json file, or a PNG/JPEG of its QR")
+    )
     p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
     p.set_defaults(func=cmd_show)
 
@@ -45,7 +47,9 @@ def register(sub: Any) -> None:
         help=tr("add a card: a coordinator (volunteer vault) or enroll a volunteer (coordinator)"),
     )
     add_vault_argument(p)
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help=tr("a .card or .json file, or a PNG/JPEG of its QR")
+    )
     p.add_argument(
         "--verified",
         action="store_true",
@@ -182,18 +186,11 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.fsync(f.fileno())
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(MAX_CARD_FILE + 1)  # one byte more: a larger file is refused
-    except OSError:
-        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
-
-
 def _read_card_file(path: Path) -> cardfmt.Card:
-    from intake.cards.cardfile import read_card_file
+    """A card file (.card, .json) or a PNG/JPEG picture of its QR code."""
+    from intake.cards.card_files import read_card_file
 
-    return read_card_file(_read_bytes(path)).card
+    return read_card_file(path)
 
 
 def _describe(card: cardfmt.Card) -> dict[str, str]:
@@ -216,25 +213,34 @@ def _print_card(card: cardfmt.Card) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from crypto import card as cardfmt
-    from intake.cards.qr import card_qr_png
-    from intake.cards.registry import own_card
-
-    with open_core(args) as core:
-        card = own_card(core.vault)
-        data = core.own_card_file()
-    _write_new(args.output, data)
-    if args.qr:  # the QR code carries the card alone; statements travel in the file (§4.4)
-        _write_new(args.qr, card_qr_png(cardfmt.serialize_card(card)))
+    with open_core(args) as core:  # the QR carries the card alone; statements travel in the file
+        mine = core.save_my_card(args.output, args.qr)
     out(tr("Card written to {path}", path=args.output))
-    out(tr("Fingerprint") + f": {card.fingerprint}")
+    if args.qr:
+        out(tr("QR code written to {path}", path=args.qr))
+    out(tr("Fingerprint") + f": {mine.fingerprint}")
     return 0
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(MAX_CARD_FILE + 1)  # one byte more: a larger file is refused
+    except OSError:
+        raise InvalidInput(reason=tr("cannot read {path}", path=path)) from None
+
+
+def _read_card_bytes(path: Path) -> bytes:
+    """A card file's bytes, or those of the card in a PNG/JPEG picture of its QR code."""
+    from intake.cards.card_files import read_card_data
+
+    return read_card_data(path)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     from intake.cards.cardfile import read_card_file
 
-    parsed = read_card_file(_read_bytes(args.file))
+    parsed = read_card_file(_read_card_bytes(args.file))
     if args.json:
         print_json(_describe(parsed.card))
         return 0
@@ -260,7 +266,7 @@ def _status(known: KnownCard) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from intake.cards.cardfile import report_lines
 
-    data = _read_bytes(args.file)
+    data = _read_card_bytes(args.file)
     with open_core(args) as core:
         result = core.import_card_file(data, verified=args.verified)
     known, card = result.known, result.known.card

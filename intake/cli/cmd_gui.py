@@ -43,6 +43,12 @@ def register(sub: Any) -> None:
         help=tr("where to create the demo (default: a new temporary folder)"),
     )
     p.add_argument("--no-gui", action="store_true", help=tr("only create the demo vaults"))
+    p.add_argument(
+        "--role",
+        choices=("volunteer", "coordinator"),
+        default="volunteer",
+        help=tr("which demo vault the app opens (default: the volunteer's)"),
+    )
     p.add_argument("--lang", default=None, help=tr("interface language (en kk ug ru zh tr)"))
     p.set_defaults(func=cmd_demo)
 
@@ -73,16 +79,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    import tempfile
+    from intake.core.vaults import create_demo, new_demo_folder
 
-    from intake.core.vaults import create_demo
-
-    folder = args.folder or Path(tempfile.mkdtemp(prefix="amanat-demo-"))
+    folder = args.folder or new_demo_folder()
     demo = create_demo(folder)
     out(tr("Demo vaults with FICTIONAL testimonies were created in {path}", path=demo.folder))
     out(tr("Volunteer vault: {path}", path=demo.volunteer))
-    out(tr("Coordinator vault: {path}", path=demo.coordinator))
+    out(
+        tr(
+            "Coordinator vault (it already received the volunteer's final testimonies): {path}",
+            path=demo.coordinator,
+        )
+    )
     out(tr("Demo passphrase (for both): {passphrase}", passphrase=demo.passphrase))
     if args.no_gui:
         return 0
-    return start_gui(demo.volunteer, args.lang)
+    return start_gui(demo.vault(args.role), args.lang)

@@ -16,6 +16,7 @@ they never repeat the value itself.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,14 @@ def register(sub: Any) -> None:
     add_vault_argument(p)
     p.add_argument("--json", type=Path, required=True, metavar="FILE", dest="json_file")
     p.set_defaults(func=cmd_add)
+
+    p = tsub.add_parser(
+        "example", help=tr("print an example testimony file (fictional people) to start from")
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help=tr("write it to a new file instead")
+    )
+    p.set_defaults(func=cmd_example)
 
     p = tsub.add_parser("list", help=tr("list the testimonies in the vault"))
     add_vault_argument(p)
@@ -217,6 +226,21 @@ def cmd_add(args: argparse.Namespace) -> int:
         _print_problems(problems)
     elif problems:
         _print_problems(problems)
+    return 0
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    """The shipped example (package data): to stdout, or to a new file (never replaced)."""
+    from intake.cards.card_files import save_public_file
+    from intake.testimonies.json_input import example_json
+
+    data = example_json()
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return 0
+    save_public_file(args.output, data)  # fictional people: nothing private in it
+    out(tr("Example written to {path}", path=args.output))
     return 0
 
 

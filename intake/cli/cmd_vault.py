@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import (
@@ -12,12 +14,14 @@ from intake.cli.common import (
     check_new_passphrase,
     open_vault_from_args,
     out,
+    passphrase_from_file,
     print_json,
     prompt_passphrase,
     read_passphrase,
     vault_dir,
 )
 from intake.core.vaults import create_vault, unlock_vault
+from intake.errors import UsageError
 from intake.i18n import format_number, format_timestamp, tr
 
 if TYPE_CHECKING:
@@ -53,8 +57,15 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help=tr("machine-readable output"))
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("passwd", help=tr("change the vault passphrase"))
+    about = tr("change the vault passphrase (on a terminal it asks for the new one twice)")
+    p = sub.add_parser("passwd", help=about, description=about)
     add_vault_argument(p)
+    p.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help=tr("read the new passphrase from the first line of FILE (without a terminal)"),
+    )
     p.set_defaults(func=cmd_passwd)
 
 
@@ -118,12 +129,27 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_passphrase(args: argparse.Namespace) -> str:
+    """--new-passphrase-file, else AMANAT_NEW_PASSPHRASE (automation), else asked twice."""
+    if args.new_passphrase_file is not None:
+        return passphrase_from_file(args.new_passphrase_file)
+    env = os.environ.get(NEW_PASSPHRASE_ENV)
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UsageError(
+            tr(
+                "No new passphrase given: use a terminal (it asks twice), "
+                "--new-passphrase-file or AMANAT_NEW_PASSPHRASE."
+            )
+        )
+    return prompt_passphrase(tr("New passphrase: "), confirm=True)
+
+
 def cmd_passwd(args: argparse.Namespace) -> int:
     old = read_passphrase(args, prompt=tr("Current passphrase: "))
     with unlock_vault(vault_dir(args), old) as v:
-        new = os.environ.get(NEW_PASSPHRASE_ENV)
-        if new is None:
-            new = prompt_passphrase(tr("New passphrase: "), confirm=True)
+        new = _new_passphrase(args)
         check_new_passphrase(new, v.identity.name)
         v.change_passphrase(old, new)
     out(tr("Passphrase changed."))

@@ -61,7 +61,8 @@ def vault_dir(args: argparse.Namespace) -> Path:
     return Path(args.vault) if getattr(args, "vault", None) else default_vault_dir()
 
 
-def _from_file(path: Path) -> str:
+def passphrase_from_file(path: Path) -> str:
+    """The first line of a passphrase file (UTF-8, at most a few kilobytes)."""
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_PASSPHRASE_FILE + 1)
@@ -79,7 +80,7 @@ def _from_file(path: Path) -> str:
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, prompt: str = "") -> str:
     """The passphrase from the file option, the environment, or a prompt."""
     if getattr(args, "passphrase_file", None):
-        return _from_file(args.passphrase_file)
+        return passphrase_from_file(args.passphrase_file)
     env = os.environ.get(PASSPHRASE_ENV)
     if env is not None:
         return env

@@ -39,6 +39,7 @@ HELP_ORDER = (
     "cmd_bundle",
     "cmd_pdf",
     "cmd_share",
+    "cmd_log",
     "cmd_rescue",
     "cmd_safekeeping",
     "cmd_gui",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from intake.bundles.importer import BundleReport
     from intake.bundles.quarantine import Receipt, WaitingBundle
     from intake.bundles.seal import SealStatus
+    from intake.cards.card_files import MyCard
     from intake.cards.cardfile import CardImport
     from intake.cards.registry import CardRegistry, KnownCard
     from intake.cards.statements import KeyStatements
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from intake.testimonies.archive import ArchiveQuery, Page
     from intake.testimonies.attachments import AttachmentStore
     from intake.testimonies.store import TestimonyStore
+    from intake.tlog.log import TransparencyLog
     from intake.vault import Vault
     from intake.vault.audit import AuditLog
 
@@ -137,10 +139,42 @@ class AmanatCore:
         return ReviewStore(self.vault)
 
     @property
+    def log(self) -> TransparencyLog:
+        """The transparency log: checkpoints, its key, proofs (docs/transparency-log.md)."""
+        from intake.tlog.log import TransparencyLog
+
+        return TransparencyLog(self.vault)
+
+    @property
     def audit(self) -> AuditLog:
         from intake.vault.audit import AuditLog
 
         return AuditLog(self.vault)
+
+    # ---- this vault's own card -------------------------------------------------------------
+
+    def my_card(self) -> MyCard:
+        """This vault's public card, its file's bytes and its QR code (a PNG, in memory)."""
+        from crypto.card import serialize_card
+        from intake.cards.card_files import MyCard
+        from intake.cards.qr import card_qr_png
+        from intake.cards.registry import own_card
+
+        card = own_card(self.vault)  # the file carries key statements too; the QR the card
+        return MyCard(card, self.own_card_file(), card_qr_png(serialize_card(card)))
+
+    def save_my_card(
+        self, card_path: Path | None, qr_path: Path | None = None, *, overwrite: bool = False
+    ) -> MyCard:
+        """Write this vault's card file and/or its QR code as a PNG (atomically, public)."""
+        from intake.cards.card_files import save_public_file
+
+        mine = self.my_card()
+        if card_path is not None:
+            save_public_file(card_path, mine.data, overwrite=overwrite)
+        if qr_path is not None:
+            save_public_file(qr_path, mine.qr_png, overwrite=overwrite)
+        return mine
 
     # ---- attachments ----------------------------------------------------------------------
 

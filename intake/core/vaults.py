@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from crypto.kdf import Argon2Params
-    from intake.demo import Demo
+    from intake.demo import Demo, DemoProgress
     from intake.vault import Vault
     from intake.vault.rescue import RescueReport
 
@@ -96,6 +96,20 @@ def check_new_passphrase(passphrase: str, name: str = "") -> None:
         )
 
 
+def demo_passphrase() -> str:
+    """The passphrase of every demo vault (shown on screen; the data is fictional)."""
+    from intake.demo import DEMO_PASSPHRASE
+
+    return DEMO_PASSPHRASE
+
+
+def new_demo_folder() -> Path:
+    """A new, empty folder for the demo vaults (a temporary one: never the real vault's)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="amanat-demo-"))
+
+
 def demo_passphrase_for(vault_path: Path) -> str | None:
     """The demo passphrase if ``vault_path`` is one of the demo vaults (shown on the unlock
     screen), else None."""
@@ -104,8 +118,16 @@ def demo_passphrase_for(vault_path: Path) -> str | None:
     return passphrase_for(vault_path)
 
 
-def create_demo(folder: Path) -> Demo:
-    """The demo vaults (fictional testimonies, shared passphrase shown on screen) in ``folder``.
+def other_demo_vault(vault_path: Path) -> tuple[str, Path] | None:
+    """For one demo vault, the other one's role and folder (to switch roles), else None."""
+    from intake.demo import other_demo_vault as other
+
+    return other(vault_path)
+
+
+def create_demo(folder: Path, progress: DemoProgress | None = None) -> Demo:
+    """The demo vaults (fictional testimonies, shared passphrase shown on screen) in ``folder``:
+    a volunteer's, and a coordinator's that already received the volunteer's final testimonies.
 
     They are made with the minimum Argon2id cost, a low fixed cost on purpose: the demo
     passphrase is shown on screen and written beside the demo vaults, so a higher cost would
@@ -113,4 +135,6 @@ def create_demo(folder: Path) -> Demo:
     from crypto.kdf import MIN_ITERATIONS, MIN_MEMORY_KIB, Argon2Params
     from intake.demo import create_demo as make
 
-    return make(folder, Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS))
+    return make(
+        folder, Argon2Params(memory_kib=MIN_MEMORY_KIB, iterations=MIN_ITERATIONS), progress
+    )

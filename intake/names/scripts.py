@@ -8,6 +8,7 @@ Turkish text uses, including Arabic presentation forms and CJK extension blocks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 Script = Literal["latin", "cyrillic", "arabic", "han", "other"]
@@ -47,3 +48,19 @@ def scripts_in(text: str) -> set[Script]:
         if script is not None:
             found.add(script)
     return found
+
+
+# Which spelling of a name a list shows, by interface language: the script its readers use
+# (Uyghur reads the Arabic script, Kazakh and Russian Cyrillic, Chinese Han characters).
+SPELLING_ORDER = ("latin", "cyrillic", "arabic", "chinese")  # names fields' script keys
+SCRIPT_FOR_LANGUAGE = {"ug": "arabic", "kk": "cyrillic", "ru": "cyrillic", "zh": "chinese"}
+
+
+def spelling_for_language(spellings: Mapping[str, str], lang: str) -> str:
+    """The spelling in the script of ``lang`` if there is one, else Latin, else any other
+    (``spellings`` maps names-field keys such as ``arabic`` to text)."""
+    preferred = SCRIPT_FOR_LANGUAGE.get(lang, "latin")
+    for key in (preferred, *SPELLING_ORDER, *spellings):
+        if spellings.get(key):
+            return spellings[key]
+    return ""

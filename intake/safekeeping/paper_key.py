@@ -155,7 +155,7 @@ def share_from_image(path: Path) -> str:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:  # reads the header only
+        with Image.open(path, formats=["PNG", "JPEG", "WEBP"]) as image:  # header only
             width, height = image.size
             if not 0 < width * height <= MAX_SCAN_PIXELS:  # no decompression bomb
                 raise ShareImageUnreadable(path=str(path))

@@ -30,6 +30,10 @@ DATABASE_FILES = (
     db.DB_NAME + "-journal",
     LOCK_NAME,
 )
+# folders the vault itself writes beside its database: downloads from the drop (ciphertext,
+# intake/transport/fetch.py). Only files Amanat names are removed, never anything else.
+VAULT_FOLDERS = ("incoming",)
+VAULT_FOLDER_SUFFIXES = (".amanat", ".part")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,24 @@ def _overwrite(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _remove_downloads(sub: Path) -> list[str]:
+    """Delete the bundles (and partial downloads) Amanat kept in ``sub``, then ``sub`` when
+    empty; returns what could not be deleted. Ciphertext, but it shows a vault received
+    bundles."""
+    if not sub.is_dir() or sub.is_symlink():
+        return []
+    left: list[str] = []
+    for path in sub.iterdir():
+        if path.is_file() and not path.is_symlink() and path.name.endswith(VAULT_FOLDER_SUFFIXES):
+            try:
+                path.unlink()
+            except OSError:
+                left.append(f"{sub.name}/{path.name}")
+    with contextlib.suppress(OSError):
+        sub.rmdir()
+    return left
 
 
 def wipe_vault(folder: Path) -> WipeReport:
@@ -72,6 +94,8 @@ def wipe_vault(folder: Path) -> WipeReport:
             continue
         except OSError:
             left.append(name)
+    for sub in VAULT_FOLDERS:
+        left += _remove_downloads(folder / sub)
     header.fsync_dir(folder)
     with contextlib.suppress(OSError):
         folder.rmdir()  # only when empty: nothing of the user's is removed

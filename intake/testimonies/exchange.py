@@ -29,7 +29,7 @@ from intake.forms.definitions import FormDefinition
 from intake.forms.validation import validate_content
 from intake.i18n import tr
 from intake.testimonies import index
-from intake.testimonies.canonical import VersionRecord, sha256_hex, signing_message
+from intake.testimonies.canonical import VersionRecord, created_now, sha256_hex, signing_message
 from intake.testimonies.content import DRAFT_BLOCKING, form_for, intact_record_bytes
 from intake.testimonies.errors import (
     BadSignature,
@@ -44,6 +44,7 @@ from intake.testimonies.errors import (
 )
 from intake.testimonies.index import IndexValues
 from intake.testimonies.ownership import may_continue, owner_of
+from intake.tlog.log import record_version
 
 if TYPE_CHECKING:
     from intake.testimonies.store import TestimonyStore
@@ -237,6 +238,7 @@ def store_version(
         " VALUES (?, ?, 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         values,
     )
+    record_version(conn, digest, bytes.fromhex(parsed.author), created_now())
     outcome: ImportOutcome = "new" if head_row is None else "updated"
     if head_row is not None and number < head:
         outcome = "older"

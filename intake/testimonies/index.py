@@ -20,6 +20,7 @@ from intake.forms.definitions import FormDefinition, SectionDef
 from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.names.keys import search_keys, stem
+from intake.names.scripts import spelling_for_language
 from intake.testimonies.records import Status
 
 NAME_ORDER = ("latin", "cyrillic", "arabic", "chinese")  # which spelling the list shows first
@@ -29,9 +30,9 @@ INTERVIEW_DATE = ("interview", "date")
 VICTIMS = "victims"
 # which rules wrote the index: raise it whenever search keys change, so that vaults indexed
 # with older rules are reindexed once when they are unlocked (TestimonyStore.refresh_index)
-# 2: the name rules of issue 19 (sound classes, Uyghur Cyrillic, Chinese); 3: Palladius Cyrillic,
-# ز read as ژ in text typed on an Arabic keyboard
-INDEX_RULES = 3
+# 2: the name rules of issue 19; 3: victim names kept per script for the list; 4: Palladius
+# Cyrillic read as pinyin, ز read as ژ in text typed on an Arabic keyboard (issue 19, 2nd pass)
+INDEX_RULES = 4
 INDEX_RULES_SETTING = "search.index_rules"
 
 
@@ -111,16 +112,23 @@ def extract(form: FormDefinition, content: dict[str, Any]) -> _Extract:
 
 def display_name(names: object) -> str:
     """The spelling of a names value that a list shows (Latin first, else another script)."""
+    return spelling_for_language(name_spellings(names), "en")
+
+
+def name_spellings(names: object) -> dict[str, str]:
+    """The spellings of a names value by script (``latin``, ``cyrillic``, ``arabic``,
+    ``chinese``), or its first alias as ``alias`` when it has no spelling at all."""
     if not isinstance(names, dict):
-        return ""
-    for script in NAME_ORDER:
-        value = names.get(script)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        return {}
+    found = {
+        script: value.strip()
+        for script in NAME_ORDER
+        if isinstance(value := names.get(script), str) and value.strip()
+    }
     aliases = names.get("aliases")
-    if isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
-        return aliases[0]
-    return ""
+    if not found and isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
+        found["alias"] = aliases[0]
+    return found
 
 
 def _day_range(value: object) -> tuple[str | None, str | None]:
@@ -146,7 +154,7 @@ class IndexValues:
     date_value: str | None
     date_from: str | None
     date_to: str | None
-    victim_names: str  # JSON list of display names
+    victim_names: str  # JSON list, per victim: spellings by script (docs/vault-format.md)
     search: tuple[str, str, str, str, str]  # names, name keys, hometown, places, narrative
     victims: tuple[tuple[str | None, str | None], ...]  # (ethnicity, status) per victim
 
@@ -160,7 +168,7 @@ def index_values(form: FormDefinition, content: dict[str, Any]) -> IndexValues:
         date_value if isinstance(date_value, str) else None,
         date_from,
         date_to,
-        json.dumps([display_name(v.get("names")) for v in victims], ensure_ascii=False),
+        json.dumps([name_spellings(v.get("names")) for v in victims], ensure_ascii=False),
         (
             "\n".join(found.names),
             " ".join(sorted(found.name_keys)),

@@ -101,3 +101,11 @@ def _form_of(value: object) -> FormDefinition:
         return builtin_form(ref.id, ref.version)
     except FormDefinitionError:
         raise UnknownForm() from None
+
+
+def example_json() -> bytes:
+    """The example testimony file shipped with the app (fictional people; the same file as
+    docs/examples/testimony.json), so ``amanat testimony example`` works from any folder."""
+    from importlib import resources
+
+    return resources.files("resources").joinpath("examples", "testimony.json").read_bytes()

@@ -25,6 +25,7 @@ from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.i18n import tr
 from intake.names.keys import order_swapped
+from intake.names.scripts import spelling_for_language
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.name_search import (
     NameVocabulary,
@@ -170,10 +171,11 @@ def _ranked(text: str, rows: list[Any], need: int) -> list[TestimonySummary]:
     first; each summary names the victim name that matched best (``matched``, to highlight)."""
     names: list[str] = []
     owners: list[int] = []
-    parsed = [[str(n) for n in json.loads(str(row[4]))] for row in rows]
-    for n, row_names in enumerate(parsed):
-        names.extend(row_names)
-        owners.extend([n] * len(row_names))
+    parsed = [list(json.loads(str(row[4]))) for row in rows]
+    for n, victims in enumerate(parsed):
+        spellings = [s for item in victims for s in _spellings(item).values()]  # every script
+        names.extend(spellings)
+        owners.extend([n] * len(spellings))
     best: dict[int, tuple[float, str]] = {}
     for score, index in name_scores(text, names):
         row_no = owners[index]
@@ -314,18 +316,28 @@ class _Query:
         return list(self.conn.execute(sql, (*args, limit)).fetchall())
 
 
+def _spellings(item: object) -> dict[str, str]:
+    """One victim's entry of the index: spellings by script, or (rows written before the
+    spellings were kept) the one name shown."""
+    if isinstance(item, dict):
+        return {str(k): v for k, v in item.items() if isinstance(v, str) and v}
+    return {"shown": str(item)} if item else {}
+
+
 def summary(row: Any) -> TestimonySummary:
-    return _summary(row, [str(n) for n in json.loads(str(row[4]))], None)
+    return _summary(row, json.loads(str(row[4])), None)
 
 
-def _summary(row: Any, names: list[str], matched: str | None) -> TestimonySummary:
+def _summary(row: Any, names: list[Any], matched: str | None) -> TestimonySummary:
+    spellings = [_spellings(item) for item in names]
     return TestimonySummary(
         id=str(row[0]),
         status=row[1],
         version_no=int(row[2]),
         interview_date=row[3],
-        victim_names=names,
+        victim_names=[spelling_for_language(s, "en") for s in spellings],
         updated=str(row[5]),
+        victim_spellings=spellings,
         matched=matched,
     )
 

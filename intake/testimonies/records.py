@@ -92,3 +92,18 @@ class TestimonySummary:
     exported: bool = False  # every final version has left in a bundle (schema 4)
     sealed: bool = False  # some version's content was removed after export
     matched: str | None = None  # the victim name a name search matched best (to highlight)
+    # per victim, the name's spellings by script ({"latin": …, "arabic": …}); empty for
+    # index rows written before the spellings were kept (they have ``victim_names`` only)
+    victim_spellings: list[dict[str, str]] = field(default_factory=list, repr=False)
+
+    def victim_names_in(self, lang: str) -> list[str]:
+        """Each victim's name in the script that suits the interface language ``lang``
+        (Arabic script for Uyghur, Cyrillic for Kazakh and Russian…), else Latin."""
+        from intake.names.scripts import spelling_for_language
+
+        if len(self.victim_spellings) != len(self.victim_names):
+            return list(self.victim_names)
+        return [
+            spelling_for_language(spellings, lang) or name
+            for spellings, name in zip(self.victim_spellings, self.victim_names, strict=True)
+        ]

@@ -45,6 +45,7 @@ from intake.testimonies.errors import (
 )
 from intake.testimonies.ownership import may_continue, owner_of
 from intake.testimonies.records import Status, Testimony, TestimonySummary, VersionInfo
+from intake.tlog.log import record_version
 from intake.vault import Vault
 from intake.vault.audit import AuditLog
 
@@ -294,6 +295,7 @@ class TestimonyStore:
                 " WHERE testimony_id = ? AND version_no = ?",
                 (text, now, now, author, digest, signature, testimony_id, version_no),
             )
+            record_version(conn, digest, author, now)
             conn.execute("UPDATE testimonies SET updated = ? WHERE id = ?", (now, testimony_id))
             self.reindex(conn, testimony_id)
             self.audit.append(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
 from crypto.card import serialize_card
@@ -174,42 +171,6 @@ def test_coordinator_skips_the_card_step(qtbot: QtBot, tmp_path: Path, make_shel
     qtbot.waitUntil(lambda: shell.session.is_unlocked, timeout=10_000)
     assert shell.session.role == "coordinator"
     assert shell.window.first_run is None and shell.window.workspace is None  # no card step
-
-
-def test_first_run_offers_the_demo_without_touching_the_real_vault(
-    tmp_path: Path, make_shell: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    launched: list[tuple[str, list[str]]] = []
-
-    def fake_start(program: str, arguments: list[str]) -> tuple[bool, int]:
-        launched.append((program, list(arguments)))
-        return True, 4242
-
-    monkeypatch.setattr(QProcess, "startDetached", staticmethod(fake_start))
-    folder = tmp_path / "real-vault"
-    flow = _flow(make_shell(folder))
-    flow.language_page.demo_button.click()
-    assert launched and launched[0][1][:3] == ["-m", "intake.cli.main", "demo"]
-    assert "--lang" in launched[0][1]
-    assert not is_vault(folder)  # the default location stays untouched
-
-
-def test_frozen_the_demo_starts_the_sibling_amanat_executable(
-    tmp_path: Path, make_shell: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    launched: list[tuple[str, list[str]]] = []
-
-    def fake_start(program: str, arguments: list[str]) -> tuple[bool, int]:
-        launched.append((program, list(arguments)))
-        return True, 4242
-
-    monkeypatch.setattr(QProcess, "startDetached", staticmethod(fake_start))
-    flow = _flow(make_shell(tmp_path / "real-vault"))
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "dist" / "amanat" / "amanat-gui"))
-    flow.language_page.demo_button.click()
-    assert launched[0][0] == str(tmp_path / "dist" / "amanat" / "amanat")
-    assert launched[0][1][0] == "demo" and "-m" not in launched[0][1]
 
 
 def test_a_passphrase_of_ten_thousand_characters(

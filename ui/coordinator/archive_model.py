@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from intake.i18n import format_timestamp, tr
+from intake.i18n import current_language, format_timestamp, tr
 from intake.review.store import DEFAULT_LEVEL, level_label
 from intake.testimonies.archive import ArchiveQuery, Page
 from intake.testimonies.store import TestimonySummary
@@ -144,7 +144,7 @@ class ArchiveModel(QAbstractTableModel):
         if column == 2:
             return ltr(row.interview_date or "")
         if column == 3:
-            return " · ".join(row.victim_names)
+            return " · ".join(row.victim_names_in(current_language()))
         return format_timestamp(row.updated)
 
     def summary(self, row: int) -> TestimonySummary:

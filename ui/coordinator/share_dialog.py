@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import current_language, tr
+from intake.i18n import current_language, ntr, tr
 from intake.sharing.export import ShareOptions, ShareReport, risk_warnings
 from ui import dialogs
 from ui.coordinator.common import help_label, start_job
@@ -148,18 +148,35 @@ def save_pdf(session: VaultSession, testimony_id: str, path: Path, redacted: boo
     )
 
 
-def ask_pdf(session: VaultSession, testimony_id: str, parent: QWidget) -> None:
-    name, _f = QFileDialog.getSaveFileName(parent, tr("Save PDF"), "testimony.pdf")
-    if not name:
-        return
-    redacted = dialogs.confirm(
+def ask_pdf(session: VaultSession, testimony_id: str, parent: QWidget) -> Path | None:
+    """Ask what to print (the shareable version is the default) and where; say where it went."""
+    full = dialogs.confirm(
         parent,
         tr("Save PDF"),
-        tr("Leave out sensitive fields and names without consent (for sharing)?"),
-        tr("Leave them out"),
+        tr(
+            "Print the full record, with sensitive fields and names without consent to publish? "
+            "Choose this only for your own files: the PDF is not encrypted."
+        ),
         tr("Full record"),
+        tr("Leave them out (for sharing)"),
+        dangerous=True,
     )
+    suggested = "testimony.pdf" if full else "testimony-redacted.pdf"
+    name, _f = QFileDialog.getSaveFileName(parent, tr("Save PDF"), suggested)
+    if not name:
+        return None
     try:
-        save_pdf(session, testimony_id, Path(name), redacted)
+        pages = save_pdf(session, testimony_id, Path(name), redacted=not full)
     except Exception as exc:
         dialogs.show_error(parent, exc)
+        return None
+    dialogs.show_info(
+        parent,
+        tr("Save PDF"),
+        tr(
+            "{pages} saved to {path}. It is not encrypted: keep it safe or delete it after use.",
+            pages=ntr("{n} page", "{n} pages", pages),
+            path=name,
+        ),
+    )
+    return Path(name)

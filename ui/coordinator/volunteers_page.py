@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from crypto import card as cardfmt
-from intake.cards.cardfile import MAX_CARD_FILE, read_card_file, report_lines
+from intake.cards.cardfile import report_lines
 from intake.cards.registry import KnownCard
+from intake.core.cards import card_from_bytes, read_card_data
 from intake.i18n import format_number, format_timestamp, tr
 from ui import dialogs
 from ui.coordinator.common import fingerprint_label, help_label, ltr, title_label
 from ui.session import VaultSession
+from ui.setup.card_page import choose_card_path
 
 
 class EnrollDialog(QDialog):
@@ -82,7 +83,7 @@ class VolunteersPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(tr("Volunteers")))
         row = QHBoxLayout()
-        self.enroll_button = QPushButton(tr("Enroll from card file…"))
+        self.enroll_button = QPushButton(tr("Enroll from card file or QR picture…"))
         self.enroll_button.clicked.connect(self.choose_card)
         self.revoke_button = QPushButton(tr("Revoke…"))
         self.revoke_button.clicked.connect(self.revoke)
@@ -179,16 +180,16 @@ class VolunteersPage(QWidget):
         self.bundles.resizeColumnsToContents()
 
     def choose_card(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, tr("Choose a volunteer's card"))
-        if name:
-            self.enroll_file(Path(name))
+        path = choose_card_path(self, tr("Choose a volunteer's card"))
+        if path is not None:
+            self.enroll_file(path)
 
     def enroll_file(self, path: Path) -> bool:
-        """Read a card file and enroll it once the fingerprint comparison was confirmed."""
+        """Read a card file (or a picture of its QR code) and enroll it once the fingerprint
+        comparison was confirmed."""
         try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_CARD_FILE + 1)  # a larger file is refused, not read
-            card = read_card_file(data).card
+            data = read_card_data(path)  # a card file, or what a picture's QR code holds
+            card = card_from_bytes(data)
         except Exception as exc:
             dialogs.show_error(self, exc)
             return False

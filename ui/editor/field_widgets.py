@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from intake.i18n import tr
 from ui.editor.text_direction import fix_direction, follow_text, isolate_numbers
 from ui.fonts import monospace_font
 
+RESERVED_LINES = {"prc_id": 2, "date": 1}  # room kept under fields checked when left
 WARNING_COLOUR = "#8a5a00"
 ERROR_COLOUR = "#b3261e"
 
@@ -41,15 +43,22 @@ class FieldEditor(QWidget):
     changed = Signal()
     left = Signal()
 
-    def __init__(self, fdef: FieldDef, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, fdef: FieldDef, parent: QWidget | None = None, *, reserve_problem_lines: int = 0
+    ) -> None:
         super().__init__(parent)
         self.fdef = fdef
+        self.reserve_problem_lines = reserve_problem_lines
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setVisible(False)
+        self.problem_label.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+        if reserve_problem_lines:  # always there: a problem appearing moves nothing below
+            line = self.problem_label.fontMetrics().lineSpacing()
+            self.problem_label.setMinimumHeight(reserve_problem_lines * line)
+        self.problem_label.setVisible(bool(reserve_problem_lines))
         self.help_label = QLabel(isolate_numbers(fdef.help_in()))
         self.help_label.setWordWrap(True)
         self.help_label.setObjectName("helpText")
@@ -102,7 +111,7 @@ class FieldEditor(QWidget):
         """Show (severity, message) pairs under the input; an empty list hides the line."""
         if not problems:
             self.problem_label.clear()
-            self.problem_label.setVisible(False)
+            self.problem_label.setVisible(bool(self.reserve_problem_lines))
             return
         colour = ERROR_COLOUR if any(s == "error" for s, _ in problems) else WARNING_COLOUR
         self.problem_label.setStyleSheet(f"color: {colour};")
@@ -118,7 +127,8 @@ class LineField(FieldEditor):
     """text, date and prc_id: one line of text."""
 
     def __init__(self, fdef: FieldDef, parent: QWidget | None = None) -> None:
-        super().__init__(fdef, parent)
+        # the format of these is checked as soon as the field is left: keep room for it
+        super().__init__(fdef, parent, reserve_problem_lines=RESERVED_LINES.get(fdef.type, 0))
         self.edit = QLineEdit()
         if fdef.max_length:
             self.edit.setMaxLength(fdef.max_length)
@@ -298,6 +308,9 @@ class ListField(FieldEditor):
         self.edit.setTabChangesFocus(True)
         self.edit.setPlaceholderText(tr("One per line"))
         self.edit.setFixedHeight(70)
+        # fixed, not expanding: a tab with a list field keeps its rows together at the top
+        # instead of spreading the spare height between the box and its help text
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._loading = False
         self.edit.textChanged.connect(self._edited)
         self.watch(self.edit)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from crypto.card import Card
-from intake.cards.cardfile import MAX_CARD_FILE, report_lines
 from intake.cards.cardfile import read_card_file as parse_card_file
-from intake.cards.errors import InvalidCard
+from intake.cards.cardfile import report_lines
+from intake.core.cards import CARD_FILE_PATTERNS, card_file_data, read_card_data
+from intake.errors import AmanatError
 from intake.i18n import tr
 from ui import dialogs
 from ui.dialogs import error_text
@@ -39,10 +40,16 @@ def role_label(role: str) -> str:
     return tr("Coordinator") if role == "coordinator" else tr("Volunteer")
 
 
-def read_card_file(path: Path) -> bytes:
-    """At most one byte more than a card file may have (so a huge file is refused, not read)."""
-    with open(path, "rb") as f:
-        return f.read(MAX_CARD_FILE + 1)
+def choose_card_path(parent: QWidget, title: str) -> Path | None:
+    """Ask for a card file or a picture of its QR code (a module function, so tests can answer
+    it)."""
+    name, _f = QFileDialog.getOpenFileName(
+        parent,
+        title,
+        "",
+        tr("Amanat cards and QR pictures ({patterns});;All files (*)", patterns=CARD_FILE_PATTERNS),
+    )
+    return Path(name) if name else None
 
 
 class CardPage(QWidget):
@@ -65,14 +72,15 @@ class CardPage(QWidget):
         layout.addWidget(title)
         intro = QLabel(
             tr(
-                "Your coordinator gives you a card file (on a USB stick, by message or as a "
-                "QR code). Testimonies can only be exported to coordinators whose card you "
+                "Your coordinator gives you a card file (on a USB stick, by message) or shows "
+                "you its QR code: choose the file, or a photo or screenshot of the QR code. "
+                "Testimonies can only be exported to coordinators whose card you "
                 "added and whose fingerprint you compared."
             )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        choose = QPushButton(tr("Choose a card file…"))
+        choose = QPushButton(tr("Choose a card file or QR picture…"))
         choose.clicked.connect(self.choose_file)
         layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeading)
 
@@ -123,23 +131,32 @@ class CardPage(QWidget):
         self._refresh()
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, tr("Choose a card file"), "", tr("Amanat cards (*.card *.json);;All files (*)")
-        )
-        if name:
-            try:
-                self.load(read_card_file(Path(name)))
-            except OSError as exc:
-                self.show_problem(error_text(exc))
+        path = choose_card_path(self, tr("Choose a card file"))
+        if path is not None:
+            self.load_file(path)
+
+    def load_file(self, path: Path) -> None:
+        """Show the card in ``path``: a card file or a PNG/JPEG picture of its QR code."""
+        try:
+            data = read_card_data(path)
+        except AmanatError as exc:
+            self.card, self.data = None, b""
+            self.details.setVisible(False)
+            self.show_problem(exc.message())
+            self._refresh()
+            return
+        self.load(data)
 
     def load(self, data: bytes) -> None:
-        """Show the card in ``data`` (or why it cannot be used)."""
+        """Show the card in ``data`` (a card file or a picture of its QR code), or why it
+        cannot be used."""
         self.card = None
         self.data = b""
         self.compared.setChecked(False)
         try:
+            data = card_file_data(data)  # a picture of the QR code: the card it holds
             card = parse_card_file(data).card
-        except InvalidCard as exc:
+        except AmanatError as exc:
             self.details.setVisible(False)
             self.show_problem(exc.message())
             self._refresh()

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from intake.vault import Vault
 
 MAX_NAME = 64  # what fits on a card (crypto/card.py)
+ADVICE_LINES = 4  # "too short", zxcvbn's warning and up to two suggestions
 
 
 class CreateVaultPage(QWidget):
@@ -91,12 +92,14 @@ class CreateVaultPage(QWidget):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat.setObjectName("repeatPassphrase")
         form.addRow(tr("Passphrase"), self.passphrase)
-        self.meter = StrengthMeter()
-        form.addRow("", self.meter)
         form.addRow(tr("Repeat the passphrase"), self.repeat)
         self.show_text = QCheckBox(tr("Show the passphrase"))
         self.show_text.toggled.connect(self._toggle_echo)
         form.addRow("", self.show_text)
+        # The meter comes after every field, and reserves room for its advice: its text
+        # changes with each key, and it must never push the next field away from the pointer.
+        self.meter = StrengthMeter(reserve_lines=ADVICE_LINES)
+        form.addRow("", self.meter)
         layout.addLayout(form)
 
         self.message = QLabel()

@@ -8,11 +8,9 @@ cards in their own screens). ``finished`` means the vault is open and the main s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QProcess, Signal
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from intake.i18n import current_language
-from intake.install.programs import program_command
 from ui.session import VaultSession
 from ui.setup.card_page import CardPage
 from ui.setup.create_vault_page import CreateVaultPage
@@ -26,6 +24,7 @@ class FirstRunFlow(QStackedWidget):
 
     language_chosen = Signal(str)
     finished = Signal()
+    demo_requested = Signal()  # the window builds the demo (ui/setup/demo_dialog.py)
 
     def __init__(
         self, session: VaultSession, step: str = "language", parent: QWidget | None = None
@@ -35,7 +34,7 @@ class FirstRunFlow(QStackedWidget):
         self.language_page = LanguagePage()
         self.language_page.chosen.connect(self.language_chosen.emit)
         self.language_page.confirmed.connect(lambda: self.go("vault"))
-        self.language_page.demo_requested.connect(start_demo)
+        self.language_page.demo_requested.connect(self.demo_requested.emit)
         self.vault_page = CreateVaultPage(session)
         self.vault_page.created.connect(self._vault_created)
         self.card_page: CardPage | None = None
@@ -73,15 +72,3 @@ class FirstRunFlow(QStackedWidget):
             self.go("card")
         else:
             self.finished.emit()
-
-
-def start_demo() -> None:
-    """Start ``amanat demo`` (fictional vaults in a new temporary folder) as its own process
-    (the command line, intake/cli/cmd_gui.py, which then starts the desktop app on them)
-    and close this window: the real vault location stays untouched until the user creates it."""
-    command = program_command("cli")
-    started, _pid = QProcess.startDetached(
-        command[0], [*command[1:], "demo", "--lang", current_language()]
-    )
-    if started:
-        QApplication.closeAllWindows()

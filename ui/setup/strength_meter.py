@@ -6,6 +6,7 @@ so the CLI and the GUI refuse the same passphrases.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from intake.i18n import tr
@@ -28,7 +29,7 @@ def verdict(score: int) -> str:
 class StrengthMeter(QWidget):
     """Shows how strong a passphrase is and how to make it stronger."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, reserve_lines: int = 0) -> None:
         super().__init__(parent)
         self.bar = QProgressBar()
         self.bar.setRange(0, 5)  # 0 = nothing typed, 1–5 = zxcvbn score 0–4
@@ -38,6 +39,9 @@ class StrengthMeter(QWidget):
         self.advice = QLabel()
         self.advice.setWordWrap(True)
         self.advice.setObjectName("helpText")
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+        if reserve_lines:  # room kept for the advice, so what follows does not move
+            self.advice.setMinimumHeight(reserve_lines * self.advice.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)

@@ -8,7 +8,8 @@ empties the model and the search box when the vault locks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,6 +34,24 @@ from ui.workspace.testimony_model import (
 )
 
 SEARCH_DELAY_MS = 250
+# Window shortcuts that a line edit would otherwise keep for itself (Ctrl+E moves the cursor
+# to the end of the line there): in the search box they still reach the window's menus.
+WINDOW_SHORTCUTS = (QKeySequence("Ctrl+E"),)
+
+
+class WindowShortcutsFirst(QObject):
+    """An event filter that lets ``WINDOW_SHORTCUTS`` reach the window from a text field."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(
+                pressed.matches(s) == QKeySequence.SequenceMatch.ExactMatch
+                for s in WINDOW_SHORTCUTS
+            ):
+                event.ignore()  # not overridden: the window's shortcut runs
+                return True
+        return False
 
 
 class ListPage(QWidget):
@@ -57,6 +76,8 @@ class ListPage(QWidget):
         self.search.setPlaceholderText(tr("Search names, places, text…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
+        self._shortcuts_first = WindowShortcutsFirst(self)
+        self.search.installEventFilter(self._shortcuts_first)
         top.addWidget(self.search)
         layout.addLayout(top)
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from intake.i18n import format_timestamp, tr
+from intake.i18n import current_language, format_timestamp, tr
 from intake.testimonies.store import TestimonySummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -109,14 +109,15 @@ class TestimonyTableModel(QAbstractTableModel):
             return {
                 "status": display_status(summary),
                 "date": summary.interview_date or "",
-                "victims": " ".join(summary.victim_names).casefold(),
+                "victims": " ".join(summary.victim_names_in(current_language())).casefold(),
                 "updated": summary.updated or "",
             }[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "status": status_label(display_status(summary)),
                 "date": left_to_right(summary.interview_date or ""),
-                "victims": ", ".join(summary.victim_names) or tr("(no name yet)"),
+                "victims": ", ".join(summary.victim_names_in(current_language()))
+                or tr("(no name yet)"),
                 "updated": short_time(summary.updated or ""),
             }[column]
         return None

@@ -102,3 +102,40 @@ def test_wipe_keeps_other_files_and_refuses_non_vaults(tmp_path: Path) -> None:
         wipe_vault(folder)
     with pytest.raises(VaultNotFound):
         wipe_vault(tmp_path / "missing")
+
+
+def test_wipe_removes_bundles_downloaded_from_the_drop(tmp_path: Path) -> None:
+    """incoming/ holds ciphertext only, but it shows this laptop received bundles: the wipe
+    leaves the folder as if no vault had ever been there (and keeps a file not Amanat's)."""
+    folder = tmp_path / "v"
+    Vault.create(folder, PASSPHRASE, "coordinator", "Coordinator Test", FAST_KDF).close()
+    incoming = folder / "incoming"
+    incoming.mkdir()
+    (incoming / "0f3c.amanat.part").write_bytes(b"age-encryption.org/v1 partial")
+    (incoming / "1a2b.amanat").write_bytes(b"age-encryption.org/v1 whole")
+    report = wipe_vault(folder)
+    assert report.erased and report.left == ()
+    assert not folder.exists()
+
+    Vault.create(folder, PASSPHRASE, "coordinator", "Coordinator Test", FAST_KDF).close()
+    incoming.mkdir()
+    (incoming / "mine.txt").write_text("not ours")
+    wipe_vault(folder)
+    assert [p.name for p in incoming.iterdir()] == ["mine.txt"]
+
+
+def test_a_share_photo_is_read_only_from_photo_formats(tmp_path: Path) -> None:
+    """Pillow opens many formats (EPS through Ghostscript among them); a "photo" of a share is
+    opened only as PNG, JPEG or WebP: the same readable QR code is refused as a BMP."""
+    import qrcode
+
+    from intake.safekeeping.errors import ShareImageUnreadable
+    from intake.safekeeping.paper_key import share_from_image
+
+    words = " ".join(["academic"] * 33)
+    picture = qrcode.make(words).get_image().convert("L")
+    picture.save(tmp_path / "share.png")
+    assert share_from_image(tmp_path / "share.png") == words  # readable as a PNG
+    picture.save(tmp_path / "share.bmp")
+    with pytest.raises(ShareImageUnreadable):
+        share_from_image(tmp_path / "share.bmp")

@@ -14,7 +14,7 @@ from intake.duplicates.finder import Candidate
 
 NAME_CODES = frozenset(
     {"names_match", "names_close", "name_shorter_form", "names_partly_differ", "names_differ"}
-    | {"common_name", "name_unknown"}
+    | {"names_swapped", "common_name", "name_unknown"}
 )
 
 

@@ -26,11 +26,11 @@ from intake.forms.definitions import HOMETOWN_LEVELS, HOMETOWN_NAMES, NAME_SCRIP
 from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.forms.prc_id import is_valid_prc_id, normalize_prc_id, parse_prc_id
-from intake.names.keys import is_particle, loose_key, name_keys
+from intake.names.keys import is_particle, loose_key, name_keys, russian_sounds
 from intake.names.scripts import scripts_in
 
 # Bump when the features or the key rules change: stored features are then rebuilt.
-FEATURES_SCHEME = 2
+FEATURES_SCHEME = 3  # 3: Palladius keys, Russian/Turkish sounds in skeletons
 MAX_KEYS = 24  # a victim with 20 aliases still gets a bounded number of keys to compare
 MAX_TOKENS = 6  # words of one name used for blocking and part-by-part comparison
 MIN_TOKEN = 2  # one-letter initials say too little to block or match on
@@ -64,6 +64,7 @@ def skeleton(word: str) -> str:
             if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
                 word, stripped = word[: -len(ending)], True
                 break
+    word = russian_sounds(word)  # Mehmet / Memet / Мамат, Rashid / Reshit
     out = "a" if word[:1] in _VOWELS else word[:1]  # Erkin / Аркин, Ehmet / Ахмат
     for char in word[1:]:
         if char not in _VOWELS and char != out[-1]:

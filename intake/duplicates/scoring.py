@@ -23,7 +23,14 @@ from rapidfuzz import fuzz
 from intake.duplicates.features import VictimFeatures
 from intake.forms.definitions import builtin_form
 from intake.i18n import N_, tr
-from intake.names.keys import loose_key, name_keys_similarity, stem, unexplained_vowels
+from intake.names.keys import (
+    given_first,
+    loose_key,
+    name_keys_similarity,
+    russian_sounds,
+    stem,
+    unexplained_vowels,
+)
 
 PRIOR = -3.0  # log-odds before any evidence: most pairs in a block are different people
 NAME_ALL_PARTS = 4.0  # every part of both names agrees
@@ -31,6 +38,7 @@ NAME_ALL_PARTS_CLOSE = 3.0  # every part agrees, some only as close spellings
 NAME_SHORTER_FORM = 1.0  # one name is part of the other ("Tursun" / "Tursun Ablimit")
 NAME_SOME_PARTS = -2.5  # full names share one part and differ in another: a shared first name
 NAME_DIFFERENT = -4.0
+NAME_SWAPPED = -4.0  # every part agrees but given and father's name swapped: often father and son
 COMMON_BASE = 5  # a name held by more victims than this proves less the more it is held:
 COMMON_MAX = 5.5  # minus ln(holders / COMMON_BASE), at most this much
 PRC_EQUAL_VALID = 10.0  # an 18-character number with a valid check digit, equal: near-certain
@@ -154,6 +162,8 @@ def word_similarity(x: str, y: str) -> float:
         return 0.0
     if _consonants(sx) == _consonants(sy) and len(loose_key(sx)) == len(loose_key(sy)):
         return 0.9
+    if russian_sounds(loose_key(sx)) == russian_sounds(loose_key(sy)):
+        return 0.9  # Russian/Turkish spellings: Mehmet / Мамат, Abdurashid / Abdureshit
     ratio = max(fuzz.ratio(x, y), fuzz.ratio(loose_key(sx), loose_key(sy))) / 100.0
     return ratio if ratio >= TOKEN_MATCH / 100.0 else 0.0
 
@@ -170,20 +180,25 @@ def _consonants(word: str) -> str:
     return first + "".join(c for c in loose[1:] if c not in "aeiou")
 
 
-def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str], float]:
-    """How many words of xs find a distinct partner in ys, which words of xs they are, and
-    the mean similarity of the partners."""
-    free = list(ys)
+def _parts(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[int, list[str], float, bool]:
+    """How many words of xs find a distinct partner in ys, which words of xs they are, the
+    mean similarity of the partners, and whether the partners stand in another order
+    (Sawut Sabir / Sabir Sawut: the given and the father's name swapped)."""
+    xs, ys = given_first(xs), given_first(ys)
+    free = list(enumerate(ys))
     matched: list[str] = []
+    positions: list[int] = []
     total = 0.0
     for x in xs:
-        scores = [(word_similarity(x, y), i) for i, y in enumerate(free)]
+        scores = [(word_similarity(x, y), i) for i, (_, y) in enumerate(free)]
         best = max(scores, default=(0.0, -1))
         if best[0] > 0.0:
             matched.append(x)
+            positions.append(free[best[1]][0])
             total += best[0]
             del free[best[1]]
-    return len(matched), matched, total / len(matched) if matched else 0.0
+    swapped = len(positions) >= 2 and positions != sorted(positions)
+    return len(matched), matched, total / len(matched) if matched else 0.0, swapped
 
 
 @dataclass(frozen=True)
@@ -195,22 +210,23 @@ class NameParts:
     len_b: int
     words: tuple[str, ...]
     similarity: float = 0.0  # mean similarity of the matched parts
+    swapped: bool = False  # the matched parts stand in another order in the two names
 
 
 def name_parts(a: VictimFeatures, b: VictimFeatures) -> NameParts:
     best = NameParts(0, 0, 0, ())
-    best_rank: tuple[int, int, float] = (-1, 0, 0.0)
+    best_rank: tuple[int, int, bool, float] = (-1, 0, False, 0.0)
     for xs in a.name_tokens():
         for ys in b.name_tokens():
             if not xs or not ys:
                 continue
-            count, words, similarity = _parts(xs, ys)
+            count, words, similarity, swapped = _parts(xs, ys)
             extra = -abs(len(xs) - len(ys)) - (len(xs) + len(ys) - 2 * count)
-            rank = (count, extra, similarity)
+            rank = (count, extra, not swapped, similarity)
             if rank > best_rank:
                 best_rank = rank
-                best = NameParts(count, len(xs), len(ys), tuple(words), similarity)
-                if count == len(xs) == len(ys) and similarity == 1.0:
+                best = NameParts(count, len(xs), len(ys), tuple(words), similarity, swapped)
+                if count == len(xs) == len(ys) and similarity == 1.0 and not swapped:
                     return best  # every part agrees: nothing can align better
     return best
 
@@ -241,6 +257,17 @@ def _name_reasons(a: VictimFeatures, b: VictimFeatures, common: NameCounts) -> l
                     weight,
                     N_("Every part of the names agrees, some in close spellings ({name})"),
                     {"name": shown},
+                )
+            )
+        if parts.swapped:
+            reasons.append(
+                Reason(
+                    "names_swapped",
+                    NAME_SWAPPED,
+                    N_(
+                        "The given name and the father's name stand in the other order; "
+                        "father and son are often named like this"
+                    ),
                 )
             )
     elif parts.matched == min(parts.len_a, parts.len_b):

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from intake.content_caches import remember
 from intake.names import tables as t
 from intake.names.chinese import name_reading, pinyin_reading, pinyin_syllables
+from intake.names.palladius import palladius_reading
 from intake.names.scripts import script_of, scripts_in
 from intake.names.tables_chinese import SURNAMES
 
@@ -34,6 +35,9 @@ _SEPARATORS = re.compile(r"[\s·•・‧.,;:/\\()\[\]{}\"«»“”„<>_+=&|!?
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"(.)\1+")
 _ARABIC_LETTERS = frozenset(t.UYGHUR_TO_ULY) | {t.HAMZA}
+# Letter groups Palladius writes and Russian or Turkic names hardly ever have (цз, чж, сю,
+# юй, -энь…): a Cyrillic name is read as Palladius only when one of them is present.
+_PALLADIUS_MARK = re.compile("цз|чж|ц[иеяю]|с[юя]|юй|юэ|уй|эй|\\Bэ|[аэиуя]нь")
 _LATIN_VOWELS = frozenset("aäeıioöuūüyAÄEIİOÖUŪÜY")
 
 
@@ -264,6 +268,52 @@ def stem(word: str) -> str:
     return word
 
 
+_H_BEFORE_CONSONANT = re.compile("(?<=[aeiou])k(?=[^aeiou])")
+_FINAL_D = re.compile("d\\b")
+
+
+def russian_sounds(loose: str) -> str:
+    """A loose key read the way Russian and Turkish spellings blur Uyghur sounds: e/i as a
+    (Russian writes the Uyghur ә as а: Мәмәт -> Мамат, Әхмәт -> Ахмат), a final d as t
+    (Uyghur devoices it, Russian keeps the Arabic d: Abdureshit / Абдурашид), and h (k in the
+    loose key) between a vowel and a consonant dropped (Turkish Mehmet, Ahmet / Uyghur Memet,
+    Russian Мамат). Gulnar and Gulnur, whose a/u no transliteration explains, stay apart."""
+    return _FINAL_D.sub("t", _H_BEFORE_CONSONANT.sub("", loose)).replace("i", "a")
+
+
+def given_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Two ASCII name words in given-name-first order: Russian forms write the surname made
+    of the father's name (Sabirov, Sabirova, Sabiruly) first, so "sabirov savut" is Sawut son
+    of Sabir, the order of "savut sabir"."""
+    if len(words) == 2 and stem(words[0]) != words[0] and stem(words[1]) == words[1]:
+        return (words[1], words[0])
+    return words
+
+
+def order_swapped(a: NameInput, b: NameInput) -> bool:
+    """Whether two names of two or more words agree only with their words in another order
+    (Hesen Rozi / Rozi Hesen: the given and the father's name swapped, often father and son).
+    Words are compared by the loose key of their stem, after ``given_first``."""
+    swapped = False
+    for x in _ordered_words(a):
+        for y in _ordered_words(b):
+            if len(x) < 2 or len(x) != len(y):
+                continue
+            if x == y:
+                return False
+            if sorted(x) == sorted(y):
+                swapped = True
+    return swapped
+
+
+def _ordered_words(names: NameInput) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for key in name_keys(names).exact:
+        words = given_first(tuple(w for w in key.split() if not is_particle(w)))
+        found.add(tuple(loose_key(stem(w)) for w in words))
+    return found
+
+
 def is_particle(word: str) -> bool:
     """A word that says "son of" / "daughter of" (oghli, qizi, uly, qyzy…): optional."""
     return fold_ascii(word) in t.PARTICLES
@@ -280,12 +330,37 @@ def _latin_word(word: str, cyrillic: str, han: str) -> str:
             return uyghur_cyrillic_to_uly(word)
         if cyrillic == "kazakh":
             return kazakh_cyrillic_to_latin(word)
+        if cyrillic == "palladius":
+            return palladius_reading(word) or russian_to_latin(word)
         return russian_to_latin(word) if cyrillic == "bgn" else cyrillic_to_icao(word)
     if han == "uyghur" and not is_particle(word):
         reading = pinyin_reading(word)
         if reading is not None:
             return reading[0]  # a Chinese transcription typed in pinyin (Tuerxun)
     return word
+
+
+def palladius_likely(words: list[str]) -> bool:
+    """A Chinese name in Palladius Cyrillic (Ма Цзяньго): every Cyrillic word splits into
+    Palladius syllables and one of them reads otherwise than in Russian transliteration."""
+    cyrillic = [w for w in words if "cyrillic" in scripts_in(w)]
+    if not any(_PALLADIUS_MARK.search(w.lower()) for w in cyrillic):
+        return False  # Жанна, Хасан split into syllables too, but are not Chinese
+    readings = [palladius_reading(w) for w in cyrillic]
+    if not cyrillic or any(r is None for r in readings):
+        return False
+    return any(
+        r != fold_ascii(russian_to_latin(w)) for w, r in zip(cyrillic, readings, strict=True)
+    )
+
+
+_UYGHUR_ONLY_ARABIC = frozenset("ەېۇۈۆۋڭگپچژ")  # letters an Arabic keyboard cannot type
+
+
+def _arabic_keyboard_z(text: str) -> bool:
+    """Arabic-script text with ز and none of the letters an Arabic keyboard lacks: ز may
+    stand for ژ (zh, Kazakh and Uyghur Ж), which such a keyboard cannot type."""
+    return "ز" in text and not _UYGHUR_ONLY_ARABIC.intersection(text)
 
 
 def _surname_split(words: list[str]) -> list[str] | None:
@@ -314,6 +389,10 @@ def _keys_of(text: str) -> NameKeys:
     cleaned = _clean(text)
     words = [w for w in _SEPARATORS.split(cleaned) if w]
     keys = _word_keys(cleaned, words)
+    if _arabic_keyboard_z(cleaned):  # زانار may be ژانار (Zhanar) typed without ژ
+        variant = cleaned.replace("ز", "ژ")
+        typed = _word_keys(variant, [w for w in _SEPARATORS.split(variant) if w])
+        keys = NameKeys(keys.exact, keys.loose | typed.loose)
     extra = _surname_split(words)
     if extra is None:
         return keys
@@ -328,6 +407,8 @@ def _word_keys(cleaned: str, words: list[str]) -> NameKeys:
         cyrillic_schemes = ("kazakh", "bgn", "icao")
         if uyghur_cyrillic_likely(cleaned):
             cyrillic_schemes += ("uyghur",)
+        if palladius_likely(words):
+            cyrillic_schemes += ("palladius",)
     typed = [pinyin_reading(w) for w in words if scripts_in(w) == {"latin"} and not is_particle(w)]
     han_schemes: tuple[str, ...] = ("pinyin",)
     if "han" in scripts or any(typed):

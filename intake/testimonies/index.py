@@ -30,7 +30,9 @@ INTERVIEW_DATE = ("interview", "date")
 VICTIMS = "victims"
 # which rules wrote the index: raise it whenever search keys change, so that vaults indexed
 # with older rules are reindexed once when they are unlocked (TestimonyStore.refresh_index)
-INDEX_RULES = 3  # 2: the name rules of issue 19; 3: victim names kept per script for the list
+# 2: the name rules of issue 19; 3: victim names kept per script for the list; 4: Palladius
+# Cyrillic read as pinyin, ز read as ژ in text typed on an Arabic keyboard (issue 19, 2nd pass)
+INDEX_RULES = 4
 INDEX_RULES_SETTING = "search.index_rules"
 
 

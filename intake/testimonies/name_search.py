@@ -25,6 +25,7 @@ from intake.names.keys import (
     is_particle,
     loose_key,
     name_keys,
+    russian_sounds,
     search_keys,
     stem,
     unexplained_vowels,
@@ -168,10 +169,10 @@ class NameVocabulary:
 
 
 def russian_vowels(loose: str) -> str:
-    """A loose key with e/i read as a: Russian spellings write the Uyghur ә (e) as а
-    (Мәмәт -> Мамет, Әхмәт -> Ахмат), so Ehmet and Akhmatov meet here (but Gulnar and Gulnur,
-    whose a/u no transliteration explains, do not)."""
-    return loose.replace("i", "a")
+    """A loose key as Russian and Turkish spellings blur it (``russian_sounds``: e/i as a,
+    final d as t, h before a consonant dropped), so Ehmet and Akhmatov, Mehmet and Мамат,
+    Abdureshit and Abdurashid meet here."""
+    return russian_sounds(loose)
 
 
 def close_terms(conn: Any, text: str, vocabulary: NameVocabulary) -> dict[str, set[str]]:

@@ -24,6 +24,7 @@ from typing import Any
 from intake.forms.errors import DateFormatError
 from intake.forms.fuzzy_dates import parse_fuzzy_date
 from intake.i18n import tr
+from intake.names.keys import order_swapped
 from intake.names.scripts import spelling_for_language
 from intake.testimonies.errors import InvalidContent
 from intake.testimonies.name_search import (
@@ -128,25 +129,38 @@ def search(
         seen.update(s.id for s in found)
     levels: dict[str, int] = {}
     previous: str | None = None
+    swapped: list[TestimonySummary] = []  # direct hits with the words in another order
     tiers = tier_expressions(text)
     while tiers and len(found) < query.limit:
         tier, expression = tiers.pop(0)
         if tier == "prefix":  # close spellings are looked up only when they can still count
             extra = close_terms(conn, text, vocabulary or NameVocabulary())
             tiers = [t for t in tier_expressions(text, extra) if t[0] not in ("exact", "prefix")]
+        if tier == "partial":
+            found.extend(swapped)  # after close spellings in the query's order, before partial
+            swapped = []
+            if len(found) >= query.limit:
+                break
         docs = query.docs(expression, home, RERANK_MAX + 1)
         if len(docs) > RERANK_MAX:
             # Too many to compare names: the rest of this tier newest first (or by bm25), and
             # no looser tier (it could only add rows after these).
+            found.extend(swapped)
+            swapped = []
             match = expression if previous is None else f"({expression}) NOT ({previous})"
             newest = [summary(r) for r in query.run(match, home, query.limit - len(found))]
             found.extend(r for r in newest if r.id not in seen)
             break
         rows = [r for r in query.rows(docs) if str(r[0]) not in seen]
         levels.update((str(r[0]), int(r[6])) for r in rows if len(r) > 6)
-        found.extend(_ranked(text, rows, query.limit - len(found)))
+        for hit in _ranked(text, rows, len(rows)):
+            # Hesen Rozi is not Rozi Hesen (often his son): a direct hit whose words stand in
+            # another order waits until close spellings in the query's order are listed.
+            later = tier in ("exact", "prefix") and bool(hit.matched)
+            (swapped if later and order_swapped(text, hit.matched or "") else found).append(hit)
         seen.update(str(r[0]) for r in rows)
         previous = expression
+    found.extend(swapped)
     if by_level and levels:  # verified first across the tiers, each level in tier order
         found.sort(key=lambda s: -levels.get(s.id, 0))
     return found[: query.limit]

@@ -96,3 +96,12 @@ class BundleFileGone(AmanatError):
         "Export it again."
     )
     exit_code = 9
+
+
+class OversizedDownload(TransportError):
+    msgid = N_(
+        "The drop sent more data than the size it listed for a file. The download was "
+        "deleted; fetch again later, and tell whoever runs the drop if it happens again."
+    )
+    exit_code = 9
+    retry = True

@@ -105,3 +105,12 @@ class OversizedDownload(TransportError):
     )
     exit_code = 9
     retry = True
+
+
+class DescriptionOutdated(TransportError):
+    msgid = N_(
+        "This drop description is older ({created}) than the one already set ({current}). It "
+        "was not imported: an old description may point to a server that is no longer safe. "
+        "Ask the coordinator for the newest one."
+    )
+    exit_code = 8

@@ -29,7 +29,7 @@ from intake.transport.base import (
     parse_proxy,
     parse_url,
 )
-from intake.transport.errors import InvalidDrop, NoDrop
+from intake.transport.errors import DescriptionOutdated, InvalidDrop, NoDrop
 from intake.vault import Vault
 
 VERSION = 1  # value of "amanat-drop"; other versions are refused
@@ -41,6 +41,7 @@ OPTIONAL = {"host-key", "cert-sha256", "proxy"}
 SETTING = "drop.description"  # the signed file, as imported or set
 PASSWORD = "drop.password"  # noqa: S105 (a settings key, not a password)
 IDENTITY = "drop.identity"
+CREATED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 LOCAL_PROXY = "drop.local_proxy"  # the volunteer's own proxy, overriding the description's
 
 
@@ -93,6 +94,16 @@ def _check(desc: Description) -> None:
             raise InvalidDrop(reason=tr("the certificate pin must be 64 lower-case hex digits"))
     if desc.proxy is not None:
         parse_proxy(desc.proxy)
+    try:
+        datetime.strptime(desc.created, CREATED_FORMAT)
+    except ValueError:
+        raise InvalidDrop(reason=tr("the creation time is not valid")) from None
+
+
+def _login(desc: Description) -> tuple[str, str, int, str]:
+    """Where the stored password or key is sent: scheme, host, port and user."""
+    scheme, host, port, user, _folder = parse_url(desc.url)
+    return scheme, host, port, user
 
 
 def _signed_bytes(desc: Description) -> bytes:
@@ -123,7 +134,7 @@ def create(
         auth=auth,
         coordinator=card.fingerprint,
         ed25519_public=card.ed25519_public,
-        created=(now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created=(now or datetime.now(UTC)).strftime(CREATED_FORMAT),
         host_key=host_key,
         cert_sha256=cert_sha256.lower() if cert_sha256 else None,
         proxy=proxy,
@@ -199,9 +210,16 @@ def store(
     desc = parse(data)
     if desc.ed25519_public != own_card(vault).ed25519_public:
         check_signer(vault, desc)
-    if desc.auth == "key" and not identity and vault.get_setting(IDENTITY) is None:
+    before = current(vault)
+    if before is not None and desc.created < before.created:  # one fixed format: sorts by time
+        raise DescriptionOutdated(created=desc.created, current=before.created)
+    # the stored password or key never follows the drop to another server or account
+    moved = before is not None and _login(before) != _login(desc)
+    kept_identity = None if moved else vault.get_setting(IDENTITY)
+    kept_password = None if moved else vault.get_setting(PASSWORD)
+    if desc.auth == "key" and not identity and kept_identity is None:
         raise InvalidDrop(reason=tr("this drop needs a key file (--identity-file)"))
-    if desc.auth == "password" and password is None and vault.get_setting(PASSWORD) is None:
+    if desc.auth == "password" and password is None and kept_password is None:
         raise InvalidDrop(reason=tr("this drop needs a password (--password-file)"))
     if identity:
         from intake.transport.sftp import load_private_key
@@ -210,6 +228,9 @@ def store(
     if proxy is not None:
         parse_proxy(proxy)
     vault.set_setting(SETTING, data.decode("utf-8"))
+    if moved:
+        vault.delete_setting(PASSWORD)
+        vault.delete_setting(IDENTITY)
     if password is not None:
         vault.set_setting(PASSWORD, password)
     if identity:
@@ -219,9 +240,16 @@ def store(
     return desc
 
 
-def current(vault: Vault) -> Description | None:
+def current(vault: Vault, *, check: bool = False) -> Description | None:
+    """The stored description; with ``check``, its signer must still be this vault or a
+    verified coordinator it has not revoked since (raises InvalidDrop)."""
     raw = vault.get_setting(SETTING)
-    return parse(raw.encode("utf-8")) if raw else None
+    if not raw:
+        return None
+    desc = parse(raw.encode("utf-8"))
+    if check and desc.ed25519_public != own_card(vault).ed25519_public:
+        check_signer(vault, desc)
+    return desc
 
 
 def exported(vault: Vault) -> bytes:
@@ -234,7 +262,7 @@ def exported(vault: Vault) -> bytes:
 
 def settings(vault: Vault) -> DropSettings:
     """How to connect, with the credentials from the vault; raises NoDrop."""
-    desc = current(vault)
+    desc = current(vault, check=True)  # the signer may have been revoked since the import
     if desc is None:
         raise NoDrop()
     scheme, host, port, user, folder = parse_url(desc.url)

@@ -96,3 +96,21 @@ class BundleFileGone(AmanatError):
         "Export it again."
     )
     exit_code = 9
+
+
+class OversizedDownload(TransportError):
+    msgid = N_(
+        "The drop sent more data than the size it listed for a file. The download was "
+        "deleted; fetch again later, and tell whoever runs the drop if it happens again."
+    )
+    exit_code = 9
+    retry = True
+
+
+class DescriptionOutdated(TransportError):
+    msgid = N_(
+        "This drop description is older ({created}) than the one already set ({current}). It "
+        "was not imported: an old description may point to a server that is no longer safe. "
+        "Ask the coordinator for the newest one."
+    )
+    exit_code = 8

@@ -21,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO, cast
 
+from intake.bundles.errors import AuthorRevoked, BundleError, QuarantineFull
 from intake.bundles.quarantine import Receipt, receive_bundle
 from intake.errors import AmanatError, StorageFull
 from intake.transport.base import DONE, PART, REFUSED, Drop, DropSettings
-from intake.transport.errors import ConnectionLost, TransportError
+from intake.transport.errors import ConnectionLost, OversizedDownload, TransportError
 from intake.vault import Vault
 
 ROOM_MARGIN = 64 * 1024 * 1024  # free bytes kept beyond a bundle's download and its import
@@ -60,9 +62,46 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _known(vault: Vault, name: str) -> str | None:
-    row = vault.conn.execute("SELECT outcome FROM drop_fetched WHERE name = ?", (name,)).fetchone()
+# Failures that may pass (room made, quarantine emptied): the file stays on the drop, unremembered.
+TEMPORARY = (QuarantineFull, StorageFull)
+# The only reason written on the drop, which the drop's operator and every holder of a shared
+# login can read: a short code that never names the sender (the full reason stays in the vault).
+SENDER_CODES = frozenset(
+    {"unknown-sender", "sender-revoked", "sender-unverified", "not-forwarder", "id-reused"}
+)
+
+
+def drop_reason(exc: Exception) -> str:
+    """The generic code written to refused/NAME.reason.txt (docs/drop-format.md §4)."""
+    if isinstance(exc, AuthorRevoked) or (
+        isinstance(exc, BundleError) and exc.code in SENDER_CODES
+    ):
+        return "refused: sender"
+    if isinstance(exc, BundleError) and exc.code == "not-addressed":
+        return "refused: not-for-this-vault"
+    return "refused: damaged"
+
+
+def _known(vault: Vault, name: str, sha256: str) -> str | None:
+    """The outcome of this very file (same name and same SHA-256) if it was fetched before."""
+    row = vault.conn.execute(
+        "SELECT outcome FROM drop_fetched WHERE name = ? AND sha256 = ?", (name, sha256)
+    ).fetchone()
     return str(row[0]) if row else None
+
+
+class _CappedSink:
+    """Writes at most ``limit`` bytes; a server sending more is refused before the disk fills."""
+
+    def __init__(self, sink: BinaryIO, limit: int) -> None:
+        self._sink = sink
+        self._left = limit
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._left:
+            raise OversizedDownload()
+        self._left -= len(data)
+        return self._sink.write(data)
 
 
 def _remember(
@@ -93,7 +132,12 @@ def download(
 
     try:
         with part.open("ab") as sink:
-            drop.download(name, sink, offset, step)
+            try:
+                drop.download(name, cast(BinaryIO, _CappedSink(sink, size - offset)), offset, step)
+            except OversizedDownload:
+                sink.close()
+                part.unlink()
+                raise
             sink.flush()
             os.fsync(sink.fileno())
     except OSError as exc:  # the local disk (the drop's errors are TransportErrors)
@@ -110,9 +154,6 @@ def download(
 def fetch_one(
     vault: Vault, drop: Drop, name: str, size: int, progress: FetchProgress | None = None
 ) -> Fetched:
-    if _known(vault, name) is not None:
-        drop.move(name, DONE if _known(vault, name) != "refused" else REFUSED)
-        return Fetched(name, "known")
     part = _incoming(vault) / (name + PART)
     have = part.stat().st_size if part.exists() else 0
     # the rest of the download, and as much again for the import into the vault (attachments)
@@ -120,6 +161,11 @@ def fetch_one(
         return Fetched(name, "waiting", None, StorageFull())
     path = download(drop, vault, name, size, progress)
     sha256 = _sha256(path)
+    known = _known(vault, name, sha256)
+    if known is not None:  # fetched before (a crash before the move): only tidy the drop
+        path.unlink()
+        drop.move(name, DONE if known != "refused" else REFUSED)
+        return Fetched(name, "known")
 
     def step(done: int, total: int) -> None:
         if progress is not None:
@@ -129,10 +175,13 @@ def fetch_one(
         receipt = receive_bundle(vault, path, step)
     except TransportError:
         raise
+    except TEMPORARY as exc:  # may pass: left on the drop, not remembered, tried next time
+        path.unlink()
+        return Fetched(name, "waiting", None, exc)
     except Exception as exc:  # refused: reported per bundle; the others still run
         reason = exc.message("en") if isinstance(exc, AmanatError) else "the bundle is unreadable"
         _remember(vault, name, size, sha256, "refused", reason)
-        drop.put_small(name + REASON_SUFFIX, REFUSED, (reason + "\n").encode("utf-8"))
+        drop.put_small(name + REASON_SUFFIX, REFUSED, (drop_reason(exc) + "\n").encode("utf-8"))
         drop.move(name, REFUSED)
         path.unlink()
         return Fetched(name, "refused", None, exc)

@@ -36,6 +36,7 @@ from intake.transport.errors import (
     DropFolderMissing,
     DropFull,
     DropRefused,
+    OversizedDownload,
     TransportError,
 )
 from intake.transport.tls import HttpcoreTransport
@@ -246,7 +247,11 @@ class WebDavDrop:
             headers = {"Range": f"bytes={skip}-"} if skip else {}
             with self._client.stream("GET", self._url(name, _piece(index)), headers=headers) as r:
                 self._check(r, 206 if skip else 200)
+                piece_left = size - skip
                 for block in r.iter_bytes(SEND_BLOCK):
+                    piece_left -= len(block)
+                    if piece_left < 0:  # more than the piece's listed size: refused, not written
+                        raise OversizedDownload()
                     sink.write(block)
                     got += len(block)
                     progress(got)

@@ -337,6 +337,10 @@ class Vault:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else default
 
+    def delete_setting(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     def set_setting(self, key: str, value: str) -> None:
         with self.transaction() as conn:
             conn.execute(
